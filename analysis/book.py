@@ -1,0 +1,62 @@
+"""What chapters use: results and numbers by id, tables and figures, all read from ``_results/``.
+
+Chapters never compute statistics. They call these functions, which only read
+what ``rapidrec build`` wrote. ``num(id)`` is the one way to put a computed
+number in prose.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import AnalysisError
+from analysis.registry import load_numbers
+from analysis.results_io import read_json
+
+RESULTS_ENV = "RAPIDREC_RESULTS"
+
+
+def results_dir() -> Path:
+    """``$RAPIDREC_RESULTS``, or ``_results`` in the first directory up from here that has one."""
+    env = os.environ.get(RESULTS_ENV)
+    if env:
+        return Path(env)
+    here = Path.cwd().resolve()
+    for d in (here, *here.parents):
+        if (d / "_results" / "numbers.json").exists():
+            return d / "_results"
+    raise AnalysisError("no _results/numbers.json found here or above; run `rapidrec build` first")
+
+
+@lru_cache(maxsize=None)
+def _numbers(path: str) -> dict:
+    return load_numbers(Path(path) / "numbers.json")
+
+
+def entry(id: str) -> dict:
+    numbers = _numbers(str(results_dir()))
+    if id not in numbers:
+        import difflib
+
+        close = difflib.get_close_matches(id, numbers.keys(), n=3, cutoff=0.5)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        raise AnalysisError(f"unknown number id {id!r}{hint}")
+    return numbers[id]
+
+
+def num(id: str) -> str:
+    """The registered number's text as printed."""
+    return entry(id)["text"]
+
+
+def table(*parts: str) -> pd.DataFrame:
+    """A result table, e.g. ``table("network", "pain", "axial", "effects.csv")``."""
+    return pd.read_csv(results_dir().joinpath(*parts))
+
+
+def manifest() -> dict:
+    return read_json(results_dir() / "manifest.json")

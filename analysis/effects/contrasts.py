@@ -1,0 +1,217 @@
+"""Study contrasts with their within-study covariance.
+
+Every study enters a model as the contrasts of its non-baseline arms against
+one baseline arm, ``y`` (length k-1), with covariance ``V`` (k-1 by k-1).
+For a multi-arm study the contrasts share the baseline arm, so ``V`` has the
+baseline arm's variance component off the diagonal.
+
+Baseline rule: the arm given the network's reference treatment when the study
+has one, otherwise the arm whose treatment sorts first. The consistency model
+with a common heterogeneity variance (correlation 1/2 between a study's random
+effects) gives the same fit whichever arm is the baseline, so this rule only
+makes the stored contrasts deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from analysis.effects.measures import (
+    BINARY_MEASURES,
+    Arm,
+    arm_components,
+    check_measure,
+    smd_pair,
+    validate_arm,
+)
+from analysis.errors import DataError
+
+
+@dataclass(frozen=True)
+class StudyContrasts:
+    """One study's contrasts against its baseline arm."""
+
+    study: str
+    baseline: str
+    treatments: tuple[str, ...]  # the non-baseline arms, in order
+    y: np.ndarray  # effect of treatments[i] versus baseline
+    V: np.ndarray  # within-study covariance of y
+    n: tuple[float, ...] = ()  # patients per arm: baseline first, then treatments (if known)
+
+    @property
+    def arms(self) -> tuple[str, ...]:
+        return (self.baseline, *self.treatments)
+
+    @property
+    def design(self) -> str:
+        """The set of treatments compared, as a sorted ':'-joined label."""
+        return ":".join(sorted(self.arms))
+
+    def pairs(self) -> list[tuple[str, str, float, float]]:
+        """Every pair of arms (t1, t2, effect t1 - t2, variance), t1 < t2 alphabetically."""
+        eff = {self.baseline: 0.0}
+        eff.update(zip(self.treatments, self.y))
+        idx = {t: i for i, t in enumerate(self.treatments)}
+        out = []
+        for a, b in combinations(sorted(self.arms), 2):
+            va = self.V[idx[a], idx[a]] if a in idx else 0.0
+            vb = self.V[idx[b], idx[b]] if b in idx else 0.0
+            cab = self.V[idx[a], idx[b]] if (a in idx and b in idx) else 0.0
+            out.append((a, b, float(eff[a] - eff[b]), float(va + vb - 2 * cab)))
+        return out
+
+
+def choose_baseline(treatments: list[str], reference: str | None) -> str:
+    if reference is not None and reference in treatments:
+        return reference
+    return sorted(treatments)[0]
+
+
+def _require_columns(df: pd.DataFrame, columns: list[str], source: str) -> None:
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
+
+
+def _arm_from_row(row, measure: str) -> Arm:
+    def get(name):
+        v = row.get(name)
+        return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+
+    return Arm(str(row["treatment"]), float(row["n"]), mean=get("mean"), sd=get("sd"), events=get("events"))
+
+
+def contrasts_from_arms(
+    arms: pd.DataFrame, measure: str, reference: str | None = None, source: str = "arm-level data"
+) -> list[StudyContrasts]:
+    """Study contrasts from arm-level rows (``study, treatment, n`` plus ``mean, sd`` or ``events``).
+
+    Rows are grouped by study in order of first appearance; studies are returned
+    sorted by id so that the result does not depend on the order of rows.
+    """
+    measure = check_measure(measure)
+    value_cols = ["events"] if measure in BINARY_MEASURES else ["mean", "sd"]
+    _require_columns(arms, ["study", "treatment", "n", *value_cols], source)
+    out = []
+    for study, rows in arms.groupby(arms["study"].astype(str), sort=True):
+        study_arms = []
+        for i, row in rows.iterrows():
+            arm = _arm_from_row(row, measure)
+            validate_arm(arm, measure, f"{source}, row {i + 2} (study {study}, treatment {arm.treatment})")
+            study_arms.append(arm)
+        names = [a.treatment for a in study_arms]
+        dup = sorted({t for t in names if names.count(t) > 1})
+        if dup:
+            raise DataError(
+                f"{source}: study {study} has more than one arm of treatment {', '.join(dup)}; "
+                "combine those arms (pool their n, means and SDs) or give them distinct treatments"
+            )
+        if len(study_arms) < 2:
+            raise DataError(f"{source}: study {study} has {len(study_arms)} arm; expected at least 2 arms")
+        out.append(_study_contrasts(str(study), study_arms, measure, reference))
+    return out
+
+
+def _study_contrasts(study: str, arms: list[Arm], measure: str, reference: str | None) -> StudyContrasts:
+    base_name = choose_baseline([a.treatment for a in arms], reference)
+    base = next(a for a in arms if a.treatment == base_name)
+    others = sorted((a for a in arms if a.treatment != base_name), key=lambda a: a.treatment)
+    k = len(others)
+    if measure == "SMD":
+        gv = [smd_pair(a, base) for a in others]
+        y = np.array([g for g, _ in gv])
+        V = np.empty((k, k))
+        total_n = sum(a.n for a in arms)
+        for i in range(k):
+            for j in range(k):
+                # Gleser & Olkin (2009): cov(g_i, g_j) = 1/n_b + g_i g_j / (2 N)
+                V[i, j] = gv[i][1] if i == j else 1 / base.n + y[i] * y[j] / (2 * total_n)
+    else:
+        ordered = [base, *others]
+        theta, s = arm_components(ordered, measure)
+        y = theta[1:] - theta[0]
+        V = np.full((k, k), s[0]) + np.diag(s[1:])
+    return StudyContrasts(
+        study, base_name, tuple(a.treatment for a in others), y, V, n=(base.n, *(a.n for a in others))
+    )
+
+
+def contrasts_from_pairs(
+    pairs: pd.DataFrame, reference: str | None = None, source: str = "contrast-level data"
+) -> list[StudyContrasts]:
+    """Study contrasts from contrast-level rows (``study, treat1, treat2, yi, se``; yi = treat1 - treat2).
+
+    A multi-arm study must give every pair of its arms. Its arm-level variance
+    components are recovered from the pairwise variances (v_ij = s_i + s_j,
+    solved by least squares, as netmeta does), and the pairwise effects must be
+    consistent within the study (y_ac = y_ab + y_bc, to 1e-8).
+    """
+    _require_columns(pairs, ["study", "treat1", "treat2", "yi", "se"], source)
+    out = []
+    for study, rows in pairs.groupby(pairs["study"].astype(str), sort=True):
+        recs = []
+        for i, row in rows.iterrows():
+            where = f"{source}, row {i + 2} (study {study})"
+            yi, se = row["yi"], row["se"]
+            if not np.isfinite(yi):
+                raise DataError(f"{where}: yi = {yi!r}; expected a finite effect")
+            if not np.isfinite(se) or se <= 0:
+                raise DataError(f"{where}: se = {se!r}; expected a standard error > 0")
+            t1, t2 = str(row["treat1"]), str(row["treat2"])
+            if t1 == t2:
+                raise DataError(f"{where}: treat1 and treat2 are both {t1!r}; expected two different treatments")
+            recs.append((t1, t2, float(yi), float(se) ** 2))
+        out.append(_study_from_pairs(str(study), recs, reference, source))
+    return out
+
+
+def _study_from_pairs(study, recs, reference, source) -> StudyContrasts:
+    treatments = sorted({t for r in recs for t in r[:2]})
+    k = len(treatments)
+    expected = k * (k - 1) // 2
+    keys = {frozenset(r[:2]) for r in recs}
+    if len(keys) != len(recs):
+        raise DataError(f"{source}: study {study} gives the same pair of treatments more than once")
+    if len(recs) != expected:
+        raise DataError(
+            f"{source}: study {study} has {k} treatments but {len(recs)} contrast(s); "
+            f"a multi-arm study must give all {expected} pairs of its arms"
+        )
+    idx = {t: i for i, t in enumerate(treatments)}
+    if k == 2:
+        t1, t2, yi, vi = recs[0]
+        base = choose_baseline(treatments, reference)
+        other = t1 if base == t2 else t2
+        y = np.array([yi if base == t2 else -yi])
+        return StudyContrasts(study, base, (other,), y, np.array([[vi]]))
+    # arm variance components: v_ij = s_i + s_j
+    A = np.zeros((len(recs), k))
+    for r, (t1, t2, _, _) in enumerate(recs):
+        A[r, idx[t1]] = A[r, idx[t2]] = 1
+    s = np.linalg.lstsq(A, np.array([r[3] for r in recs]), rcond=None)[0]
+    if np.any(s <= 0):
+        raise DataError(
+            f"{source}: the variances of study {study}'s contrasts imply a non-positive arm variance; "
+            "check its standard errors"
+        )
+    # arm effects relative to the first treatment, checked for consistency
+    B = np.zeros((len(recs), k))
+    for r, (t1, t2, _, _) in enumerate(recs):
+        B[r, idx[t1]], B[r, idx[t2]] = 1, -1
+    yv = np.array([r[2] for r in recs])
+    theta = np.linalg.lstsq(B[:, 1:], yv, rcond=None)[0]
+    theta = np.concatenate([[0.0], theta])
+    if np.max(np.abs(B @ theta - yv)) > 1e-8:
+        raise DataError(
+            f"{source}: study {study}'s contrasts are not consistent within the study "
+            "(y_ac must equal y_ab + y_bc); give effects computed from the same arms"
+        )
+    base = choose_baseline(treatments, reference)
+    others = [t for t in treatments if t != base]
+    y = np.array([theta[idx[t]] - theta[idx[base]] for t in others])
+    V = np.full((k - 1, k - 1), s[idx[base]]) + np.diag([s[idx[t]] for t in others])
+    return StudyContrasts(study, base, tuple(others), y, V)

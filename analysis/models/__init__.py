@@ -1,0 +1,1 @@
+"""Meta-analysis models: pairwise (:mod:`.pairwise`) and network (:mod:`.network`)."""

@@ -1,0 +1,249 @@
+"""Contrast-based network meta-analysis (consistency model).
+
+Each study contributes the contrasts of its arms against its baseline arm
+(:class:`analysis.effects.StudyContrasts`). The model is
+
+    y = X d + delta + e,   e ~ N(0, V),   delta ~ N(0, tau^2 P)
+
+with ``d`` the basic parameters (every treatment versus the reference), ``V``
+block-diagonal within studies, and ``P`` the common-heterogeneity structure
+(1 on the diagonal, 1/2 between contrasts of the same multi-arm study). This is
+metafor's ``rma.mv(yi, V, mods = X, random = ~ comp | study, rho = 1/2)`` and
+netmeta's model. ``method``: "REML" (default), "DL" (generalised
+DerSimonian-Laird, as netmeta), or "FE" (common effect, tau^2 = 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import permutations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.linalg import block_diag
+
+from analysis.effects.contrasts import StudyContrasts
+from analysis.errors import AnalysisError, NetworkError
+from analysis.models.tau2 import estimate_tau2, q_statistic
+
+NETWORK_METHODS = ("REML", "DL", "FE")
+
+
+@dataclass(frozen=True)
+class NetworkData:
+    """The stacked contrasts of a connected network, ready to fit."""
+
+    studies: tuple[StudyContrasts, ...]
+    treatments: tuple[str, ...]  # sorted
+    reference: str
+    y: np.ndarray
+    X: np.ndarray  # one column per non-reference treatment
+    V: np.ndarray
+    P: np.ndarray
+    row_study: tuple[str, ...]
+    row_contrast: tuple[tuple[str, str], ...]  # (treatment, baseline) per row
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        return tuple(t for t in self.treatments if t != self.reference)
+
+    @property
+    def designs(self) -> dict[str, list[int]]:
+        """Design label -> indices of the studies with that design."""
+        out: dict[str, list[int]] = {}
+        for i, s in enumerate(self.studies):
+            out.setdefault(s.design, []).append(i)
+        return out
+
+
+def components(studies) -> list[set[str]]:
+    """Connected components of the network graph (treatments linked by a shared study)."""
+    parent: dict[str, str] = {}
+
+    def find(a):
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for s in studies:
+        for t in s.arms:
+            parent.setdefault(t, t)
+        for t in s.treatments:
+            ra, rb = find(s.baseline), find(t)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, set[str]] = {}
+    for t in parent:
+        groups.setdefault(find(t), set()).add(t)
+    return sorted(groups.values(), key=lambda g: sorted(g)[0])
+
+
+def build_network(studies: list[StudyContrasts], reference: str | None = None) -> NetworkData:
+    """Stack study contrasts into a network; raises :class:`NetworkError` if it is not connected."""
+    if not studies:
+        raise NetworkError("the network has no studies; expected at least one study with two or more arms")
+    studies = sorted(studies, key=lambda s: s.study)
+    ids = [s.study for s in studies]
+    if len(set(ids)) != len(ids):
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        raise NetworkError(f"study id(s) {', '.join(dup)} appear more than once")
+    parts = components(studies)
+    if len(parts) > 1:
+        listing = "; ".join("{" + ", ".join(sorted(p)) + "}" for p in parts)
+        raise NetworkError(
+            f"the network consists of {len(parts)} separate sub-networks: {listing}. "
+            "Fit each sub-network on its own, or add studies that connect them"
+        )
+    treatments = tuple(sorted(parts[0]))
+    if reference is None:
+        reference = treatments[0]
+    if reference not in treatments:
+        raise NetworkError(
+            f"reference treatment {reference!r} has no data in this network; "
+            f"expected one of: {', '.join(treatments)}"
+        )
+    params = [t for t in treatments if t != reference]
+    col = {t: i for i, t in enumerate(params)}
+    rows_X, ys, Vs, Ps, row_study, row_contrast = [], [], [], [], [], []
+    for s in studies:
+        k = len(s.treatments)
+        for t, y in zip(s.treatments, s.y):
+            x = np.zeros(len(params))
+            if t in col:
+                x[col[t]] += 1
+            if s.baseline in col:
+                x[col[s.baseline]] -= 1
+            rows_X.append(x)
+            ys.append(y)
+            row_study.append(s.study)
+            row_contrast.append((t, s.baseline))
+        Vs.append(np.asarray(s.V, dtype=float))
+        Ps.append(np.full((k, k), 0.5) + 0.5 * np.eye(k))
+    return NetworkData(
+        studies=tuple(studies), treatments=treatments, reference=reference,
+        y=np.array(ys, dtype=float), X=np.array(rows_X).reshape(len(ys), len(params)),
+        V=block_diag(*Vs), P=block_diag(*Ps),
+        row_study=tuple(row_study), row_contrast=tuple(row_contrast),
+    )
+
+
+@dataclass(frozen=True)
+class NetworkFit:
+    """A fitted network: every treatment's effect versus the reference, with covariance."""
+
+    measure: str
+    method: str
+    reference: str
+    treatments: tuple[str, ...]
+    d: np.ndarray  # effect versus reference, one per treatment (0 for the reference)
+    cov: np.ndarray  # covariance of d (zero row/column for the reference)
+    tau2: float
+    q: float
+    q_df: int
+    n_studies: int
+    n_contrasts: int
+    level: float = 0.95
+    data: NetworkData | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def q_p(self) -> float | None:
+        return float(stats.chi2.sf(self.q, self.q_df)) if self.q_df > 0 else None
+
+    @property
+    def i2(self) -> float | None:
+        """I^2 from Q (as netmeta): max(0, (Q - df) / Q), in percent."""
+        if self.q_df <= 0:
+            return None
+        return 100 * max(0.0, (self.q - self.q_df) / self.q) if self.q > 0 else 0.0
+
+    def _index(self, t: str) -> int:
+        try:
+            return self.treatments.index(t)
+        except ValueError:
+            raise NetworkError(
+                f"treatment {t!r} is not in this network; expected one of: {', '.join(self.treatments)}"
+            ) from None
+
+    def effect(self, t1: str, t2: str) -> tuple[float, float]:
+        """Estimate and SE of t1 versus t2 (t1 minus t2 on the analysis scale)."""
+        i, j = self._index(t1), self._index(t2)
+        est = self.d[i] - self.d[j]
+        var = self.cov[i, i] + self.cov[j, j] - 2 * self.cov[i, j]
+        return float(est), float(np.sqrt(max(var, 0.0)))
+
+    @property
+    def crit(self) -> float:
+        return float(stats.norm.ppf(1 - (1 - self.level) / 2))
+
+    def effects_frame(self, reference: str | None = None) -> pd.DataFrame:
+        """Every treatment versus ``reference`` (default: the fit's reference)."""
+        ref = reference or self.reference
+        self._index(ref)
+        rows = []
+        for t in self.treatments:
+            if t == ref:
+                continue
+            est, se = self.effect(t, ref)
+            rows.append((t, est, se, est - self.crit * se, est + self.crit * se))
+        return pd.DataFrame(rows, columns=["treatment", "estimate", "se", "ci_low", "ci_high"])
+
+    def league_frame(self) -> pd.DataFrame:
+        """All ordered pairs: treat1 minus treat2."""
+        rows = []
+        for a, b in permutations(self.treatments, 2):
+            est, se = self.effect(a, b)
+            rows.append((a, b, est, se, est - self.crit * se, est + self.crit * se))
+        return pd.DataFrame(rows, columns=["treat1", "treat2", "estimate", "se", "ci_low", "ci_high"])
+
+
+def fit_network(
+    studies: list[StudyContrasts] | NetworkData,
+    measure: str,
+    method: str = "REML",
+    reference: str | None = None,
+    level: float = 0.95,
+    tau2: float | None = None,
+) -> NetworkFit:
+    """Fit the consistency model. ``tau2`` fixes the heterogeneity variance instead of estimating it."""
+    method = method.upper()
+    if method in ("COMMON", "CE", "EE"):
+        method = "FE"
+    if method not in NETWORK_METHODS:
+        raise AnalysisError(f"unknown network method {method!r}; expected one of {', '.join(NETWORK_METHODS)}")
+    net = studies if isinstance(studies, NetworkData) else build_network(list(studies), reference)
+    if reference is not None and reference != net.reference:
+        net = build_network(list(net.studies), reference)
+    if len(net.treatments) < 2:
+        raise NetworkError("the network has fewer than two treatments")
+    bad = [s.study for s in net.studies if not np.all(np.isfinite(s.y)) or np.any(np.diag(s.V) <= 0)]
+    if bad:
+        raise NetworkError(
+            f"study {bad[0]} has a non-finite effect or a variance <= 0; "
+            "every contrast needs a finite effect and a positive sampling variance"
+        )
+    n_rows, n_par = net.X.shape
+    if tau2 is None:
+        if method != "FE" and n_rows <= n_par:
+            raise AnalysisError(
+                f"heterogeneity cannot be estimated: {n_rows} contrast(s) for {n_par} treatment effect(s) "
+                "(no study shares a comparison with another); use method FE or fix tau2"
+            )
+        tau2 = estimate_tau2(method, net.y, net.X, net.V, net.P)
+    W = np.linalg.inv(net.V + tau2 * net.P)
+    XtWX = net.X.T @ W @ net.X
+    cov_par = np.linalg.inv(XtWX)
+    beta = cov_par @ (net.X.T @ W @ net.y)
+    T = len(net.treatments)
+    ref_i = net.treatments.index(net.reference)
+    keep = [i for i in range(T) if i != ref_i]
+    d = np.zeros(T)
+    d[keep] = beta
+    cov = np.zeros((T, T))
+    cov[np.ix_(keep, keep)] = cov_par
+    return NetworkFit(
+        measure=measure, method=method, reference=net.reference, treatments=net.treatments,
+        d=d, cov=cov, tau2=float(tau2), q=q_statistic(net.y, net.X, net.V),
+        q_df=n_rows - n_par, n_studies=len(net.studies), n_contrasts=n_rows, level=level, data=net,
+    )

@@ -1,0 +1,124 @@
+"""Pairwise (univariate) meta-analysis: common effect and random effects.
+
+Matches metafor's ``rma.uni`` with its defaults: the Wald-type z-test, or the
+Hartung-Knapp-Sidik-Jonkman adjustment (``test="knha"``: the SE scaled by the
+weighted residual variance, not truncated at 1, with t on k-1 df); I^2 and H^2
+from the 'typical' within-study variance; the prediction interval
+``mu +/- crit * sqrt(se^2 + tau^2)`` with crit from the same distribution as
+the CI (normal, or t on k-1 df under HKSJ); no prediction interval for the
+common-effect model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.errors import AnalysisError, DataError
+from analysis.models.tau2 import estimate_tau2
+
+PAIRWISE_METHODS = ("FE", "DL", "REML", "PM")
+TESTS = ("z", "knha")
+
+
+@dataclass(frozen=True)
+class PairwiseFit:
+    """Result of a pairwise meta-analysis (on the analysis scale).
+
+    With a single study, heterogeneity is not estimable: ``tau2`` is 0, ``q``
+    is 0 on 0 df, and ``q_p``, ``i2``, ``h2`` and the prediction interval are None.
+    """
+
+    k: int
+    method: str
+    test: str
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    stat: float
+    pval: float
+    tau2: float
+    q: float
+    q_df: int
+    q_p: float | None
+    i2: float | None
+    h2: float | None
+    pi_low: float | None
+    pi_high: float | None
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(self)])
+
+
+def fit_pairwise(yi, vi, method: str = "REML", test: str = "z", level: float = 0.95) -> PairwiseFit:
+    """Fit a pairwise meta-analysis of effects ``yi`` with sampling variances ``vi``."""
+    method, test = method.upper(), test.lower()
+    if method in ("COMMON", "CE", "EE"):
+        method = "FE"
+    if method not in PAIRWISE_METHODS:
+        raise AnalysisError(f"unknown method {method!r}; expected one of {', '.join(PAIRWISE_METHODS)}")
+    if test not in TESTS:
+        raise AnalysisError(f"unknown test {test!r}; expected one of {', '.join(TESTS)}")
+    y = np.asarray(yi, dtype=float)
+    v = np.asarray(vi, dtype=float)
+    if y.ndim != 1 or y.shape != v.shape or y.size == 0:
+        raise DataError("yi and vi must be non-empty vectors of the same length")
+    bad = np.flatnonzero(~np.isfinite(y) | ~np.isfinite(v) | (v <= 0))
+    if bad.size:
+        i = int(bad[0])
+        raise DataError(
+            f"study {i + 1}: yi = {y[i]!r}, vi = {v[i]!r}; expected a finite effect and a sampling variance > 0"
+        )
+    k = y.size
+    if k == 1 and test == "knha":
+        raise AnalysisError("the Hartung-Knapp adjustment needs at least 2 studies; use test 'z'")
+    X = np.ones((k, 1))
+    V = np.diag(v)
+    tau2 = estimate_tau2(method, y, X, V, np.eye(k)) if k > 1 else 0.0
+
+    w = 1 / (v + tau2)
+    mu = float(np.sum(w * y) / np.sum(w))
+    se = float(np.sqrt(1 / np.sum(w)))
+    if test == "knha":
+        s2w = float(np.sum(w * (y - mu) ** 2) / (k - 1))
+        if s2w <= np.finfo(float).eps:
+            s2w = 0.0
+        se = float(se * np.sqrt(s2w))
+        dist = stats.t(df=k - 1)
+    else:
+        dist = stats.norm()
+    crit = float(dist.ppf(1 - (1 - level) / 2))
+    stat = mu / se if se > 0 else np.inf * np.sign(mu)
+    pval = float(2 * dist.sf(abs(stat)))
+
+    w0 = 1 / v
+    mu0 = np.sum(w0 * y) / np.sum(w0)
+    q = float(np.sum(w0 * (y - mu0) ** 2))
+    q_df = k - 1
+    if k > 1:
+        q_p = float(stats.chi2.sf(q, q_df))
+        if method == "FE":
+            i2 = max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0
+            h2 = q / q_df
+        else:
+            vt = q_df * np.sum(w0) / (np.sum(w0) ** 2 - np.sum(w0**2))
+            i2 = float(100 * tau2 / (vt + tau2))
+            h2 = float(tau2 / vt + 1)
+        if method == "FE":  # no between-study distribution to predict from
+            pi_low = pi_high = None
+        else:
+            pi_half = crit * np.sqrt(se**2 + tau2)
+            pi_low, pi_high = mu - pi_half, mu + pi_half
+    else:
+        q_p = i2 = h2 = pi_low = pi_high = None
+    return PairwiseFit(
+        k=k, method=method, test=test, estimate=mu, se=se,
+        ci_low=float(mu - crit * se), ci_high=float(mu + crit * se), stat=float(stat), pval=pval,
+        tau2=float(tau2), q=q, q_df=q_df, q_p=q_p, i2=i2, h2=h2,
+        pi_low=None if pi_low is None else float(pi_low),
+        pi_high=None if pi_high is None else float(pi_high),
+    )

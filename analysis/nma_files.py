@@ -1,0 +1,114 @@
+"""Network meta-analysis of a user's CSV file: read the input, write the result files.
+
+Input is either arm-level (``study, treatment, n`` plus ``mean, sd`` or
+``events``) or contrast-level (``study, treat1, treat2, yi, se``; yi is treat1
+minus treat2). Output files (ratio measures on the log scale):
+
+- ``effects.csv``: treatment, estimate, se, ci_low, ci_high versus the reference;
+- ``league.csv``: treat1, treat2, estimate, se, ci_low, ci_high (treat1 minus treat2);
+- ``heterogeneity.json``: tau2, i2, q, q_df, q_p, q_within, q_between, design_by_treatment_p and more;
+- ``nodesplit.csv``: direct, indirect and network estimates per directly compared pair;
+- ``ranking.csv``: P-scores.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.effects import contrasts_from_arms, contrasts_from_pairs
+from analysis.effects.measures import check_measure
+from analysis.errors import DataError
+from analysis.models.inconsistency import decompose_q
+from analysis.models.network import NetworkFit, fit_network
+from analysis.models.nodesplit import node_split
+from analysis.models.ranking import p_scores
+from analysis.results_io import write_csv, write_json
+
+CONTRAST_COLUMNS = {"treat1", "treat2", "yi", "se"}
+
+
+def read_network_input(path: Path, measure: str, reference: str | None):
+    """Study contrasts from a CSV file, arm-level or contrast-level (detected from its columns)."""
+    measure = check_measure(measure)
+    try:
+        df = pd.read_csv(path)
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: not a readable CSV file ({exc})") from None
+    if CONTRAST_COLUMNS <= set(df.columns):
+        return contrasts_from_pairs(df, reference, source=str(path))
+    if "treatment" not in df.columns:
+        raise DataError(
+            f"{path}: expected arm-level columns study,treatment,n plus mean,sd or events, "
+            f"or contrast-level columns study,treat1,treat2,yi,se; found {','.join(map(str, df.columns))}"
+        )
+    return contrasts_from_arms(df, measure, reference, source=str(path))
+
+
+def heterogeneity_summary(fit: NetworkFit) -> dict:
+    dq = decompose_q(fit.data)
+    return {
+        "measure": fit.measure,
+        "method": fit.method,
+        "reference": fit.reference,
+        "n_studies": fit.n_studies,
+        "n_treatments": len(fit.treatments),
+        "n_contrasts": fit.n_contrasts,
+        "tau2": fit.tau2,
+        "i2": fit.i2,
+        "q": fit.q,
+        "q_df": fit.q_df,
+        "q_p": fit.q_p,
+        "q_within": dq.q_within,
+        "q_within_df": dq.df_within,
+        "q_within_p": dq.q_within_p,
+        "q_between": dq.q_between,
+        "q_between_df": dq.df_between,
+        "q_between_p": dq.q_between_p,
+        "tau2_within": dq.tau2_within,
+        "q_between_random": dq.q_between_random,
+        "design_by_treatment_p": dq.design_by_treatment_p,
+    }
+
+
+def run_nma(path: Path, measure: str, method: str, reference: str | None, out_dir: Path,
+            small_values: str = "good") -> tuple[NetworkFit, dict]:
+    studies = read_network_input(Path(path), measure, reference)
+    fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference)
+    het = heterogeneity_summary(fit)
+    files = {
+        "effects.csv": fit.effects_frame()[["treatment", "estimate", "se", "ci_low", "ci_high"]],
+        "league.csv": fit.league_frame(),
+        "nodesplit.csv": node_split(fit),
+        "ranking.csv": p_scores(fit, small_values),
+    }
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, frame in files.items():
+        write_csv(frame, out_dir / name)
+    write_json(het, out_dir / "heterogeneity.json")
+    return fit, het
+
+
+def summary_text(fit: NetworkFit, het: dict) -> str:
+    scale = " (log scale)" if fit.measure in ("OR", "RR") else ""
+    lines = [
+        f"Network meta-analysis: {fit.n_studies} studies, {len(fit.treatments)} treatments, "
+        f"{fit.n_contrasts} contrasts; measure {fit.measure}{scale}; method {fit.method}; reference {fit.reference}",
+        f"tau^2 = {fit.tau2:.4g}; Q = {fit.q:.4g} on {fit.q_df} df"
+        + (f" (p = {fit.q_p:.3g}); I^2 = {fit.i2:.1f}%" if fit.q_df > 0 else ""),
+    ]
+    if het["design_by_treatment_p"] is not None:
+        lines.append(
+            f"Inconsistency: Q between designs = {het['q_between']:.4g} on {het['q_between_df']} df; "
+            f"design-by-treatment interaction (random effects) p = {het['design_by_treatment_p']:.3g}"
+        )
+    lines.append(f"\nEffects versus {fit.reference}:")
+    eff = fit.effects_frame()
+    width = max(len(t) for t in eff["treatment"])
+    for r in eff.itertuples():
+        lines.append(f"  {r.treatment:<{width}}  {r.estimate:8.3f}  ({r.ci_low:.3f} to {r.ci_high:.3f})")
+    return "\n".join(lines)

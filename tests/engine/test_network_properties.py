@@ -1,0 +1,117 @@
+"""Properties every network fit must have, and the documented behaviour on degenerate input."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.effects import contrasts_from_arms, contrasts_from_pairs
+from analysis.effects.measures import to_analysis_scale, to_natural_scale
+from analysis.errors import AnalysisError, DataError, NetworkError
+from analysis.models.network import fit_network
+from analysis.models.pairwise import fit_pairwise
+from tests.conftest import reference_data
+
+
+@pytest.fixture(scope="module")
+def senn():
+    return reference_data("senn2013")
+
+
+def fit(data, measure="MD", method="REML", reference="placebo"):
+    return fit_network(contrasts_from_arms(data, measure, reference), measure, method, reference)
+
+
+@pytest.mark.parametrize("method", ["REML", "DL", "FE"])
+def test_league_is_consistent(senn, method):
+    f = fit(senn, method=method)
+    for a, b, c in [("acarbose", "metformin", "sitagliptin"), ("placebo", "miglitol", "vildagliptin")]:
+        ab, _ = f.effect(a, b)
+        bc, _ = f.effect(b, c)
+        ac, _ = f.effect(a, c)
+        assert ac == pytest.approx(ab + bc, abs=1e-12)
+        assert f.effect(b, a)[0] == pytest.approx(-ab, abs=1e-12)
+
+
+def test_results_do_not_depend_on_row_order(senn):
+    shuffled = senn.sample(frac=1, random_state=7).reset_index(drop=True)
+    a, b = fit(senn).league_frame(), fit(shuffled).league_frame()
+    pd.testing.assert_frame_equal(a, b, check_exact=False, atol=1e-10)
+
+
+@pytest.mark.parametrize("method", ["REML", "DL", "FE"])
+def test_results_do_not_depend_on_reference(senn, method):
+    a = fit(senn, method=method, reference="placebo")
+    b = fit(senn, method=method, reference="metformin")
+    assert a.tau2 == pytest.approx(b.tau2, abs=1e-10)
+    pd.testing.assert_frame_equal(a.league_frame(), b.league_frame(), check_exact=False, atol=1e-9)
+
+
+def test_arm_level_and_contrast_level_input_agree(senn):
+    studies = contrasts_from_arms(senn, "MD", "placebo")
+    rows = [(s.study, a, b, y, np.sqrt(v)) for s in studies for a, b, y, v in s.pairs()]
+    pairs = pd.DataFrame(rows, columns=["study", "treat1", "treat2", "yi", "se"])
+    f1 = fit_network(studies, "MD", "REML", "placebo")
+    f2 = fit_network(contrasts_from_pairs(pairs, "placebo"), "MD", "REML", "placebo")
+    assert f1.tau2 == pytest.approx(f2.tau2, abs=1e-10)
+    pd.testing.assert_frame_equal(f1.league_frame(), f2.league_frame(), check_exact=False, atol=1e-9)
+
+
+@pytest.mark.parametrize("measure", ["OR", "RR"])
+def test_ratio_scale_round_trips(measure):
+    x = np.array([0.05, 0.5, 1.0, 3.7])
+    np.testing.assert_allclose(to_natural_scale(to_analysis_scale(x, measure), measure), x, rtol=1e-14)
+
+
+def test_disconnected_network_names_its_parts():
+    data = pd.DataFrame({"study": ["s1", "s1", "s2", "s2"], "treatment": ["A", "B", "C", "D"],
+                         "n": [10, 10, 10, 10], "mean": [1, 2, 3, 4], "sd": [1, 1, 1, 1]})
+    with pytest.raises(NetworkError, match=r"2 separate sub-networks: \{A, B\}; \{C, D\}"):
+        fit(data, reference="A")
+
+
+def test_reference_without_data_is_an_error(senn):
+    with pytest.raises(NetworkError, match="reference treatment 'surgery' has no data"):
+        fit(senn, reference="surgery")
+
+
+def test_unknown_treatment_in_a_query_is_an_error(senn):
+    with pytest.raises(NetworkError, match="not in this network"):
+        fit(senn).effect("surgery", "placebo")
+
+
+def test_zero_sd_is_rejected_with_its_row(senn):
+    bad = senn.copy()
+    bad.loc[3, "sd"] = 0
+    with pytest.raises(DataError, match=r"row 5 .*sd = 0.0; expected a standard deviation > 0"):
+        fit(bad)
+
+
+def test_zero_variance_in_pairwise_input_is_rejected():
+    with pytest.raises(DataError, match="study 2"):
+        fit_pairwise([0.1, 0.2], [0.1, 0.0])
+
+
+def test_single_study_pairwise_has_no_heterogeneity():
+    f = fit_pairwise([0.3], [0.04], method="REML")
+    assert (f.estimate, f.tau2, f.q_df) == (0.3, 0.0, 0)
+    assert f.q_p is None and f.i2 is None and f.pi_low is None
+    with pytest.raises(AnalysisError, match="at least 2 studies"):
+        fit_pairwise([0.3], [0.04], test="knha")
+
+
+def test_single_study_network_needs_common_effect():
+    data = pd.DataFrame({"study": ["s1", "s1"], "treatment": ["A", "B"], "n": [10, 12],
+                         "mean": [1.0, 2.0], "sd": [1.0, 1.5]})
+    with pytest.raises(AnalysisError, match="heterogeneity cannot be estimated"):
+        fit(data, reference="A")
+    f = fit(data, method="FE", reference="A")
+    assert f.effect("B", "A")[0] == pytest.approx(1.0)
+    assert f.q_p is None and f.i2 is None
+
+
+def test_zero_cells_are_corrected_for_the_whole_study():
+    data = pd.DataFrame({"study": ["s1"] * 3, "treatment": ["A", "B", "C"], "n": [20, 20, 20],
+                         "events": [0, 5, 7]})
+    (s,) = contrasts_from_arms(data, "OR", "A")
+    assert s.y[0] == pytest.approx(np.log(5.5 / 15.5) - np.log(0.5 / 20.5))
+    assert s.V[0, 1] == pytest.approx(1 / 0.5 + 1 / 20.5)
