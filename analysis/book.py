@@ -60,3 +60,35 @@ def table(*parts: str) -> pd.DataFrame:
 
 def manifest() -> dict:
     return read_json(results_dir() / "manifest.json")
+
+
+def treatment_names() -> dict[str, str]:
+    """Treatment code -> the name printed in the book (``_results/treatments.csv``)."""
+    names = table("treatments.csv")
+    return dict(zip(names["code"], names["name"]))
+
+
+def effects_table(outcome: str, population: str) -> pd.DataFrame:
+    """Display table of every procedure versus sham: name, trials, estimate and 95% CI as printed."""
+    from analysis.registry import format_number
+
+    eff = table("network", outcome, population, "effects.csv").sort_values("estimate", ignore_index=True)
+    names = treatment_names()
+    return pd.DataFrame({
+        "Procedure": [names.get(t, t) for t in eff["treatment"]],
+        "Trials": eff["n_trials"].astype(int),
+        "Mean difference (cm)": [format_number(v, 2) for v in eff["estimate"]],
+        "95% CI": [f"{format_number(a, 2)} to {format_number(b, 2)}" for a, b in zip(eff["ci_low"], eff["ci_high"])],
+    })
+
+
+def forest(outcome: str, population: str):
+    """Forest plot of every procedure versus sham for one outcome and population."""
+    from analysis.figures.forest import forest_plot
+
+    eff = table("network", outcome, population, "effects.csv")
+    settings = manifest()["settings"]
+    return forest_plot(
+        eff, labels=treatment_names(), mid=settings["pain_mid_cm"] if outcome == "pain" else None,
+        xlabel="Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)",
+    )

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Callable
 
 
+import pandas as pd
+
 from analysis.effects import contrasts_from_arms
 from analysis.models.network import fit_network
 from analysis.nma_files import heterogeneity_summary
@@ -89,6 +91,17 @@ def dataset_numbers(ds, registry: NumberRegistry) -> None:
                  decimals=0, studies=usable["id"].astype(str))
 
 
+def settings_numbers(settings: Settings, registry: NumberRegistry) -> None:
+    registry.add("settings/pain-mid", settings.pain_mid_cm, unit="cm", function="analysis.settings.Settings",
+                 decimals=1)
+
+
+def treatment_table(ds) -> pd.DataFrame:
+    """Procedure code -> the name printed in the book (the guideline's category names)."""
+    names = ds.treatment_names()
+    return pd.DataFrame(sorted(names.items()), columns=["code", "name"])
+
+
 def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
           settings: Settings | None = None) -> Path:
     """Compute all results for the project in ``project_dir``; returns the results directory."""
@@ -104,6 +117,8 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
     staging = Path(tempfile.mkdtemp(prefix=".results-", dir=project_dir))
     try:
         dataset_numbers(ds, registry)
+        settings_numbers(settings, registry)
+        write_csv(treatment_table(ds), staging / "treatments.csv")
         network_results(ds, settings, registry, staging, progress)
         progress("calibration against the published figures")
         write_csv(calibration_table(ds), staging / "calibration.csv")
