@@ -1,0 +1,276 @@
+"""Render a Quarto book project (``_quarto.yml``) to HTML and PDF without Quarto.
+
+Everything is written into a hidden staging directory next to the output
+directory, which replaces the output directory only when every step worked.
+Intermediate files (executed notebooks, kernel logs, book.md, book.typ,
+figures, bibliography) stay in ``<out>/_work/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+import yaml
+
+from . import RenderError
+from .assemble import chapter_markdown
+from .execute import execute_chapter
+from .pandoc import to_html, to_typst
+from .pdf import compile_pdf, source_date_epoch
+from .qmd import Qmd, QmdError, parse
+
+FORMATS = ("html", "pdf")
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    html: Path | None
+    pdf: Path | None
+    chapters: tuple[str, ...]
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of the book: a chapter file, or a part heading without a file."""
+    path: str | None
+    title: str | None = None
+    classes: tuple[str, ...] = ()
+
+
+def load_config(project_dir: Path) -> dict:
+    path = project_dir / "_quarto.yml"
+    try:
+        cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise RenderError(f"no _quarto.yml in {project_dir}") from None
+    except yaml.YAMLError as e:
+        raise RenderError("_quarto.yml is not valid YAML", detail=str(e)) from None
+    if not isinstance(cfg.get("book"), dict) or not cfg["book"].get("chapters"):
+        raise RenderError("_quarto.yml has no book: chapters: list")
+    return cfg
+
+
+def book_entries(book: dict) -> list[Entry]:
+    """Chapters, parts and appendices in reading order."""
+    entries: list[Entry] = []
+
+    def chapter(item, classes=()) -> Entry:
+        if not isinstance(item, str):
+            raise RenderError(f"_quarto.yml: unsupported chapter entry {item!r}")
+        if Path(item).name == "index.qmd" and not entries:
+            classes = ("unnumbered",)
+        return Entry(item, None, classes)
+
+    for item in book["chapters"]:
+        if isinstance(item, dict) and "part" in item:
+            part = str(item["part"])
+            if part.endswith((".qmd", ".md")):
+                entries.append(Entry(part, None, ("unnumbered", "part")))
+            else:
+                entries.append(Entry(None, part, ("unnumbered", "part")))
+            entries.extend(chapter(c) for c in item.get("chapters") or [])
+        else:
+            entries.append(chapter(item))
+    appendices = book.get("appendices") or []
+    if appendices:
+        entries.append(Entry(None, "Appendices", ("unnumbered", "part")))
+        entries.extend(chapter(c, ("appendix",)) for c in appendices)
+    stems = [Path(e.path).stem for e in entries if e.path]
+    dupes = sorted({s for s in stems if stems.count(s) > 1})
+    if dupes:
+        raise RenderError(f"_quarto.yml: chapter file names must be unique: {', '.join(dupes)}")
+    return entries
+
+
+def render_book(project_dir: Path, out_dir: Path | None = None,
+                progress: Callable[[str], None] | None = None,
+                formats: Iterable[str] = FORMATS) -> RenderResult:
+    """Execute every chapter and write ``<out>/index.html`` and ``<out>/<name>.pdf``."""
+    t0 = time.perf_counter()
+    say = progress or (lambda _msg: None)
+    formats = tuple(formats)
+    if not formats or set(formats) - set(FORMATS):
+        raise RenderError(f"formats must be a non-empty subset of {FORMATS}, got {formats}")
+    project_dir = Path(project_dir).resolve()
+    cfg = load_config(project_dir)
+    book = cfg["book"]
+    out_dir = Path(out_dir or project_dir / ((cfg.get("project") or {}).get("output-dir")
+                                             or "_book")).resolve()
+    _guard_out_dir(out_dir, project_dir)
+    entries = book_entries(book)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        work = staging / "_work"
+        work.mkdir()
+        chapters = _chapters(entries, project_dir, cfg, work, say)
+        bibs = _copy_all(cfg.get("bibliography"), project_dir, work)
+        csl = _copy_all(cfg.get("csl"), project_dir, work)
+        (work / "book.md").write_text(_metadata(cfg, bibs, csl) + "\n".join(chapters),
+                                      encoding="utf-8")
+        fmt = cfg.get("format") or {}
+        html = pdf = None
+        if "html" in formats:
+            say("pandoc -> HTML")
+            html_opts = fmt.get("html") if isinstance(fmt.get("html"), dict) else {}
+            css = [project_dir / c for c in _as_list(html_opts.get("css"))]
+            to_html(work, staging / "index.html", css=css, **_toc(html_opts))
+            html = out_dir / "index.html"
+        if "pdf" in formats:
+            say("pandoc -> Typst")
+            typ_opts = fmt.get("typst") if isinstance(fmt.get("typst"), dict) else {}
+            variables = {k: typ_opts[k] for k in ("papersize", "fontsize", "mainfont")
+                         if typ_opts.get(k)}
+            typ = to_typst(work, variables=variables, **_toc(typ_opts))
+            name = f"{Path(str(book.get('output-file') or 'book')).stem}.pdf"
+            say("typst -> PDF")
+            for warning in compile_pdf(typ, staging / name):
+                say(f"typst warning: {warning}")
+            pdf = out_dir / name
+        _swap(staging, out_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    done = tuple(e.path for e in entries if e.path)
+    return RenderResult(html, pdf, done, round(time.perf_counter() - t0, 3))
+
+
+def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
+              say: Callable[[str], None]) -> list[str]:
+    defaults = dict(cfg.get("execute") or {})  # Quarto's defaults apply when unset (echo: true)
+    files = [e for e in entries if e.path]
+    out = []
+    for entry in entries:
+        if entry.path is None:
+            classes = " ".join(f".{c}" for c in entry.classes)
+            out.append(f"# {entry.title} {{{classes}}}\n")
+            continue
+        n = files.index(entry) + 1
+        say(f"executing {entry.path} ({n}/{len(files)})")
+        qmd = _read(project_dir, entry.path)
+        run = execute_chapter(qmd, entry.path, project_dir, defaults, work / "notebooks")
+        out.append(chapter_markdown(run, entry.path, work / "figures", classes=entry.classes))
+    return out
+
+
+def _read(project_dir: Path, rel: str) -> Qmd:
+    path = project_dir / rel
+    if path.suffix not in (".qmd", ".md"):
+        raise RenderError(f"unsupported chapter type {path.suffix!r} (use .qmd or .md)",
+                          chapter=rel)
+    try:
+        return parse(path.read_text(encoding="utf-8"), rel)
+    except FileNotFoundError:
+        raise RenderError("chapter file listed in _quarto.yml does not exist",
+                          chapter=rel) from None
+    except QmdError as e:
+        raise RenderError("cannot parse chapter", chapter=rel, detail=str(e)) from None
+
+
+def _metadata(cfg: dict, bibs: list[str], csl: list[str]) -> str:
+    book = cfg["book"]
+    meta: dict = {k: str(book[k]) for k in ("title", "subtitle", "abstract") if book.get(k)}
+    authors = _authors(book.get("author"))
+    if authors:
+        meta["author"] = authors
+    if book.get("date"):
+        meta["date"] = _date(book["date"])
+    meta["lang"] = str(cfg.get("lang") or "en")
+    if bibs:
+        meta["bibliography"] = bibs
+        meta["link-citations"] = True
+    if csl:
+        meta["csl"] = csl[0]
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
+
+
+def _authors(value) -> list[str]:
+    names = []
+    for a in _as_list(value):
+        if isinstance(a, dict):
+            a = a.get("name", "")
+            if isinstance(a, dict):
+                a = a.get("literal") or " ".join(
+                    str(a[k]) for k in ("given", "family") if a.get(k))
+        if str(a).strip():
+            names.append(str(a))
+    return names
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def _date(value) -> str:
+    """Quarto-like long date; `today` uses SOURCE_DATE_EPOCH when set."""
+    if value in ("today", "now", "last-modified"):
+        value = (dt.datetime.fromtimestamp(source_date_epoch(), dt.timezone.utc).date()
+                 if os.environ.get("SOURCE_DATE_EPOCH") else dt.date.today())
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, dt.date):
+        return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
+    return str(value)
+
+
+def _toc(opts: dict) -> dict:
+    return {"toc_depth": int(opts.get("toc-depth", 2)),
+            "number_sections": bool(opts.get("number-sections", True))}
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _copy_all(value, project_dir: Path, work: Path) -> list[str]:
+    names = []
+    for rel in _as_list(value):
+        src = project_dir / str(rel)
+        if not src.is_file():
+            raise RenderError(f"file {rel} named in _quarto.yml does not exist")
+        shutil.copyfile(src, work / src.name)
+        names.append(src.name)
+    return names
+
+
+def _guard_out_dir(out_dir: Path, project_dir: Path) -> None:
+    if out_dir == project_dir or out_dir in project_dir.parents or out_dir == Path.home():
+        raise RenderError(f"refusing to use {out_dir} as output directory "
+                          "(it contains the project)")
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise RenderError(f"output path {out_dir} exists and is not a directory")
+        looks_rendered = any((out_dir / n).exists() for n in ("index.html", "_work")) or any(
+            out_dir.glob("*.pdf"))
+        if any(out_dir.iterdir()) and not looks_rendered:
+            raise RenderError(f"refusing to replace {out_dir}: "
+                              "it does not look like a rendered book")
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Replace ``out_dir`` by ``staging`` with renames (never a half-written out_dir)."""
+    old = None
+    if out_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        os.replace(out_dir, old)
+    try:
+        os.replace(staging, out_dir)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out_dir)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,167 @@
+"""End-to-end tests of analysis.render on the minibook fixture (real kernel, pandoc, typst)."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from analysis.render import RenderError, render_book
+
+MINIBOOK = Path(__file__).with_name("minibook")
+EXPECTED = [
+    "Figure 1.1: Risk ratios by study",   # numbered figure caption
+    "Figure 1.1 shows the estimates",      # resolved @fig- reference
+    "Table 1.1: Included studies",         # DataFrame table caption
+    "Table 1.2: Events by arm",            # output: asis table caption
+    "Table 1.1 lists the studies",
+    "Higgins et al.",                      # citeproc in-text citation
+    "Measuring Inconsistency in Meta-Analyses",  # bibliography entry
+    "pooled 3 studies",                    # inline expressions
+    "risk ratio was 0.82",
+    "results are in Chapter 1",            # @sec- reference
+    "Details are in Section 1.1",
+    "Alpha 2019",
+]
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("\xa0", " ").replace("&nbsp;", " ").split())
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    root = tmp_path_factory.mktemp("mini")
+    project = root / "minibook"
+    shutil.copytree(MINIBOOK, project)
+    messages: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MPLBACKEND", "Agg")  # the setup cell must still produce inline figures
+        result = render_book(project, progress=messages.append)
+    return project, result, messages
+
+
+def test_result_and_layout(rendered):
+    project, result, messages = rendered
+    out = project / "_book"
+    assert result.html == out / "index.html" and result.html.is_file()
+    assert result.pdf == out / "book.pdf" and result.pdf.is_file()
+    assert result.chapters == ("index.qmd", "chapters/results.qmd", "references.qmd")
+    assert result.seconds > 0
+    assert "executing chapters/results.qmd (2/3)" in messages
+    assert (out / "_work" / "notebooks" / "results.ipynb").is_file()
+    assert (out / "_work" / "references.bib").is_file()
+    assert not [p for p in project.iterdir() if p.name.startswith("._book")]  # no staging left
+
+
+def test_html_contents(rendered):
+    _, result, _ = rendered
+    html = result.html.read_text(encoding="utf-8")
+    assert "data:image/svg+xml" in html or "<svg" in html
+    text = norm(htmllib.unescape(re.sub(r"<[^>]+>", "", html)))
+    for snippet in EXPECTED:
+        assert snippet in text, snippet
+    assert 'href="#fig-forest"' in html and 'id="fig-forest"' in html
+    assert "all checks passed: True" in html  # echo: true cell shows code and stdout
+    assert 'print("all checks passed:", pooled < 1)' in text
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html)  # self-contained
+
+
+def test_pdf_contents(rendered):
+    _, result, _ = rendered
+    reader = PdfReader(result.pdf)
+    text = norm(" ".join(page.extract_text() for page in reader.pages))
+    for snippet in EXPECTED:
+        assert snippet in text, snippet
+    assert reader.metadata.title == "Minibook"
+    first = norm(reader.pages[0].extract_text())  # title page: title, author, date, abstract
+    for snippet in ("Minibook", "Rapidrec Tests", "May 1, 2024", "exercises every feature"):
+        assert snippet in first, snippet
+
+
+def test_rerender_is_byte_identical_and_replaces(rendered):
+    project, result, _ = rendered
+    work = project / "_book" / "_work"
+    before = {p: p.read_bytes() for p in (result.html, result.pdf, work / "book.typ",
+                                          work / "figures" / "results-1.svg")}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MPLBACKEND", "Agg")
+        again = render_book(project)
+    assert again.html == result.html
+    for path, data in before.items():
+        assert path.read_bytes() == data, f"{path.name} differs between renders"
+    svg = (work / "figures" / "results-1.svg").read_text()
+    assert "<dc:date>" not in svg
+    height = float(re.search(r'<svg[^>]* height="([\d.]+)pt"', svg).group(1))
+    assert height < 200  # #| fig-height: 2.6 (inches) was honoured
+
+
+def _book(tmp_path: Path, chapters: dict[str, str]) -> Path:
+    project = tmp_path / "book"
+    project.mkdir()
+    listing = "\n".join(f"    - {name}" for name in chapters)
+    (project / "_quarto.yml").write_text(
+        "project:\n  type: book\nbook:\n  title: T\n  chapters:\n" + listing
+        + "\nexecute:\n  echo: false\n", encoding="utf-8")
+    for name, text in chapters.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    return project
+
+
+BROKEN = """# Broken
+
+```{python}
+x = 1
+```
+
+```{python}
+#| label: calc
+y = x / 0
+```
+"""
+
+
+def test_failing_cell_names_chapter_cell_and_exception(tmp_path):
+    project = _book(tmp_path, {"index.qmd": "# Preface {.unnumbered}\n\nHi.\n",
+                               "chapters/broken.qmd": BROKEN})
+    out = project / "_book"
+    out.mkdir()
+    (out / "index.html").write_text("previous render")
+    with pytest.raises(RenderError) as info:
+        render_book(project, formats=("html",))
+    err = info.value
+    assert (err.chapter, err.cell, err.label) == ("chapters/broken.qmd", 2, "calc")
+    message = str(err)
+    for part in ("chapters/broken.qmd", "cell 2", "calc", "ZeroDivisionError", "division by zero"):
+        assert part in message, part
+    assert (out / "index.html").read_text() == "previous render"  # previous output untouched
+    assert sorted(p.name for p in project.iterdir()) == ["_book", "_quarto.yml", "chapters",
+                                                         "index.qmd"]
+
+
+def test_failure_leaves_no_out_dir(tmp_path):
+    project = _book(tmp_path, {"index.qmd": "# Preface {.unnumbered}\n\nSee @fig-missing.\n"})
+    with pytest.raises(RenderError) as info:
+        render_book(project, formats=("html",))
+    assert "fig-missing" in str(info.value)
+    assert sorted(p.name for p in project.iterdir()) == ["_quarto.yml", "index.qmd"]
+
+
+def test_unknown_reference_fails_pdf_too(tmp_path):
+    project = _book(tmp_path, {"index.qmd": "# Preface {.unnumbered}\n\nSee @tbl-nope.\n"})
+    with pytest.raises(RenderError, match="tbl-nope"):
+        render_book(project, formats=("pdf",))
+
+
+def test_failing_inline_expression(tmp_path):
+    project = _book(tmp_path, {"index.qmd": "# P {.unnumbered}\n\nValue `{python} 1 + 1`, "
+                                            "`{python} undefined_name`.\n"})
+    with pytest.raises(RenderError) as info:
+        render_book(project, formats=("html",))
+    message = str(info.value)
+    assert "index.qmd" in message and "undefined_name" in message and "NameError" in message
