@@ -13,9 +13,10 @@ For each pair of treatments with direct evidence:
 Pairs informed only by direct evidence (P = 1, for example a comparison that
 is a bridge of the network) have no indirect estimate: those columns are None.
 A multi-arm study's contrasts enter the direct estimate with their own variance
-(correlation between its contrasts ignored), as netmeta does; netmeta's
-proportion of direct evidence for networks with multi-arm studies uses the
-Krahn aggregation instead, so those proportions can differ slightly.
+(correlation between its contrasts ignored), as netmeta does. Direct, indirect,
+proportion and test agree with netmeta 3.3-1's ``netsplit`` (back-calculation,
+common and random effects) on senn2013, hasselblad1998 and dogliotti2014, all
+with multi-arm studies (tests/engine/test_netmeta_reference.py).
 """
 
 from __future__ import annotations

@@ -14,3 +14,8 @@ TAU2 = 1e-5
 STAT = 1e-6
 I2 = 1e-5
 PVALUE = 1e-6
+# Percentage contribution of a study or a direct comparison to a network estimate (0-100 scale):
+# both sides run the same deterministic path algorithm on the same hat matrix; 1e-8 percentage points.
+CONTRIBUTION = 1e-8
+# Proportion of direct evidence in node-splitting (0-1): closed form from the same variances.
+PROPORTION = 1e-8
