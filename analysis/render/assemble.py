@@ -58,8 +58,11 @@ def pipe_table(df):
         return "| " + " | ".join(
             v.rjust(w) if r else v.ljust(w) for v, w, r in zip(values, widths, right)) + " |"
 
-    rule = "|" + "|".join(("-" * (w + 1) + ":") if r else (":" + "-" * (w + 1))
-                          for w, r in zip(widths, right)) + "|"
+    # pandoc sizes wrapped columns by their number of dashes: cap long columns so
+    # that short ones (counts, estimates) keep room and do not wrap
+    dashes = [min(w, 36) for w in widths]
+    rule = "|" + "|".join(("-" * (d + 1) + ":") if r else (":" + "-" * (d + 1))
+                          for d, r in zip(dashes, right)) + "|"
     lines = [row(header), rule] + [row(list(r)) for r in zip(*cells)]
     return "\n".join(lines) + "\n"
 

@@ -1,0 +1,31 @@
+"""rapidrec nma: network meta-analysis of any arm-level or contrast-level CSV file."""
+
+from pathlib import Path
+
+from analysis.commands import progress
+
+NAME = "nma"
+HELP = "network meta-analysis of a CSV file"
+EXAMPLE = "rapidrec nma arms.csv --measure MD --method REML --reference placebo --out results/"
+
+
+def add_arguments(p):
+    p.add_argument("input", help="CSV: arm-level (study,treatment,n,mean,sd | events) "
+                                 "or contrast-level (study,treat1,treat2,yi,se)")
+    p.add_argument("--measure", required=True, choices=["MD", "SMD", "OR", "RR", "RD"], type=str.upper)
+    p.add_argument("--method", default="REML", choices=["REML", "DL", "common"],
+                   help="random effects by REML (default) or DerSimonian-Laird, or the common-effect model")
+    p.add_argument("--reference", default=None, help="reference treatment (default: first in sorted order)")
+    p.add_argument("--small-values", default="good", choices=["good", "bad"],
+                   help="whether smaller effects are better, for the P-scores (default: good)")
+    p.add_argument("--out", required=True, help="output directory")
+
+
+def run(args) -> int:
+    from analysis.nma_files import run_nma, summary_text
+
+    fit, het = run_nma(Path(args.input), args.measure, args.method, args.reference, Path(args.out),
+                       small_values=args.small_values)
+    print(summary_text(fit, het))
+    progress(f"wrote effects.csv, league.csv, heterogeneity.json, nodesplit.csv, ranking.csv to {args.out}")
+    return 0

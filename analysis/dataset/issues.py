@@ -1,0 +1,44 @@
+"""Validation problems, each naming the file, row, column, value and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from analysis.errors import DataError
+
+
+@dataclass(frozen=True)
+class ValidationIssue:
+    """One problem in the data package.
+
+    ``row`` is the line number in the CSV file (the header is line 1), or None
+    for a problem with a whole file or table; ``column`` is None when the
+    problem is with a row or a table rather than one cell.
+    """
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+
+    def format(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        shown = "" if self.value is None else f"value '{self.value}'; "
+        return f"{', '.join(where)}: {shown}expected {self.expected}"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class DatasetInvalid(DataError):
+    """The data package has problems; ``issues`` lists them all."""
+
+    def __init__(self, issues: list[ValidationIssue]):
+        self.issues = list(issues)
+        lines = [i.format() for i in self.issues]
+        super().__init__(f"{len(lines)} problem(s) in the data package:\n" + "\n".join(lines))

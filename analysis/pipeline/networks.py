@@ -1,0 +1,53 @@
+"""Stage: the network meta-analysis of each outcome and population, with its result tables and numbers."""
+
+from __future__ import annotations
+
+from analysis.effects import contrasts_from_arms
+from analysis.models.contribution import contribution_matrix
+from analysis.models.network import fit_network
+from analysis.models.nodesplit import node_split
+from analysis.nma_files import heterogeneity_summary
+from analysis.pipeline.context import BuildContext, NetworkResult
+from analysis.results_io import write_csv, write_json
+
+FIT = "analysis.models.network.fit_network"
+
+
+def fit_outcome_network(ctx: BuildContext, outcome: str, population: str) -> NetworkResult:
+    s = ctx.settings
+    arms = ctx.ds.analysis_arms(outcome=outcome, population=population)
+    studies = contrasts_from_arms(arms, s.measure, s.reference, source=f"{outcome}/{population} analysis table")
+    fit = fit_network(studies, s.measure, s.method, s.reference, s.level)
+    return NetworkResult(outcome, population, arms, fit, contribution_matrix(fit))
+
+
+def write_network(ctx: BuildContext, net: NetworkResult) -> None:
+    where = ctx.out / "network" / net.outcome / net.population
+    effects = net.fit.effects_frame()
+    trials = net.arms.groupby("treatment")["study"].nunique()
+    effects.insert(1, "n_trials", [int(trials.get(t, 0)) for t in effects["treatment"]])
+    write_csv(effects, where / "effects.csv")
+    write_csv(net.fit.league_frame(), where / "league.csv")
+    write_csv(node_split(net.fit), where / "nodesplit.csv")
+    write_csv(net.contributions, where / "contributions.csv")
+    write_json(heterogeneity_summary(net.fit), where / "heterogeneity.json")
+
+    reg, ids, ref = ctx.registry, net.studies, ctx.settings.reference
+    reg.add(f"{net.key}/n-trials", len(ids), unit="trials", function=FIT, decimals=0, studies=ids)
+    reg.add(f"{net.key}/n-patients", int(net.arms["n"].sum()), unit="patients", function=FIT, decimals=0,
+            studies=ids)
+    reg.add(f"{net.key}/tau2", net.fit.tau2, unit="cm^2", function=FIT, decimals=2, studies=ids)
+    for row in effects.itertuples():
+        shares = net.study_shares(row.treatment, ref)
+        for field in ("estimate", "ci_low", "ci_high"):
+            reg.add(f"{net.key}/{row.treatment}/vs-{ref}/{field.replace('_', '-')}", float(getattr(row, field)),
+                    unit="cm", function=FIT, decimals=2, studies=ids, contributions=shares)
+
+
+def networks(ctx: BuildContext) -> None:
+    for outcome in ctx.settings.outcomes:
+        for population in ctx.settings.populations:
+            ctx.progress(f"network meta-analysis: {outcome}, {population}")
+            net = fit_outcome_network(ctx, outcome, population)
+            ctx.networks[net.key] = net
+            write_network(ctx, net)

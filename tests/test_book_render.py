@@ -1,0 +1,90 @@
+"""The whole book rendered without Quarto, as `rapidrec render` does on a machine without it."""
+
+import re
+import shutil
+import subprocess
+import sys
+from html import unescape
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib"]
+SYNTHETIC = "The data are synthetic."
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def html_text(html: str) -> str:
+    """The visible text of an HTML page (tags and embedded images removed), normalised."""
+    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return normalise(unescape(re.sub(r"<[^>]+>", "", html)))
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    project = tmp_path_factory.mktemp("book")
+    for name in PROJECT_FILES:
+        src = ROOT / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+    cli = Path(sys.executable).with_name("rapidrec")
+    done = subprocess.run([str(cli), "render", "--quarto", "never"], cwd=project,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    html = (project / "_book" / "index.html").read_text(encoding="utf-8")
+    pdf = project / "_book" / "rapidrec-guideline.pdf"
+    pdf_text = normalise("\n".join(page.extract_text() for page in PdfReader(pdf).pages))
+    return project, html, pdf_text, done.stderr
+
+
+def test_render_reports_progress(rendered):
+    _, _, _, stderr = rendered
+    assert "chapters/evidence.qmd" in stderr
+
+
+def test_html_says_the_data_are_synthetic(rendered):
+    assert SYNTHETIC in rendered[1]
+
+
+def test_pdf_says_the_data_are_synthetic_on_its_first_page(rendered):
+    project = rendered[0]
+    first = normalise(PdfReader(project / "_book" / "rapidrec-guideline.pdf").pages[0].extract_text())
+    assert "synthetic" in first
+
+
+def test_html_has_the_figure_the_citation_and_numbered_cross_references(rendered):
+    html = rendered[1]
+    assert "<svg" in html or "data:image/svg+xml" in html
+    text = html_text(html)
+    assert "Wang et al. 2025" in text
+    assert "Table 1.1" in text and "Figure 1.1" in text
+    assert 'href="#fig-forest-axial"' in html
+
+
+def test_pdf_has_the_same_content(rendered):
+    text = rendered[2]
+    assert SYNTHETIC in text
+    assert "Wang et al. 2025" in text
+    assert "Table 1.1" in text and "Figure 1.1" in text
+
+
+def test_prose_numbers_come_from_the_registry(rendered):
+    import json
+
+    project, html, pdf_text, _ = rendered
+    numbers = json.loads((project / "_results" / "numbers.json").read_text())["numbers"]
+    for key in ("dataset/trials-eligible", "dataset/patients-analysed", "pain/axial/joint-rf/vs-sham/estimate"):
+        text = numbers[key]["text"]
+        assert text in html_text(html)
+        assert text in pdf_text
+
+
+def test_data_package_is_not_modified(rendered):
+    project = rendered[0]
+    for path in (ROOT / "data").rglob("*"):
+        if path.is_file():
+            assert (project / "data" / path.relative_to(ROOT / "data")).read_bytes() == path.read_bytes()

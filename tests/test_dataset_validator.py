@@ -1,0 +1,307 @@
+"""The validator on a corpus of broken copies of data/: each names file, row and column; nothing is written."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis.dataset import DatasetInvalid, load_dataset, validate_dataset
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.reader(fh))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def find_line(d: Path, file: str, **match) -> int:
+    """CSV line number (header = 1) of the first row whose cells equal ``match``."""
+    rows = read_rows(d / file)
+    header = rows[0]
+    for i, row in enumerate(rows[1:], start=2):
+        if all(row[header.index(k)] == v for k, v in match.items()):
+            return i
+    raise LookupError(match)
+
+
+def set_cell(d: Path, file: str, line: int, column: str, value: str) -> None:
+    rows = read_rows(d / file)
+    rows[line - 1][rows[0].index(column)] = value
+    write_rows(d / file, rows)
+
+
+def get_cell(d: Path, file: str, line: int, column: str) -> str:
+    rows = read_rows(d / file)
+    return rows[line - 1][rows[0].index(column)]
+
+
+def drop_line(d: Path, file: str, line: int) -> None:
+    rows = read_rows(d / file)
+    del rows[line - 1]
+    write_rows(d / file, rows)
+
+
+def snapshot(d: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(d.iterdir())}
+
+
+@pytest.fixture
+def pkg(tmp_path) -> Path:
+    d = tmp_path / "data"
+    shutil.copytree(DATA, d)
+    return d
+
+
+def two_arm_study(d: Path) -> str:
+    rows = read_rows(d / "arms.csv")
+    counts: dict[str, int] = {}
+    for r in rows[1:]:
+        counts[r[0]] = counts.get(r[0], 0) + 1
+    return sorted(s for s, k in counts.items() if k == 2)[0]
+
+
+# Each case: (name, mutate(d) -> (file, line or None, column or None, words expected in the message))
+def cell_case(file, column, value, words, **match):
+    def mutate(d):
+        line = find_line(d, file, **match) if match else 2
+        set_cell(d, file, line, column, value)
+        return file, line, column, words
+    return mutate
+
+
+def m_one_arm(d):
+    study = two_arm_study(d)
+    line = find_line(d, "arms.csv", study=study, arm="b")
+    drop_line(d, "arms.csv", line)
+    return "studies.csv", find_line(d, "studies.csv", id=study), "id", "at least 2 arms"
+
+
+def m_duplicate_id(d):
+    first = get_cell(d, "studies.csv", 2, "id")
+    set_cell(d, "studies.csv", 3, "id", first)
+    return "studies.csv", 3, "id", "unique"
+
+
+def m_dangling_study(d):
+    set_cell(d, "arms.csv", 2, "study", "SYN-999")
+    return "arms.csv", 2, "study", "existing studies.id"
+
+
+def m_outcome_without_arm(d):
+    set_cell(d, "outcomes.csv", 2, "arm", "z")
+    return "outcomes.csv", 2, "study, arm", "existing arms.study + arms.arm"
+
+
+def m_missing_column(d):
+    rows = read_rows(d / "outcomes.csv")
+    i = rows[0].index("sd")
+    write_rows(d / "outcomes.csv", [r[:i] + r[i + 1:] for r in rows])
+    return "outcomes.csv", 1, "sd", "a column named 'sd'"
+
+
+def m_extra_column(d):
+    rows = read_rows(d / "arms.csv")
+    write_rows(d / "arms.csv", [rows[0] + ["dose"]] + [r + ["1"] for r in rows[1:]])
+    return "arms.csv", 1, "dose", "only the columns"
+
+
+def m_missing_file(d):
+    (d / "adverse_events.csv").unlink()
+    return "adverse_events.csv", None, None, "the file to exist"
+
+
+def m_ragged_row(d):
+    rows = read_rows(d / "arms.csv")
+    rows[4] = rows[4][:-1]
+    write_rows(d / "arms.csv", rows)
+    return "arms.csv", 5, None, "5 cells"
+
+
+def m_statistic_without_value(d):
+    line = find_line(d, "outcomes.csv", statistic="mean_se")
+    set_cell(d, "outcomes.csv", line, "se", "")
+    return "outcomes.csv", line, "se", "when statistic is mean_se"
+
+
+def past_cell(file, column, bound, delta, words, **match):
+    """Set ``column`` to ``bound``'s value plus ``delta`` in the first row matching ``match``."""
+    def mutate(d):
+        line = find_line(d, file, **match)
+        set_cell(d, file, line, column, str(float(get_cell(d, file, line, bound)) + delta))
+        return file, line, column, words
+    return mutate
+
+
+m_iqr_order = past_cell("outcomes.csv", "median", "q3", 0.5, "q1 <= median <= q3", statistic="median_iqr")
+m_mean_outside_ci = past_cell("outcomes.csv", "mean", "ci_high", 0.2, "between ci_low", statistic="mean_ci95",
+                              measure_type="final")
+
+
+def m_no_exclusion_reason(d):
+    line = find_line(d, "studies.csv", has_data="false")
+    set_cell(d, "studies.csv", line, "exclusion_reason", "")
+    return "studies.csv", line, "exclusion_reason", "a reason when has_data is false"
+
+
+def m_block_without_threshold(d):
+    line = find_line(d, "studies.csv", diagnostic_block="true")
+    set_cell(d, "studies.csv", line, "block_threshold", "")
+    return "studies.csv", line, "block_threshold", "a threshold"
+
+
+def m_events_over_n(d):
+    n = get_cell(d, "adverse_events.csv", 2, "n")
+    set_cell(d, "adverse_events.csv", 2, "events", str(int(n) + 1))
+    return "adverse_events.csv", 2, "events", "at most n"
+
+
+def m_analysed_over_randomised(d):
+    study, arm = get_cell(d, "outcomes.csv", 2, "study"), get_cell(d, "outcomes.csv", 2, "arm")
+    n = get_cell(d, "arms.csv", find_line(d, "arms.csv", study=study, arm=arm), "n_randomised")
+    set_cell(d, "outcomes.csv", 2, "n_analysed", str(int(n) + 5))
+    return "outcomes.csv", 2, "n_analysed", "at most the arm's n_randomised"
+
+
+def m_enrolled_mismatch(d):
+    n = get_cell(d, "studies.csv", 2, "enrolled_n")
+    set_cell(d, "studies.csv", 2, "enrolled_n", str(int(n) + 7))
+    return "studies.csv", 2, "enrolled_n", "the sum of its arms' n_randomised"
+
+
+def m_same_node_twice(d):
+    study = two_arm_study(d)
+    a = find_line(d, "arms.csv", study=study, arm="a")
+    b = find_line(d, "arms.csv", study=study, arm="b")
+    set_cell(d, "arms.csv", b, "procedure", get_cell(d, "arms.csv", a, "procedure"))
+    return "arms.csv", b, "procedure", "one arm per node"
+
+
+def m_disconnected(d):
+    for line in range(2, len(read_rows(d / "arms.csv")) + 1):
+        if get_cell(d, "arms.csv", line, "procedure") == "drg-rf-epidural-la":
+            study = get_cell(d, "arms.csv", line, "study")
+            other = find_line(d, "arms.csv", study=study, procedure="epidural-la")
+            set_cell(d, "arms.csv", other, "procedure", "im-la")
+    return "outcomes.csv", None, "outcome", "connected radicular network"
+
+
+def m_guideline_mid(d):
+    text = (d / "guideline.yaml").read_text().replace("value: 1.5", "value: -1.5")
+    (d / "guideline.yaml").write_text(text)
+    return "guideline.yaml", None, "mids.pain.value", "minimal important difference > 0"
+
+
+def m_guideline_yaml(d):
+    (d / "guideline.yaml").write_text("mids: [unclosed\n")
+    return "guideline.yaml", None, None, "valid YAML"
+
+
+def m_no_descriptor(d):
+    (d / "datapackage.json").unlink()
+    return "datapackage.json", None, None, "datapackage.json"
+
+
+def m_scale_order(d):
+    set_cell(d, "outcomes.csv", 2, "scale_max", "0")
+    return "outcomes.csv", 2, "scale_max", "> scale_min"
+
+
+CASES = {
+    "negative n": cell_case("arms.csv", "n_randomised", "-3", "an integer > 0"),
+    "text n": cell_case("arms.csv", "n_randomised", "many", "an integer > 0"),
+    "zero sd": cell_case("outcomes.csv", "sd", "0", "a number > 0", statistic="mean_sd"),
+    "negative sd": cell_case("outcomes.csv", "sd", "-1.2", "a number > 0", statistic="mean_sd"),
+    "percent over 100": cell_case("studies.csv", "women_percent", "120", "<= 100"),
+    "age under 18": cell_case("studies.csv", "age_mean", "12", ">= 18"),
+    "baseline pain over 10": cell_case("studies.csv", "baseline_pain_cm", "11.2", "<= 10"),
+    "mean above 10 cm": cell_case("outcomes.csv", "mean", "11.5", "within the instrument's range",
+                                  instrument="vas_10cm", measure_type="final", statistic="mean_sd"),
+    "mean above 100 mm": cell_case("outcomes.csv", "mean", "150", "within the instrument's range",
+                                   instrument="vas_100mm", measure_type="final", statistic="mean_sd"),
+    "unknown node": cell_case("arms.csv", "procedure", "epidural-magic", "existing nodes.code"),
+    "unknown region": cell_case("studies.csv", "region", "antarctica", "one of north_america"),
+    "unknown outcome": cell_case("outcomes.csv", "outcome", "happiness", "one of pain"),
+    "bad boolean": cell_case("studies.csv", "has_data", "yes", "true or false"),
+    "empty citation": cell_case("studies.csv", "citation", "", "citation is required"),
+    "zero timepoint": cell_case("outcomes.csv", "timepoint_weeks", "0", "a number > 0"),
+    "year in future": cell_case("studies.csv", "year", "2031", "<= 2025"),
+    "one arm": m_one_arm,
+    "duplicate id": m_duplicate_id,
+    "dangling study": m_dangling_study,
+    "outcome without arm": m_outcome_without_arm,
+    "missing column": m_missing_column,
+    "extra column": m_extra_column,
+    "missing file": m_missing_file,
+    "ragged row": m_ragged_row,
+    "statistic without value": m_statistic_without_value,
+    "median outside iqr": m_iqr_order,
+    "mean outside ci": m_mean_outside_ci,
+    "no exclusion reason": m_no_exclusion_reason,
+    "block without threshold": m_block_without_threshold,
+    "events over n": m_events_over_n,
+    "analysed over randomised": m_analysed_over_randomised,
+    "enrolled mismatch": m_enrolled_mismatch,
+    "same node twice": m_same_node_twice,
+    "disconnected network": m_disconnected,
+    "guideline mid": m_guideline_mid,
+    "guideline yaml": m_guideline_yaml,
+    "no descriptor": m_no_descriptor,
+    "scale order": m_scale_order,
+}
+
+
+def test_committed_package_is_valid():
+    assert validate_dataset(DATA) == []
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 25
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_broken_input_is_reported(pkg, name):
+    file, line, column, words = CASES[name](pkg)
+    before = snapshot(pkg)
+    issues = validate_dataset(pkg)
+    assert snapshot(pkg) == before, "validation must not write anything"
+    hits = [i for i in issues if i.file.endswith(file) and i.row == line and i.column == column
+            and words in i.format()]
+    assert hits, f"{name}: expected an issue at {file}, row {line}, column {column} mentioning {words!r}; got\n" + \
+        "\n".join(i.format() for i in issues)
+    assert hits[0].format().startswith(f"data/{file}")
+
+
+def test_all_problems_reported_together(pkg):
+    expected = [CASES[n](pkg) for n in ("negative n", "percent over 100", "zero sd", "events over n",
+                                        "guideline mid")]
+    issues = validate_dataset(pkg)
+    for file, line, column, words in expected:
+        assert any(i.file.endswith(file) and i.row == line and i.column == column for i in issues), (file, line)
+    with pytest.raises(DatasetInvalid) as err:
+        load_dataset(pkg)
+    message = str(err.value)
+    for file, line, column, _ in expected:
+        where = f"{file}, row {line}" if line else file
+        assert where in message
+
+
+def test_message_format(pkg):
+    CASES["negative n"](pkg)
+    issue = next(i for i in validate_dataset(pkg) if i.column == "n_randomised")
+    assert issue.format() == "data/arms.csv, row 2, column n_randomised: value '-3'; expected an integer > 0"
+
+
+def test_committed_data_untouched_by_validation():
+    before = snapshot(DATA)
+    validate_dataset(DATA)
+    load_dataset(DATA)
+    assert snapshot(DATA) == before
