@@ -19,8 +19,10 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.pipeline.calibration import calibration
+from analysis.pipeline.characteristics import characteristics
 from analysis.pipeline.context import BuildContext
 from analysis.pipeline.dataset_summary import dataset_summary
+from analysis.pipeline.network_graphs import network_graphs
 from analysis.pipeline.networks import networks
 from analysis.registry import NumberRegistry
 from analysis.results_io import write_json
@@ -28,7 +30,7 @@ from analysis.settings import Settings
 
 RESULTS_DIR = "_results"
 DATA_DIR = "data"
-STAGES = (dataset_summary, networks, calibration)
+STAGES = (dataset_summary, characteristics, networks, network_graphs, calibration)
 ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
                 "ipykernel", "pypandoc-binary", "typst")
 
