@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 REFERENCE = Path(__file__).parent / "reference"
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def load_fixture(engine: str) -> dict:
