@@ -25,6 +25,7 @@ SUMMARIES = (  # column, row label, unit
 COUNTS = (  # section, column
     ("Presenting complaint, axial pain", ("condition", "axial")),
     ("Presenting complaint, radicular pain", ("condition", "radicular")),
+    ("Presenting complaint, mixed axial and radicular pain", ("condition", "mixed")),
     ("Pain duration", ("pain_duration_reporting", None)),
     ("Positive diagnostic block required", ("block_threshold", None)),
     ("Location", ("region", None)),
@@ -78,12 +79,12 @@ def count_rows(studies: pd.DataFrame) -> list[Row]:
             continue
         if population is not None:
             rows.append(Row(section, f"{population}-total", "Total", "count", len(subset)))
+            if population == "mixed":
+                continue
         counts = subset[col].fillna("not_reported").value_counts()
         for code in sorted(counts.index, key=lambda c: (-counts[c], c)):
             slug = f"{population + '-' if population else ''}{code}".replace("_", "-")
             rows.append(Row(section, slug, label(code), "count", int(counts[code])))
-    mixed = int((used["population"] == "mixed").sum())
-    rows.append(Row("Presenting complaint, mixed axial and radicular pain", "mixed-total", "Total", "count", mixed))
     return rows
 
 

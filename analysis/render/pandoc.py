@@ -107,6 +107,7 @@ $endif$
 #show heading.where(level: 1, outlined: false): set text(size: 1.4em)
 #show outline.entry.where(level: 1): set block(above: 1em)
 #set image(fit: "contain")
+#show figure.where(kind: table): set block(breakable: true)
 $for(header-includes)$
 $header-includes$
 $endfor$
