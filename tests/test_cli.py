@@ -1,0 +1,69 @@
+"""The installed `rapidrec` console script, run as a user would."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.conftest import REFERENCE
+
+CLI = str(Path(sys.executable).with_name("rapidrec"))
+
+
+def run(*args, cwd=None):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
+
+
+def test_help_lists_commands_with_examples():
+    done = run("--help")
+    assert done.returncode == 0
+    for command in ("build", "render", "validate", "nma", "synthesize"):
+        assert command in done.stdout
+    sub = run("nma", "--help")
+    assert "example:" in sub.stdout and "rapidrec nma" in sub.stdout
+
+
+def test_nma_writes_the_documented_files(tmp_path):
+    done = run("nma", str(REFERENCE / "data" / "senn2013.csv"), "--measure", "MD", "--reference", "placebo",
+               "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert "reference placebo" in done.stdout
+    effects = pd.read_csv(tmp_path / "effects.csv")
+    assert list(effects.columns) == ["treatment", "estimate", "se", "ci_low", "ci_high"]
+    assert len(effects) == 9
+    league = pd.read_csv(tmp_path / "league.csv")
+    assert {"treat1", "treat2", "estimate", "se"} <= set(league.columns)
+    het = json.loads((tmp_path / "heterogeneity.json").read_text())
+    for key in ("tau2", "i2", "q", "q_df", "q_p", "q_within", "q_between", "design_by_treatment_p"):
+        assert key in het
+    assert (tmp_path / "nodesplit.csv").exists()
+
+
+def test_nma_output_is_deterministic(tmp_path):
+    args = [str(REFERENCE / "data" / "hasselblad1998.csv"), "--measure", "OR", "--reference", "no_contact"]
+    assert run("nma", *args, "--out", str(tmp_path / "a")).returncode == 0
+    assert run("nma", *args, "--out", str(tmp_path / "b")).returncode == 0
+    for name in ("effects.csv", "league.csv", "heterogeneity.json", "nodesplit.csv", "ranking.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+@pytest.mark.parametrize("content, message", [
+    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,0\n", "row 3 (study s1, treatment B): sd = 0.0"),
+    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1\ns2,C,10,1,1\ns2,D,10,2,1\n", "2 separate sub-networks"),
+    ("id,arm\n1,2\n", "expected arm-level columns"),
+])
+def test_nma_bad_input_is_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "input.csv"
+    path.write_text(content)
+    done = run("nma", str(path), "--measure", "MD", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert done.stdout == ""
+
+
+def test_missing_input_file_is_an_error(tmp_path):
+    done = run("nma", str(tmp_path / "nope.csv"), "--measure", "MD", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "file not found" in done.stderr
