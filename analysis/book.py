@@ -48,9 +48,15 @@ def entry(id: str) -> dict:
     return numbers[id]
 
 
-def num(id: str) -> str:
-    """The registered number's text as printed."""
-    return entry(id)["text"]
+def num(id: str) -> "Num":
+    """The registered number's text as printed (a ``str``).
+
+    Shown as an inline expression it is a link to the number's entry in the audit
+    appendix (:class:`analysis.audit.links.Num`); in f-strings it is the plain text.
+    """
+    from analysis.audit.links import Num
+
+    return Num(id, entry(id)["text"])
 
 
 def table(*parts: str) -> pd.DataFrame:
@@ -68,25 +74,47 @@ def treatment_names() -> dict[str, str]:
     return dict(zip(names["code"], names["name"]))
 
 
-def effects_table(outcome: str, population: str) -> pd.DataFrame:
-    """Display table of every procedure versus sham: name, trials, estimate and 95% CI as printed."""
-    from analysis.registry import format_number
+def network_rows(outcome: str, population: str) -> list[dict]:
+    """Each procedure versus the reference, as registry numbers (:class:`Num`), sorted by estimate.
 
-    eff = table("network", outcome, population, "effects.csv").sort_values("estimate", ignore_index=True)
+    The result table only says which procedures there are; every number comes
+    from the registry: ``n_trials``, ``estimate``, ``ci_low``, ``ci_high``.
+    """
+    ref = manifest()["settings"]["reference"]
+    stem = f"{outcome}/{population}"
+    rows = []
+    for t in table("network", outcome, population, "effects.csv")["treatment"]:
+        rows.append({"treatment": t, "n_trials": num(f"{stem}/{t}/n-trials"),
+                     **{f: num(f"{stem}/{t}/vs-{ref}/{f.replace('_', '-')}") for f in ("estimate", "ci_low", "ci_high")}})
+    return sorted(rows, key=lambda r: entry(r["estimate"].id)["value"])
+
+
+def effects_table(outcome: str, population: str):
+    """Display table of every procedure versus sham: name, trials, estimate and 95% CI as printed.
+
+    A :class:`analysis.audit.links.LinkedTable`: every number cell is a registry
+    entry and links to its audit-appendix entry (``.frame()`` gives the plain table).
+    """
+    from analysis.audit.links import Cell, LinkedTable
+
     names = treatment_names()
-    return pd.DataFrame({
-        "Procedure": [names.get(t, t) for t in eff["treatment"]],
-        "Trials": eff["n_trials"].astype(int),
-        "Mean difference (cm)": [format_number(v, 2) for v in eff["estimate"]],
-        "95% CI": [f"{format_number(a, 2)} to {format_number(b, 2)}" for a, b in zip(eff["ci_low"], eff["ci_high"])],
-    })
+    rows = [[names.get(r["treatment"], r["treatment"]), r["n_trials"], r["estimate"],
+             Cell((r["ci_low"], " to ", r["ci_high"]))] for r in network_rows(outcome, population)]
+    return LinkedTable(["Procedure", "Trials", "Mean difference (cm)", "95% CI"], rows,
+                       right=[False, True, True, True])
 
 
 def forest(outcome: str, population: str):
-    """Forest plot of every procedure versus sham for one outcome and population."""
+    """Forest plot of every procedure versus sham; every number written on it is a registry text."""
     from analysis.figures.forest import forest_plot
 
-    eff = table("network", outcome, population, "effects.csv")
+    rows = network_rows(outcome, population)
+    eff = pd.DataFrame({
+        "treatment": [r["treatment"] for r in rows],
+        "n_trials": [str(r["n_trials"]) for r in rows],
+        **{f: [entry(r[f].id)["value"] for r in rows] for f in ("estimate", "ci_low", "ci_high")},
+        "annotation": [f"{r['estimate']} ({r['ci_low']} to {r['ci_high']})" for r in rows],
+    })
     settings = manifest()["settings"]
     return forest_plot(
         eff, labels=treatment_names(), mid=settings["pain_mid_cm"] if outcome == "pain" else None,

@@ -19,18 +19,24 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.pipeline.calibration import calibration
+from analysis.pipeline.certainty import certainty
 from analysis.pipeline.characteristics import characteristics
 from analysis.pipeline.context import BuildContext
 from analysis.pipeline.dataset_summary import dataset_summary
+from analysis.pipeline.harms import harms
 from analysis.pipeline.network_graphs import network_graphs
 from analysis.pipeline.networks import networks
+from analysis.pipeline.recommendations import recommendations
+from analysis.pipeline.responders import responders
 from analysis.registry import NumberRegistry
 from analysis.results_io import write_json
 from analysis.settings import Settings
 
 RESULTS_DIR = "_results"
+SCENARIOS_DIR = "scenarios"  # _results/scenarios/<id>/: results under a scenario (analysis/scenarios/)
 DATA_DIR = "data"
-STAGES = (dataset_summary, characteristics, networks, network_graphs, calibration)
+STAGES = (dataset_summary, characteristics, harms, networks, responders, network_graphs, calibration, certainty,
+          recommendations)
 ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
                 "ipykernel", "pypandoc-binary", "typst")
 
@@ -53,6 +59,9 @@ def run_stages(ds, settings: Settings, out: Path, progress: Callable[[str], None
     ctx = BuildContext(ds=ds, settings=settings, registry=registry, out=out, progress=progress, scenario=scenario)
     for stage in STAGES:
         stage(ctx)
+    from analysis.audit.provenance import write_provenance
+
+    write_provenance(ctx)  # after every stage: the rows behind every network any stage fitted
     registry.save(out / "numbers.json")
     write_json(environment_record(), out / "environment.json")
     write_json({"data_hash": ds.data_hash, "settings": settings.to_dict(), "scenario": scenario},
@@ -70,18 +79,34 @@ def swap_in(staging: Path, final: Path) -> None:
 
 
 def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
-          settings: Settings | None = None) -> Path:
-    """Compute all results for the project in ``project_dir``; returns the results directory."""
+          settings: Settings | None = None, scenario=None) -> Path:
+    """Compute all results for the project in ``project_dir``; returns the results directory.
+
+    With ``scenario`` (a scenario file or :class:`analysis.scenarios.Scenario`), the data package is
+    re-analysed under it (:func:`analysis.scenarios.apply_scenario`; data/ is never modified) and the
+    results go to ``_results/scenarios/<id>/``; the base results in ``_results/`` stay as they are.
+    """
     from analysis.dataset import load_dataset
 
     project_dir = Path(project_dir)
     progress("validating and loading the data package")
     ds = load_dataset(project_dir / DATA_DIR)
+    label, final, parent = "base", project_dir / RESULTS_DIR, project_dir
+    if scenario is not None:
+        from analysis.scenarios import apply_scenario, load_scenario, scenario_results_dir
+
+        scenario = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
+        progress(f"applying scenario {scenario.id}")
+        ds = apply_scenario(ds, scenario)
+        label, final = scenario.id, scenario_results_dir(project_dir, scenario.id)
+        parent = final.parent
+        parent.mkdir(parents=True, exist_ok=True)
     settings = (settings or Settings()).with_guideline(ds.guideline)
-    final = project_dir / RESULTS_DIR
-    staging = Path(tempfile.mkdtemp(prefix=".results-", dir=project_dir))
+    staging = Path(tempfile.mkdtemp(prefix=".results-", dir=parent))
     try:
-        run_stages(ds, settings, staging, progress)
+        run_stages(ds, settings, staging, progress, scenario=label)
+        if scenario is None and (final / SCENARIOS_DIR).is_dir():  # keep scenario results across base builds
+            (final / SCENARIOS_DIR).rename(staging / SCENARIOS_DIR)
         swap_in(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

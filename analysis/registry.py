@@ -42,6 +42,7 @@ class NumberEntry:
     function: str  # module.function that computed the value
     studies: tuple[str, ...] = ()
     contributions: dict[str, float] = field(default_factory=dict)  # study -> percent, where known
+    analysis: str = ""  # the analysis table behind it ("outcome/population"); rows in _results/provenance.csv
 
 
 class NumberRegistry:
@@ -54,7 +55,7 @@ class NumberRegistry:
         self._entries: dict[str, NumberEntry] = {}
 
     def add(self, id: str, value, *, unit: str, function: str, decimals: int = 2,
-            studies=(), contributions=None, text: str | None = None) -> NumberEntry:
+            studies=(), contributions=None, text: str | None = None, analysis: str = "") -> NumberEntry:
         if not ID_PATTERN.match(id):
             raise AnalysisError(f"registry id {id!r} is not well formed (lower-case words separated by '/')")
         if id in self._entries:
@@ -64,7 +65,7 @@ class NumberRegistry:
         entry = NumberEntry(
             id=id, value=value, text=text if text is not None else format_number(value, decimals),
             unit=unit, function=function, studies=tuple(sorted(studies)),
-            contributions=dict(sorted((contributions or {}).items())),
+            contributions=dict(sorted((contributions or {}).items())), analysis=analysis,
         )
         self._entries[id] = entry
         return entry

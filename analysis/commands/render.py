@@ -13,12 +13,15 @@ def add_arguments(p):
     p.add_argument("--project", default=".", help="project directory (default: current directory)")
     p.add_argument("--quarto", choices=["auto", "always", "never"], default="auto",
                    help="use quarto when it is on PATH (auto), require it (always), or use the built-in renderer (never)")
+    p.add_argument("--scenario", metavar="FILE", default=None,
+                   help="render the whole book under a scenario (scenarios/*.yaml) into _book-scenarios/<id>/")
 
 
 def run(args) -> int:
     from analysis.render_command import render
 
-    result = render(Path(args.project).resolve(), progress=progress, use_quarto=args.quarto)
+    result = render(Path(args.project).resolve(), progress=progress, use_quarto=args.quarto,
+                    scenario=args.scenario)
     for path in (result.html, result.pdf):
         if path is not None:
             print(path)

@@ -99,7 +99,7 @@ def joint_rf_sham_effects(ds) -> pd.DataFrame:
         a, c = r.loc["joint-rf"], r.loc["sham"]
         out.append({"study": study, "yi": a["mean"] - c["mean"], "vi": a["sd"] ** 2 / a["n"] + c["sd"] ** 2 / c["n"],
                     "n": a["n"] + c["n"], "providers_blinded": blinding[study]})
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, columns=["study", "yi", "vi", "n", "providers_blinded"])  # empty under some scenarios
 
 
 def subgroup_rows(ds) -> list[dict]:

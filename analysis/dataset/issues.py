@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from analysis.errors import DataError
 
@@ -21,13 +22,15 @@ class ValidationIssue:
     column: str | None
     value: object
     expected: str
+    row_label: ClassVar[str] = "row"  # subclasses for other files (scenarios: "line", "field")
+    column_label: ClassVar[str] = "column"
 
     def format(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.row_label} {self.row}")
         if self.column is not None:
-            where.append(f"column {self.column}")
+            where.append(f"{self.column_label} {self.column}")
         shown = "" if self.value is None else f"value '{self.value}'; "
         return f"{', '.join(where)}: {shown}expected {self.expected}"
 

@@ -11,16 +11,18 @@ import pandas as pd
 
 from analysis.dataset.analysis_table import build_analysis_arms
 from analysis.dataset.issues import DatasetInvalid
+from analysis.dataset.responders import OPTIONAL_TABLES, build_responder_arms, optional_files
 from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
 from analysis.dataset.validate import check_package
 
 HASHED_FILES = (DESCRIPTOR_FILE, GUIDELINE_FILE, *(t.filename for t in TABLES))
+OPTIONAL_NAMES = frozenset(t.name for t in OPTIONAL_TABLES)  # hashed and loaded only when present
 
 
 def data_hash(path: Path) -> str:
     """sha256 over the package files (datapackage.json, guideline.yaml, the CSVs) in sorted order of name."""
     h = hashlib.sha256()
-    for name in sorted(HASHED_FILES):
+    for name in sorted((*HASHED_FILES, *optional_files(path))):
         h.update(name.encode() + b"\0")
         h.update((Path(path) / name).read_bytes())
         h.update(b"\0")
@@ -62,6 +64,22 @@ class Dataset:
         """Arm-level analysis table (see :mod:`analysis.dataset.analysis_table`)."""
         return build_analysis_arms(self._tables, self.guideline, outcome, population)
 
+    @property
+    def responders(self) -> pd.DataFrame:
+        """The optional responders table (empty when the package has no responders.csv)."""
+        return _public(self._tables["responders"]) if "responders" in self._tables else pd.DataFrame()
+
+    def responder_arms(self, population: str = "axial", outcome: str = "pain_responder") -> pd.DataFrame:
+        """Arm-level responder table (``events`` of ``n``; see :mod:`analysis.dataset.responders`)."""
+        return build_responder_arms(self._tables, self.guideline, population, outcome)
+
+    @property
+    def judgements(self) -> pd.DataFrame:
+        """The panel's GRADE judgements (optional judgements.csv; empty when absent)."""
+        if "judgements" in self._tables:
+            return _public(self._tables["judgements"])
+        return pd.DataFrame(columns=["estimate", "domain", "rating", "rationale", "source_row"])
+
     def category(self, code: str) -> str:
         """The guideline's category name of a node code."""
         return dict(zip(self.nodes["code"], self.nodes["category"]))[code]
@@ -84,5 +102,5 @@ def load_dataset(path: Path | str, settings=None) -> Dataset:
     if issues:
         raise DatasetInvalid(issues)
     guideline = _merge(guideline or {}, _overrides(settings))
-    public = {name: _public(frame) for name, frame in tables.items()}
+    public = {name: _public(frame) for name, frame in tables.items() if name not in OPTIONAL_NAMES}
     return Dataset(path=path, guideline=guideline, data_hash=data_hash(path), _tables=tables, **public)

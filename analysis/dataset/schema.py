@@ -281,6 +281,13 @@ GUIDELINE_FILE = "guideline.yaml"
 DESCRIPTOR_FILE = "datapackage.json"
 
 
+def _optional_tables() -> tuple[Table, ...]:
+    """Tables a package may omit (analysis/dataset/responders.py); imported here lazily to avoid a cycle."""
+    from analysis.dataset.responders import OPTIONAL_TABLES
+
+    return OPTIONAL_TABLES
+
+
 def datapackage_descriptor() -> dict:
     """The Frictionless Data Package descriptor of the package."""
     return {
@@ -290,5 +297,5 @@ def datapackage_descriptor() -> dict:
                  "spine pain (SYNTHETIC demonstration data)",
         "description": "Synthetic, calibrated stand-in for the real extraction, which is not public. See README.md.",
         "licenses": [{"name": "CC0-1.0", "title": "CC0 1.0"}],
-        "resources": [t.descriptor() for t in TABLES],
+        "resources": [t.descriptor() for t in (*TABLES, *_optional_tables())],
     }

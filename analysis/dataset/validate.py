@@ -16,8 +16,10 @@ from analysis.dataset import checks
 from analysis.dataset.fields import typed_table
 from analysis.dataset.guideline_check import check_guideline
 from analysis.dataset.issues import ValidationIssue
+from analysis.dataset.judgements import judgement_checks
 from analysis.dataset.network_check import connectivity
 from analysis.dataset.read import read_package
+from analysis.dataset.responders import OPTIONAL_TABLES, check_optional_tables
 from analysis.dataset.schema import GUIDELINE_FILE, TABLES
 
 CROSS_CHECKS = (checks.primary_keys, checks.foreign_keys, checks.study_design, checks.outcome_values,
@@ -35,6 +37,11 @@ def check_package(path: Path) -> tuple[list[ValidationIssue], dict[str, pd.DataF
             issues += found
     for check in CROSS_CHECKS:
         issues += check(tables, pkg.display)
+    if pkg.root.is_dir():  # optional tables (responders.csv): checked when present, empty when absent
+        found, optional = check_optional_tables(pkg.root, tables, pkg.display)
+        issues += found
+        tables.update(optional)
+        issues += judgement_checks(tables, pkg.display)
     if pkg.guideline is not None:
         issues += check_guideline(pkg.guideline, pkg.display(GUIDELINE_FILE))
     if not issues:
@@ -43,7 +50,7 @@ def check_package(path: Path) -> tuple[list[ValidationIssue], dict[str, pd.DataF
 
 
 def _ordered(issues: list[ValidationIssue]) -> list[ValidationIssue]:
-    order = {f"{spec.filename}": i for i, spec in enumerate(TABLES)}
+    order = {f"{spec.filename}": i for i, spec in enumerate((*TABLES, *OPTIONAL_TABLES))}
 
     def key(issue: ValidationIssue):
         name = issue.file.rsplit("/", 1)[-1]

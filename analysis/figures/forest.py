@@ -47,8 +47,11 @@ def forest_plot(effects: pd.DataFrame, labels: dict[str, str] | None = None, mid
     ax.set_ylim(0, sum(gaps))
     ax.set_xlabel(textwrap.fill(xlabel, 60), fontsize=8.5)
     ax.tick_params(axis="x", labelsize=8.5)
-    text = [f"{format_number(e, decimals)} ({format_number(a, decimals)} to {format_number(b, decimals)})"
-            for e, a, b in zip(rows["estimate"], rows["ci_low"], rows["ci_high"])]
+    if "annotation" in rows:  # texts as printed elsewhere (the registry's), when the caller has them
+        text = list(rows["annotation"])
+    else:
+        text = [f"{format_number(e, decimals)} ({format_number(a, decimals)} to {format_number(b, decimals)})"
+                for e, a, b in zip(rows["estimate"], rows["ci_low"], rows["ci_high"])]
     for yi, t in zip(y, text):
         ax.annotate(t, xy=(1.02, yi), xycoords=("axes fraction", "data"), va="center", fontsize=8)
     ax.annotate(favours[0], xy=(0.02, 1.01), xycoords="axes fraction", fontsize=8, ha="left", va="bottom")

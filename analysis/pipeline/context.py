@@ -47,3 +47,4 @@ class BuildContext:
     progress: Callable[[str], None]
     scenario: str = "base"
     networks: dict[str, NetworkResult] = field(default_factory=dict)  # key "outcome/population"
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # a stage's table for later stages

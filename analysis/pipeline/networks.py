@@ -4,20 +4,24 @@ from __future__ import annotations
 
 from analysis.effects import contrasts_from_arms
 from analysis.models.contribution import contribution_matrix
-from analysis.models.network import fit_network
 from analysis.models.nodesplit import node_split
 from analysis.nma_files import heterogeneity_summary
 from analysis.pipeline.context import BuildContext, NetworkResult
+from analysis.pipeline.evidence import fit_or_common, reference_component, write_without_evidence
 from analysis.results_io import write_csv, write_json
 
 FIT = "analysis.models.network.fit_network"
 
 
-def fit_outcome_network(ctx: BuildContext, outcome: str, population: str) -> NetworkResult:
+def fit_outcome_network(ctx: BuildContext, outcome: str, population: str) -> NetworkResult | None:
     s = ctx.settings
     arms = ctx.ds.analysis_arms(outcome=outcome, population=population)
+    arms, dropped = reference_component(arms, s.reference)  # a scenario may cut nodes off: report, not fail
+    write_without_evidence(ctx.out, outcome, population, dropped, f"not connected to {s.reference}")
+    if arms.empty:
+        return None
     studies = contrasts_from_arms(arms, s.measure, s.reference, source=f"{outcome}/{population} analysis table")
-    fit = fit_network(studies, s.measure, s.method, s.reference, s.level)
+    fit = fit_or_common(studies, s.measure, s.method, s.reference, s.level)
     return NetworkResult(outcome, population, arms, fit, contribution_matrix(fit))
 
 
@@ -33,15 +37,21 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
     write_json(heterogeneity_summary(net.fit), where / "heterogeneity.json")
 
     reg, ids, ref = ctx.registry, net.studies, ctx.settings.reference
-    reg.add(f"{net.key}/n-trials", len(ids), unit="trials", function=FIT, decimals=0, studies=ids)
+    reg.add(f"{net.key}/n-trials", len(ids), unit="trials", function=FIT, decimals=0, studies=ids,
+            analysis=net.key)
     reg.add(f"{net.key}/n-patients", int(net.arms["n"].sum()), unit="patients", function=FIT, decimals=0,
-            studies=ids)
-    reg.add(f"{net.key}/tau2", net.fit.tau2, unit="cm^2", function=FIT, decimals=2, studies=ids)
+            studies=ids, analysis=net.key)
+    reg.add(f"{net.key}/tau2", net.fit.tau2, unit="cm^2", function=FIT, decimals=2, studies=ids,
+            analysis=net.key)
     for row in effects.itertuples():
         shares = net.study_shares(row.treatment, ref)
+        with_t = sorted(net.arms.loc[net.arms["treatment"] == row.treatment, "study"].astype(str).unique())
+        reg.add(f"{net.key}/{row.treatment}/n-trials", int(row.n_trials), unit="trials",
+                function="analysis.pipeline.networks.write_network",
+                decimals=0, studies=with_t, analysis=net.key)
         for field in ("estimate", "ci_low", "ci_high"):
             reg.add(f"{net.key}/{row.treatment}/vs-{ref}/{field.replace('_', '-')}", float(getattr(row, field)),
-                    unit="cm", function=FIT, decimals=2, studies=ids, contributions=shares)
+                    unit="cm", function=FIT, decimals=2, studies=ids, contributions=shares, analysis=net.key)
 
 
 def networks(ctx: BuildContext) -> None:
@@ -49,5 +59,7 @@ def networks(ctx: BuildContext) -> None:
         for population in ctx.settings.populations:
             ctx.progress(f"network meta-analysis: {outcome}, {population}")
             net = fit_outcome_network(ctx, outcome, population)
+            if net is None:  # no trial connected to the reference (possible under a scenario)
+                continue
             ctx.networks[net.key] = net
             write_network(ctx, net)

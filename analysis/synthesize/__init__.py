@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.dataset.responders import OPTIONAL_TABLES
 from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES, datapackage_descriptor
 from analysis.synthesize.guideline import guideline_text
 from analysis.synthesize.package import build_rows
 from analysis.synthesize.write import csv_text, json_text, write_text
 
 DEFAULT_SEED = 20250226
-GENERATED_FILES = (DESCRIPTOR_FILE, GUIDELINE_FILE, *(t.filename for t in TABLES))
+GENERATED_FILES = (DESCRIPTOR_FILE, GUIDELINE_FILE, *(t.filename for t in (*TABLES, *OPTIONAL_TABLES)))
 
 
 def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> None:
@@ -27,7 +28,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     write_text(out_dir / DESCRIPTOR_FILE, json_text(datapackage_descriptor()))
     write_text(out_dir / GUIDELINE_FILE, guideline_text())
-    for table in TABLES:
+    for table in (*TABLES, *OPTIONAL_TABLES):
         write_text(out_dir / table.filename, csv_text(table, rows[table.name]))
 
 

@@ -1,0 +1,111 @@
+"""Links from printed numbers to their audit-appendix entries, and tables built from registry ids."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ANCHOR_PREFIX = "audit-"
+STUDY_PREFIX = "audit-study-"
+NUM_CLASS = "rr-num"
+
+
+def anchor(id: str) -> str:
+    """The appendix anchor of a registry id ('/' -> ':'; ':' never occurs in an id, so this is one-to-one)."""
+    return ANCHOR_PREFIX + id.replace("/", ":")
+
+
+def id_from_anchor(name: str) -> str | None:
+    """Inverse of :func:`anchor` (``None`` when ``name`` is not a number anchor)."""
+    if not name.startswith(ANCHOR_PREFIX) or name.startswith(STUDY_PREFIX):
+        return None
+    return name[len(ANCHOR_PREFIX):].replace(":", "/")
+
+
+def study_anchor(study: str) -> str:
+    return STUDY_PREFIX + study
+
+
+def link(id: str, text: str) -> str:
+    """Markdown of a generated number: its text linking to its appendix entry."""
+    return f"[{text}](#{anchor(id)}){{.{NUM_CLASS}}}"
+
+
+class Num(str):
+    """A registry number: behaves as its printed text; shown as inline output it is a link.
+
+    ``str(num)`` and f-strings give the plain text (so generated sentences can
+    use it). Jupyter (and therefore both Quarto and the built-in renderer)
+    displays it through ``_repr_markdown_``, the link to the appendix entry.
+    """
+
+    id: str
+
+    def __new__(cls, id: str, text: str):
+        obj = super().__new__(cls, text)
+        obj.id = id
+        return obj
+
+    @property
+    def markdown(self) -> str:
+        return link(self.id, str(self))
+
+    def _repr_markdown_(self) -> str:
+        return self.markdown
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: literal text, or registry numbers joined by literal separators."""
+
+    parts: tuple  # of str (literal) and Num (registry number)
+
+    @property
+    def text(self) -> str:
+        return "".join(str(p) for p in self.parts)
+
+    @property
+    def markdown(self) -> str:
+        return "".join(p.markdown if isinstance(p, Num) else _esc(p) for p in self.parts)
+
+    @property
+    def ids(self) -> list[str]:
+        return [p.id for p in self.parts if isinstance(p, Num)]
+
+
+def _esc(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+class LinkedTable:
+    """A display table whose number cells are registry entries; rendered as a pandoc pipe table.
+
+    ``columns``: header names; ``rows``: lists of cells, each a :class:`Cell`, a
+    :class:`Num` or plain text; ``right``: which columns are right-aligned.
+    """
+
+    def __init__(self, columns: list[str], rows: list[list], right: list[bool] | None = None):
+        self.columns = list(columns)
+        self.rows = [[c if isinstance(c, Cell) else Cell((c,)) for c in row] for row in rows]
+        self.right = list(right) if right is not None else [False] * len(self.columns)
+
+    @property
+    def ids(self) -> list[str]:
+        return [i for row in self.rows for c in row for i in c.ids]
+
+    def frame(self):
+        """The table as printed (plain text), as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame([[c.text for c in row] for row in self.rows], columns=self.columns)
+
+    def _repr_markdown_(self) -> str:
+        widths = [max([3, len(h)] + [len(r[i].text) for r in self.rows]) for i, h in enumerate(self.columns)]
+        body = [[c.markdown for c in row] for row in self.rows]
+
+        def line(values):
+            return "| " + " | ".join(values) + " |"
+
+        # pandoc sizes columns by their dashes: use the printed width, not the link markup
+        rule = "|" + "|".join(("-" * (min(w, 36) + 1) + ":") if r else (":" + "-" * (min(w, 36) + 1))
+                              for w, r in zip(widths, self.right)) + "|"
+        return "\n".join([line([_esc(h) for h in self.columns]), rule] + [line(r) for r in body]) + "\n"

@@ -1,0 +1,16 @@
+"""GRADE certainty of network estimates, one module per domain, combined by :mod:`rating`.
+
+    from analysis.certainty import load_rules, assess_network
+    rules = load_rules()                         # settings/guideline.yaml
+    for a in assess_network(net, ds.studies, rules, mid=1.5, higher_is_better=False, judgements=ds.judgements):
+        a.certainty, a.classification.label, a.rating.reasons()
+"""
+
+from analysis.certainty.assess import Assessment, assess_network, estimate_id
+from analysis.certainty.classification import Classification, classify
+from analysis.certainty.config import load_rules
+from analysis.certainty.rating import CertaintyRating, DomainRating, rate
+from analysis.certainty.wording import statement
+
+__all__ = ["Assessment", "CertaintyRating", "Classification", "DomainRating", "assess_network", "classify",
+           "estimate_id", "load_rules", "rate", "statement"]

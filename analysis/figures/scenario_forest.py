@@ -1,0 +1,82 @@
+"""Forest plot of base and scenario estimates in one figure: two rows per treatment."""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from analysis.registry import format_number  # noqa: E402
+
+STYLE = {"base": ("#8c8c8c", "s", "base case"), "scenario": ("#1f4e79", "D", "scenario")}
+
+
+def paired_forest(base: pd.DataFrame | None, scenario: pd.DataFrame | None, labels: dict[str, str] | None = None,
+                  mid: float | None = None, base_mid: float | None = None, xlabel: str = "Mean difference",
+                  columns=("estimate", "ci_low", "ci_high"), log: bool = False, title: str | None = None,
+                  scenario_label: str = "scenario", width: float = 7.0, wrap: int = 34):
+    """Each treatment of either table: base (grey squares) above scenario (blue diamonds).
+
+    A treatment absent from one version is printed 'no evidence' in that row. ``mid`` draws the
+    scenario's +/- MID band (and ``base_mid`` a dashed outline when it differs).
+    """
+    labels = labels or {}
+    est, lo, hi = columns
+    empty = pd.DataFrame(columns=["treatment", est, lo, hi])
+    base = base if base is not None else empty
+    scenario = scenario if scenario is not None else empty
+    order = pd.concat([scenario[["treatment", est]], base[["treatment", est]]]).drop_duplicates("treatment")
+    treatments = list(order.sort_values(est, kind="mergesort")["treatment"])
+    n = len(treatments)
+    fig, ax = plt.subplots(figsize=(width, 0.55 * max(n, 1) + 1.4))
+    if mid:
+        ax.axvspan(*(np.exp([-mid, mid]) if log else (-mid, mid)), color="#e8eef5", zorder=0)
+    if base_mid and base_mid != mid:
+        for x in (np.exp([-base_mid, base_mid]) if log else (-base_mid, base_mid)):
+            ax.axvline(x, color="#b0b0b0", lw=0.8, ls="--", zorder=0)
+    ax.axvline(1.0 if log else 0.0, color="#555555", lw=0.8, zorder=1)
+    texts, ys, values = [], [], []
+    for i, t in enumerate(treatments):
+        y0 = n - i
+        for which, frame, dy in (("base", base, 0.18), ("scenario", scenario, -0.18)):
+            colour, marker, _ = STYLE[which]
+            row = frame[frame["treatment"] == t]
+            y = y0 + dy
+            if row.empty:
+                texts.append((y, "no evidence", colour))
+                continue
+            e, a, b = (float(row.iloc[0][c]) for c in (est, lo, hi))
+            values += [a, b]
+            ax.hlines(y, a, b, color=colour, lw=1.6, zorder=2)
+            ax.plot([e], [y], marker, color=colour, ms=5.5, zorder=3)
+            texts.append((y, f"{format_number(e, 2)} ({format_number(a, 2)} to {format_number(b, 2)})", colour))
+        ys.append(y0)
+    ax.set_yticks(ys, [textwrap.fill(labels.get(t, t), wrap) for t in treatments], fontsize=8)
+    if log:
+        ax.set_xscale("log")
+    if values:
+        lo_v, hi_v = min(values), max(values)
+        if log:
+            ax.set_xlim(min(lo_v, np.exp(-(mid or 0))) / 1.3, max(hi_v, np.exp(mid or 0)) * 1.3)
+        else:
+            ax.set_xlim(min(lo_v, -(mid or 0)) - 0.3, max(hi_v, mid or 0) + 0.3)
+    ax.set_ylim(0.4, n + 0.6)
+    for y, text, colour in texts:
+        ax.annotate(text, xy=(1.02, y), xycoords=("axes fraction", "data"), va="center", fontsize=7.5, color=colour)
+    handles = [plt.Line2D([], [], color=STYLE[w][0], marker=STYLE[w][1], lw=1.6,
+                          label=STYLE[w][2] if w == "base" else scenario_label) for w in ("base", "scenario")]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False)
+    ax.set_xlabel(textwrap.fill(xlabel, 70), fontsize=8.5)
+    ax.tick_params(axis="x", labelsize=8.5)
+    if title:
+        fig.suptitle(title, fontsize=9.5, x=0.02, ha="left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    height = fig.get_size_inches()[1]
+    fig.subplots_adjust(left=2.5 / width, right=1 - 1.6 / width, bottom=0.7 / height, top=1 - 0.75 / height)
+    return fig

@@ -1,0 +1,18 @@
+"""Stage: the evidence-to-decision step, one recommendation per procedure and population."""
+
+from __future__ import annotations
+
+from analysis.certainty import load_rules
+from analysis.pipeline.context import BuildContext
+from analysis.recommendations import recommend
+from analysis.results_io import write_csv
+
+
+def recommendations(ctx: BuildContext) -> None:
+    ctx.progress("recommendations (evidence to decision)")
+    table = ctx.tables.get("certainty")
+    if table is None:
+        raise RuntimeError("the recommendations stage needs the certainty stage to run first")
+    recs = recommend(table, ctx.ds.guideline, load_rules())
+    ctx.tables["recommendations"] = recs
+    write_csv(recs, ctx.out / "recommendations.csv")

@@ -1,0 +1,415 @@
+"""``apply_scenario``: the dataset as a scenario would have it, in memory; data/ is never modified.
+
+Pure and cheap (a copy of the typed tables, the operations in order, the
+dataset's own row checks on the result), so that robustness analyses can apply
+many scenarios. Rows a scenario adds carry their provenance: the analysis
+tables name the scenario file and line as their source, and every number's
+source (or the reason it is assumed) is kept in :attr:`ScenarioDataset.sources`.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.dataset.fields import parse_cell, typed_table
+from analysis.dataset.loader import Dataset, _public, load_dataset
+from analysis.dataset.read import RawTable
+from analysis.dataset.responders import RESPONDERS, row_checks
+from analysis.dataset.schema import TABLE_BY_NAME
+from analysis.scenarios.spec import (
+    ARM_FILTER_COLUMNS, ROW_META, TABLE_KEYS, Operation, Scenario, ScenarioInvalid, ScenarioIssue, load_scenario,
+)
+from analysis.scenarios.yamlines import dotted
+
+OFFSET = 10_000_000  # _line of rows a scenario adds: OFFSET + k (k indexes ScenarioDataset.origins)
+SPECS = {**TABLE_BY_NAME, "responders": RESPONDERS}
+ADD_PARTS = (("study", "studies"), ("nodes", "nodes"), ("arms", "arms"), ("procedures", "procedures"),
+             ("outcomes", "outcomes"), ("responders", "responders"))
+
+
+@dataclass
+class ScenarioDataset(Dataset):
+    """A :class:`Dataset` under a scenario; ``log`` says what each operation did."""
+
+    scenario_id: str = ""
+    scenario_file: str = ""
+    log: list = field(default_factory=list)  # one line of text per operation
+    sources: list = field(default_factory=list)  # dicts: table, study, arm, column, value, source, assumed
+    origins: dict = field(default_factory=dict, repr=False)  # k -> scenario file line of an added row
+
+    def _relabel(self, frame: pd.DataFrame) -> pd.DataFrame:
+        if frame.empty or "source_row" not in frame:
+            return frame
+        added = frame["source_row"] >= OFFSET
+        if added.any():
+            frame = frame.copy()
+            frame.loc[added, "source_file"] = self.scenario_file
+            frame.loc[added, "source_row"] = [self.origins[int(r) - OFFSET] for r in frame.loc[added, "source_row"]]
+        return frame
+
+    def analysis_arms(self, outcome: str = "pain", population: str = "axial") -> pd.DataFrame:
+        return self._relabel(super().analysis_arms(outcome, population))
+
+    def responder_arms(self, population: str = "axial", outcome: str = "pain_responder") -> pd.DataFrame:
+        return self._relabel(super().responder_arms(population, outcome))
+
+
+class _State:
+    def __init__(self, ds: Dataset, sc: Scenario):
+        self.ds, self.sc = ds, sc
+        self.tables = {k: v.copy() for k, v in ds._tables.items()}
+        if "responders" not in self.tables:
+            self.tables["responders"] = pd.DataFrame(columns=["_line", *RESPONDERS.columns])
+        self.guideline = copy.deepcopy(ds.guideline)
+        self.issues: list[ScenarioIssue] = []
+        self.log: list[str] = []
+        self.sources: list[dict] = []
+        self.origins: dict[int, int] = {}
+        self.origin_paths: dict[int, tuple] = {}  # k -> path of the added row in the scenario
+        self.touched: dict[tuple[str, int], tuple] = {}  # (table, _line) -> path of the operation
+
+    def issue(self, path, value, expected):
+        self.issues.append(self.sc.issue(path, value, expected))
+
+    # -- filters -------------------------------------------------------------------------------------------
+    def matching_studies(self, where: dict) -> set[str]:
+        st = self.tables["studies"]
+        ok = pd.Series(True, index=st.index)
+        for col, cond in where.items():
+            if col in ARM_FILTER_COLUMNS:
+                ok &= st["id"].isin(self.studies_with_arm(col, cond))
+            else:
+                ok &= st[col].map(lambda v, c=cond: _matches(v, c))
+        return set(st.loc[ok, "id"])
+
+    def studies_with_arm(self, col: str, cond) -> set[str]:
+        arms = self.arm_frame()
+        return set(arms.loc[arms[col].map(lambda v: _matches(v, cond)), "study"])
+
+    def arm_frame(self) -> pd.DataFrame:
+        """Arms with their node (``node``) and procedure attributes (target, agent, technique)."""
+        arms = self.tables["arms"][["study", "arm", "procedure", "_line"]].rename(columns={"procedure": "node"})
+        proc = self.tables["procedures"][["study", "arm", "target", "agent", "technique"]]
+        return arms.merge(proc, on=["study", "arm"], how="left")
+
+    def arm_matches(self, where: dict) -> pd.Series:
+        """Per row of arms.csv: does the arm (its own attributes, its study's columns) match ``where``?"""
+        arms = self.arm_frame()
+        st = self.tables["studies"].set_index("id")
+        ok = pd.Series(True, index=arms.index)
+        for col, cond in where.items():
+            if col in ARM_FILTER_COLUMNS:
+                ok &= arms[col].map(lambda v, c=cond: _matches(v, c))
+            else:
+                ok &= arms["study"].map(lambda s, c=col, k=cond: s in st.index and _matches(st.at[s, c], k))
+        ok.index = self.tables["arms"].index
+        return ok
+
+    def remove_studies(self, ids: set[str]) -> None:
+        for name, frame in self.tables.items():
+            col = "id" if name == "studies" else ("study" if "study" in frame.columns else None)
+            if col is not None:
+                self.tables[name] = frame[~frame[col].isin(ids)].reset_index(drop=True)
+
+
+def _matches(value, cond) -> bool:
+    if isinstance(cond, dict):
+        if value is None:
+            return False
+        return ((cond.get("min") is None or value >= cond["min"]) and (cond.get("max") is None or value <= cond["max"])
+                and (cond.get("before") is None or value < cond["before"])
+                and (cond.get("after") is None or value > cond["after"]))
+    values = cond if isinstance(cond, list) else [cond]
+    return value in values
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _ids(ids) -> str:
+    ids = sorted(ids)
+    return ", ".join(ids[:12]) + (f" and {len(ids) - 12} more" if len(ids) > 12 else "") if ids else "none"
+
+
+# -- operations ----------------------------------------------------------------------------------------------
+def op_exclude(s: _State, op: Operation) -> None:
+    spec = op.spec
+    ids: set[str] = set()
+    if "where" in spec:
+        ids |= s.matching_studies(spec["where"])
+    known = set(s.tables["studies"]["id"])
+    for i, sid in enumerate(spec.get("ids") or []):
+        if sid not in known:
+            s.issue(op.path + ("ids", i), sid, "the id of a study in the dataset (studies.csv)")
+        ids.add(sid)
+    ids &= known
+    s.remove_studies(ids)
+    s.log.append(f"excluded {len(ids)} studies ({spec['reason'].strip()}): {_ids(ids)}")
+
+
+def op_keep(s: _State, op: Operation) -> None:
+    keep = s.matching_studies(op.spec["where"])
+    drop = set(s.tables["studies"]["id"]) - keep
+    s.remove_studies(drop)
+    s.log.append(f"kept {len(keep)} studies, excluded {len(drop)} ({op.spec['reason'].strip()})")
+
+
+def op_add_study(s: _State, op: Operation) -> None:
+    spec = op.spec
+    study = spec["study"]
+    sid = study.get("id")
+    if sid in set(s.tables["studies"]["id"]):
+        s.issue(op.path + ("study", "id"), sid, "a study id not already in the dataset")
+        return
+    for part, table in ADD_PARTS:
+        rows = spec.get(part)
+        if rows is None:
+            continue
+        rows = [rows] if part == "study" else rows
+        tspec = SPECS[table]
+        raw_rows, lines = [], []
+        for i, row in enumerate(rows):
+            path = op.path + ((part,) if part == "study" else (part, i))
+            for col in row:
+                if col not in tspec.columns and col not in ROW_META:
+                    s.issue(path + (col,), col, f"a column of {tspec.filename}: {', '.join(tspec.columns)}")
+            values = {c: row.get(c) for c in tspec.columns}
+            if table == "responders" and values.get("source") is None:
+                values["source"] = _provenance_text(row)
+            if table != "studies" and table != "nodes" and values.get("study") is None:
+                values["study"] = sid
+            k = len(s.origins)
+            s.origins[k], s.origin_paths[k] = s.sc.line(path), path
+            raw_rows.append({c: _text(v) for c, v in values.items()})
+            lines.append(OFFSET + k)
+            _record_sources(s, table, row, values, sid)
+        raw = RawTable(s.sc.file, tspec.columns, raw_rows, lines)
+        frame, found = typed_table(tspec, raw)
+        for iss in found:
+            i = lines.index(iss.row) if iss.row in lines else 0
+            path = (op.path + (part,) if part == "study" else op.path + (part, i)) + ((iss.column,) if iss.column else ())
+            s.issues.append(ScenarioIssue(s.sc.file, s.sc.line(path), dotted(path), iss.value, iss.expected))
+        s.tables[table] = pd.concat([s.tables[table], frame], ignore_index=True).astype(object)
+        s.tables[table] = s.tables[table].where(s.tables[table].notna(), None)
+    s.log.append(f"added study {sid}: {study.get('citation', '')}".strip())
+
+
+def _provenance_text(row: dict) -> str:
+    text = str(row.get("source") or "")
+    assumed = row.get("assumed") or {}
+    if assumed:
+        text += ("; " if text else "") + "; ".join(f"ASSUMED {c}: {why}" for c, why in assumed.items())
+    return text
+
+
+def _record_sources(s: _State, table: str, row: dict, values: dict, sid) -> None:
+    sources, assumed = row.get("sources") or {}, row.get("assumed") or {}
+    for col, v in row.items():
+        if col in ROW_META or v is None:
+            continue
+        if col in assumed:
+            src, is_assumed = assumed[col], True
+        else:
+            src, is_assumed = sources.get(col, row.get("source") or ""), False
+        s.sources.append({"table": table, "study": values.get("study") or values.get("id") or sid,
+                          "arm": values.get("arm") or "", "column": col, "value": _text(v), "source": src,
+                          "assumed": is_assumed})
+
+
+def op_correct(s: _State, op: Operation) -> None:
+    spec = op.spec
+    name = spec["table"]
+    frame = s.tables[name]
+    tspec = SPECS[name]
+    col = spec["column"]
+    if col not in tspec.columns:
+        s.issue(op.path + ("column",), col, f"a column of {tspec.filename}: {', '.join(tspec.columns)}")
+        return
+    key_cols = {"study": "id" if name == "studies" else "study"}
+    mask = pd.Series(True, index=frame.index)
+    for k in ("study", "arm", "outcome", "timepoint_weeks", "event"):
+        if k not in spec:
+            continue
+        c = key_cols.get(k, k)
+        if c not in frame.columns:
+            s.issue(op.path + (k,), spec[k], f"only the keys {', '.join(TABLE_KEYS[name])} for {name}")
+            return
+        mask &= frame[c].map(lambda v, want=spec[k]: v == want or _text(v) == _text(want))
+    if not mask.any():
+        s.issue(op.path, _text(spec.get("study")),
+                f"a row of {tspec.filename} matching " + ", ".join(f"{k} = {_text(spec[k])}" for k in
+                                                                   ("study", "arm", "outcome", "timepoint_weeks",
+                                                                    "event") if k in spec))
+        return
+    f = tspec.field(col)
+    value, ok = parse_cell(f, _text(spec["value"]))
+    if not ok:
+        s.issue(op.path + ("value",), _text(spec["value"]), f.expected() if _text(spec["value"]) else
+                f"a value ({col} is required)")
+        return
+    if "was" in spec:
+        was, _ = parse_cell(f, _text(spec["was"]))
+        found = sorted({_text(v) for v in frame.loc[mask, col]})
+        if any(v != was for v in frame.loc[mask, col]):
+            s.issue(op.path + ("was",), _text(spec["was"]), f"the value in the dataset ({', '.join(found)})")
+            return
+    old = sorted({_text(v) for v in frame.loc[mask, col]})
+    frame = frame.copy()
+    frame.loc[mask, col] = value
+    s.tables[name] = frame
+    for line in frame.loc[mask, "_line"]:
+        s.touched[(tspec.filename, int(line))] = op.path
+    s.sources.append({"table": name, "study": spec["study"], "arm": spec.get("arm", ""), "column": col,
+                      "value": _text(value), "source": spec["source"], "assumed": False})
+    s.log.append(f"corrected {name}.{col} of {spec['study']}{'/' + spec['arm'] if 'arm' in spec else ''} "
+                 f"({int(mask.sum())} row(s)): {', '.join(old) or 'empty'} -> {_text(value)} "
+                 f"(source: {spec['source'].strip()})")
+
+
+def _node_kind(s: _State, code: str):
+    nodes = s.tables["nodes"]
+    hit = nodes.loc[nodes["code"] == code, "kind"]
+    return None if hit.empty else hit.iloc[0]
+
+
+def _add_node(s: _State, code: str, category: str, kind: str) -> None:
+    k = len(s.origins)
+    s.origins[k] = 0
+    row = pd.DataFrame([{"_line": OFFSET + k, "code": code, "category": category, "kind": kind}])
+    s.tables["nodes"] = pd.concat([s.tables["nodes"], row], ignore_index=True).astype(object)
+
+
+def op_split(s: _State, op: Operation) -> None:
+    node = op.spec["node"]
+    kind = _node_kind(s, node)
+    if kind is None:
+        s.issue(op.path + ("node",), node, "a node code of nodes.csv: " + ", ".join(sorted(s.tables["nodes"]["code"])))
+        return
+    arms = s.tables["arms"].copy()
+    todo = arms["procedure"] == node
+    counts = []
+    for i, part in enumerate(op.spec["into"]):
+        code = part["code"]
+        if _node_kind(s, code) is not None:
+            s.issue(op.path + ("into", i, "code"), code, "a new node code (not already in nodes.csv)")
+            continue
+        hit = todo & s.arm_matches(part["where"])
+        arms.loc[hit, "procedure"] = code
+        for line in arms.loc[hit, "_line"]:
+            s.touched[("arms.csv", int(line))] = op.path
+        todo &= ~hit
+        _add_node(s, code, part["category"].strip(), kind)
+        counts.append(f"{int(hit.sum())} arm(s) to {code}")
+    s.tables["arms"] = arms
+    s.log.append(f"split {node}: " + "; ".join(counts) + f"; {int(todo.sum())} arm(s) stay in {node}")
+
+
+def op_merge(s: _State, op: Operation) -> None:
+    nodes, into = op.spec["nodes"], op.spec["into"]
+    kinds = {}
+    for i, n in enumerate(nodes):
+        kinds[n] = _node_kind(s, n)
+        if kinds[n] is None:
+            s.issue(op.path + ("nodes", i), n, "a node code of nodes.csv: " + ", ".join(sorted(s.tables["nodes"]["code"])))
+    if None in kinds.values():
+        return
+    arms = s.tables["arms"].copy()
+    hit = arms["procedure"].isin(nodes)
+    arms.loc[hit, "procedure"] = into
+    for line in arms.loc[hit, "_line"]:
+        s.touched[("arms.csv", int(line))] = op.path
+    s.tables["arms"] = arms
+    kind = "ablation" if "ablation" in kinds.values() else ("injection" if "injection" in kinds.values() else "control")
+    keep = s.tables["nodes"][~s.tables["nodes"]["code"].isin([*nodes, into])]
+    s.tables["nodes"] = keep.reset_index(drop=True)
+    _add_node(s, into, op.spec["category"].strip(), kind)
+    s.log.append(f"merged {', '.join(nodes)} into {into} ({int(hit.sum())} arms; kind {kind})")
+
+
+def op_timepoint(s: _State, op: Operation) -> None:
+    rules = s.guideline.setdefault("timepoint_rules", {})
+    done = []
+    for k in ("injection", "ablation"):
+        if k in op.spec:
+            old = (rules.get(k) or {}).get("max_weeks")
+            rules[k] = {**(rules.get(k) or {}), "max_weeks": op.spec[k],
+                        "rule": f"scenario: latest follow-up not exceeding {op.spec[k]} weeks"}
+            done.append(f"{k} {old} -> {op.spec[k]} weeks")
+    s.log.append(f"timepoint rule: {'; '.join(done)} ({op.spec['reason'].strip()})")
+
+
+def op_mid(s: _State, op: Operation) -> None:
+    mids = s.guideline.setdefault("mids", {})
+    old = (mids.get("pain") or {}).get("value")
+    mids["pain"] = {**(mids.get("pain") or {}), "value": float(op.spec["pain"]),
+                    "source": f"scenario: {op.spec['reason'].strip()}"}
+    s.log.append(f"pain MID {old} -> {op.spec['pain']} cm ({op.spec['reason'].strip()})")
+
+
+APPLY = {"exclude_studies": op_exclude, "keep_studies": op_keep, "add_study": op_add_study,
+         "correct_value": op_correct, "split_node": op_split, "merge_nodes": op_merge,
+         "timepoint_rule": op_timepoint, "mid": op_mid}
+
+
+def _row_issues(s: _State) -> None:
+    """The dataset's own row checks on the result, reported against the scenario."""
+    from analysis.dataset.validate import CROSS_CHECKS
+
+    display = lambda name: f"{s.ds.path.name}/{name}"  # noqa: E731
+    found = [i for check in CROSS_CHECKS for i in check(s.tables, display)] + row_checks(s.tables, display)
+    for iss in found:
+        name = iss.file.rsplit("/", 1)[-1]
+        if iss.row is not None and iss.row >= OFFSET:
+            path = s.origin_paths.get(iss.row - OFFSET)
+            if path is not None and iss.column and path + (iss.column,) in s.sc.lines:
+                path = path + (iss.column,)
+            line = s.sc.line(path) if path is not None else s.origins.get(iss.row - OFFSET)
+            field = dotted(path) if path is not None else None
+            s.issues.append(ScenarioIssue(s.sc.file, line, field, iss.value,
+                                          f"{iss.expected} ({name}, column {iss.column})"))
+        elif (name, iss.row) in s.touched:
+            path = s.touched[(name, iss.row)]
+            s.issues.append(ScenarioIssue(s.sc.file, s.sc.line(path), dotted(path), None,
+                                          f"a valid dataset after this operation; it leaves {iss.format()}"))
+        else:
+            s.issues.append(ScenarioIssue(s.sc.file, s.sc.line(("operations",)), "operations", None,
+                                          f"a valid dataset after the operations; they leave {iss.format()}"))
+
+
+def apply_scenario(dataset, scenario, check: bool = True) -> ScenarioDataset:
+    """The dataset (a :class:`Dataset` or a package directory) under ``scenario`` (a :class:`Scenario` or file).
+
+    Raises :class:`ScenarioInvalid` listing every problem (file, line, field, value, what was expected).
+    ``check=False`` skips the dataset's row checks on the result (for callers applying many known-good
+    scenarios); the operations' own checks always run.
+    """
+    ds = dataset if isinstance(dataset, Dataset) else load_dataset(Path(dataset))
+    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    s = _State(ds, sc)
+    for op in sc.operations:
+        APPLY[op.kind](s, op)
+    if check:  # the dataset's row checks, also when an operation had problems: all issues at once
+        _row_issues(s)
+    if s.issues:
+        raise ScenarioInvalid(s.issues, sc.file)
+    h = hashlib.sha256((ds.data_hash + "\0" + (sc.text or repr(sc.operations))).encode()).hexdigest()
+    tables = s.tables
+    values = {f.name: getattr(ds, f.name) for f in fields(Dataset) if f.init}
+    for name in values:
+        if name in tables and isinstance(values[name], pd.DataFrame):
+            values[name] = _public(tables[name])
+    values.update(guideline=s.guideline, data_hash=h, _tables=tables)
+    return ScenarioDataset(**values, scenario_id=sc.id, scenario_file=sc.file, log=s.log, sources=s.sources,
+                           origins=s.origins)

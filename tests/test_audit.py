@@ -1,0 +1,302 @@
+"""Auditing (issue 9): the registry behind every printed number, audit, lint, verify and pack.
+
+One module-scoped render of a copy of the project serves every test that needs a
+rendered book; the study-removal tests only build (no render).
+"""
+
+import csv
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from analysis.audit.explain import AuditData
+from analysis.audit.links import id_from_anchor
+from analysis.audit.lint import book_sources, lint_files, lint_text
+from analysis.audit.verify import copy_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+CLI = str(Path(sys.executable).with_name("rapidrec"))
+NUM_LINK = re.compile(r'<a href="#(audit-[^"]+)" class="rr-num">([^<]*)</a>')
+
+
+def rapidrec(*args, cwd=None, timeout=600):
+    return subprocess.run([CLI, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    copy_inputs(ROOT, dest)
+    return dest
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    proj = copy_project(tmp_path_factory.mktemp("audit") / "project")
+    done = rapidrec("render", "--quarto", "never", cwd=proj)
+    assert done.returncode == 0, done.stderr
+    return proj
+
+
+@pytest.fixture(scope="module")
+def scenario_id(project):
+    """One committed scenario run in the rendered project (its results go to _results/scenarios/<id>/)."""
+    path = project / "scenarios" / "lumbar-only.yaml"
+    if not path.exists():
+        pytest.skip("no committed scenario lumbar-only.yaml")
+    done = rapidrec("scenario", "scenarios/lumbar-only.yaml", "--no-figures", cwd=project)
+    assert done.returncode == 0, done.stderr
+    return "lumbar-only"
+
+
+@pytest.fixture(scope="module")
+def numbers(project):
+    return json.loads((project / "_results" / "numbers.json").read_text())["numbers"]
+
+
+@pytest.fixture(scope="module")
+def html(project):
+    return (project / "_book" / "index.html").read_text(encoding="utf-8")
+
+
+# --- the registry and the book -------------------------------------------------------------------
+
+def test_every_generated_number_in_the_html_has_a_registry_entry(html, numbers):
+    links = NUM_LINK.findall(html)
+    assert len(links) >= 20
+    for anchor, text in links:
+        id_ = id_from_anchor(anchor)
+        assert id_ in numbers, anchor
+        assert text == numbers[id_]["text"], id_
+        assert f'id="{anchor}"' in html, f"no appendix entry for {id_}"
+
+
+def test_every_number_printed_in_the_html_is_generated_or_allowlisted(html):
+    from analysis.audit.lint import html_unlinked_numerals
+
+    assert html_unlinked_numerals(html) == []
+
+
+def test_every_registry_entry_has_an_appendix_entry(html, numbers):
+    anchors = set(re.findall(r'id="(audit-[^"]+)"', html))
+    for id_ in numbers:
+        assert f"audit-{id_.replace('/', ':')}" in anchors, id_
+
+
+def test_every_registry_id_named_by_a_chapter_resolves(numbers):
+    pattern = re.compile(r'book\.(num|entry|size_against_mid)\(\s*"([^"]+)"')
+    named = []
+    for path in book_sources(ROOT):
+        for kind, id_ in pattern.findall(path.read_text(encoding="utf-8")):
+            named.append(f"{id_}/estimate" if kind == "size_against_mid" else id_)
+    assert named
+    missing = [i for i in named if i not in numbers]
+    assert not missing
+
+
+def test_table_cells_are_registry_entries(project, numbers, monkeypatch):
+    from analysis import book
+
+    monkeypatch.setenv(book.RESULTS_ENV, str(project / "_results"))
+    book._numbers.cache_clear()
+    try:
+        for population in ("axial", "radicular"):
+            t = book.effects_table("pain", population)
+            frame = t.frame()
+            assert len(t.ids) == 4 * len(frame)
+            for row in t.rows:
+                for cell in row[1:]:
+                    assert cell.ids and cell.text == " to ".join(numbers[i]["text"] for i in cell.ids)
+            # the forest plot's annotations are the same registry texts
+            for r in book.network_rows("pain", population):
+                assert all(str(r[f]) == numbers[r[f].id]["text"] for f in ("n_trials", "estimate", "ci_low"))
+    finally:
+        book._numbers.cache_clear()
+
+
+def test_network_estimates_list_every_study_with_contributions_and_provenance(project, numbers):
+    e = numbers["pain/axial/joint-rf/vs-sham/estimate"]
+    assert e["studies"] == numbers["pain/axial/n-trials"]["studies"]  # every study of the network
+    assert e["analysis"] == "pain/axial"
+    assert abs(sum(e["contributions"].values()) - 100) < 1e-6
+    assert set(e["contributions"]) <= set(e["studies"])
+    prov = list(csv.DictReader(open(project / "_results" / "provenance.csv", encoding="utf-8")))
+    in_axial = {r["study"] for r in prov if r["analysis"] == "pain/axial"}
+    assert in_axial == set(e["studies"])
+    assert any(r["conversion"].startswith("scale 0-100") for r in prov)
+    for id_, entry in numbers.items():  # the scenario, settings and data hash travel with every entry
+        assert {"scenario", "settings", "data_hash", "function", "value", "text", "unit"} <= set(entry), id_
+
+
+def test_pdf_carries_the_audit_appendix(project):
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(project / "_book" / "rapidrec-guideline.pdf").pages)
+    assert "Audit trail of every number" in text
+    assert "pain/axial/joint-rf/vs-sham/estimate" in " ".join(text.split())
+
+
+def test_results_carry_no_timestamps(project):
+    env = json.loads((project / "_results" / "environment.json").read_text())
+    assert {"python", "platform", "packages"} <= set(env)
+    stamp = re.compile(r"\b(19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d")
+    for path in (project / "_results").rglob("*"):
+        if path.is_file():
+            assert not stamp.search(path.read_text(encoding="utf-8")), path
+
+
+# --- rapidrec audit ------------------------------------------------------------------------------
+
+def test_audit_explains_a_network_estimate_in_plain_words(project, numbers):
+    id_ = "pain/axial/joint-rf/vs-sham/estimate"
+    done = rapidrec("audit", id_, cwd=project)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    e = numbers[id_]
+    top = max(e["contributions"], key=e["contributions"].get)
+    for needle in (repr(e["value"]), e["text"], "analysis.models.network.fit_network", "Scenario: base",
+                   e["data_hash"], "method = REML", top, f"{e['contributions'][top]:.2f}%",
+                   "data/outcomes.csv line", "extracted:", "used:", "conversion:"):
+        assert needle in out, needle
+
+
+def test_audit_unknown_id_fails_with_closest_matches(project):
+    done = rapidrec("audit", "pain/axial/joint-rf/estimate", cwd=project)
+    assert done.returncode != 0
+    assert "unknown number id" in done.stderr and "pain/axial/joint-rf/vs-sham/estimate" in done.stderr
+
+
+def test_audit_study_lists_the_numbers_it_influences(project, numbers):
+    done = rapidrec("audit", "--study", "SYN-008", cwd=project)
+    assert done.returncode == 0, done.stderr
+    listed = {line.split(" = ")[0].strip() for line in done.stdout.splitlines() if " = " in line}
+    assert listed == {i for i, e in numbers.items() if "SYN-008" in e["studies"]}
+    assert rapidrec("audit", "--study", "SYN-8", cwd=project).returncode != 0
+
+
+def test_audit_works_under_a_scenario(project, scenario_id):
+    done = rapidrec("audit", "pain/axial/n-trials", "--scenario", scenario_id, cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert f"Scenario: {scenario_id}." in done.stdout
+    base = rapidrec("audit", "pain/axial/n-trials", cwd=project).stdout
+    assert "Scenario: base." in base and base != done.stdout
+
+
+def _studies_to_remove(data: AuditData) -> list[str]:
+    n = data.numbers
+    axial = n["pain/axial/joint-rf/vs-sham/estimate"]["contributions"]
+    radicular_id = sorted(i for i in n if i.startswith("pain/radicular/") and i.endswith("/estimate"))[0]
+    radicular = n[radicular_id]["contributions"]
+    chosen = [max(axial, key=axial.get), max(radicular, key=radicular.get)]
+    without = sorted(study for study, rows in data.rows_by_study.items() for r in rows
+                     if r.analysis == "study" and "has_data=False" in r.used)
+    chosen.append(without[0])  # a trial without usable data still counts in the flow of trials
+    return chosen
+
+
+def _drop_study(data_dir: Path, study: str) -> None:
+    """Remove every row of ``study`` from every table of the data package (a copy)."""
+    for path in sorted(data_dir.glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.reader(fh))
+        key = next((rows[0].index(c) for c in ("study", "id") if c in rows[0]), None)
+        if key is None:
+            continue
+        kept = [rows[0]] + [r for r in rows[1:] if r[key] != study]
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh, lineterminator="\n").writerows(kept)
+
+
+def test_removing_a_study_changes_only_the_numbers_audit_attributes_to_it(project, tmp_path):
+    from analysis.build import build
+
+    base = AuditData(project / "_results")
+    for study in _studies_to_remove(base):
+        copy = copy_project(tmp_path / study)
+        _drop_study(copy / "data", study)
+        build(copy)
+        after = AuditData(copy / "_results").numbers
+        changed = {i for i, e in base.numbers.items()
+                   if i not in after or (after[i]["value"], after[i]["text"]) != (e["value"], e["text"])}
+        said = set(base.numbers_of_study(study))
+        assert changed, f"removing {study} changed no number"
+        assert changed <= said, f"removing {study} changed numbers audit did not attribute to it: {changed - said}"
+
+
+# --- rapidrec lint -------------------------------------------------------------------------------
+
+def test_every_chapter_passes_the_lint():
+    findings = lint_files(book_sources(ROOT), root=ROOT)
+    assert not findings, "\n".join(map(str, findings))
+
+
+def test_a_hand_typed_number_fails_the_lint(tmp_path):
+    chapter = tmp_path / "evidence.qmd"
+    text = (ROOT / "chapters" / "evidence.qmd").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    at = next(i for i, line in enumerate(lines) if "`{python} book.num(" in line)  # a line of prose
+    lines.insert(at + 1, "The pooled effect was 1.23 cm in 17 trials.")
+    chapter.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = rapidrec("lint", chapter, cwd=ROOT)
+    assert done.returncode == 1
+    assert f"evidence.qmd:{at + 2}:" in done.stdout and "'1.23'" in done.stdout and "'17'" in done.stdout
+
+
+def test_lint_ignores_code_labels_citations_and_allowlisted_numerals():
+    text = """---
+title: "Chapter 2024"
+---
+# Evidence {#sec-3}
+
+```{python}
+x = 12
+```
+
+Pain fell (95% CI `{python} book.num("a/b")`) on a 10 cm scale [@wang2025, p. 33]; see @fig-4
+and [the data](https://example.org/v2), as Busse et al. (2025) recommend. <!-- 99 -->
+"""
+    assert lint_text(text, "x.qmd") == []
+    assert [f.numeral for f in lint_text(text + "It was 7.\n", "x.qmd")] == ["7"]
+
+
+# --- rapidrec verify and pack --------------------------------------------------------------------
+
+def test_verify_passes_on_a_clean_build(project, scenario_id):  # scenario results are rebuilt and compared too
+    done = rapidrec("verify", "--project", project, cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "verify passed" in done.stderr
+
+
+def test_verify_fails_naming_the_altered_file_and_entry(project, tmp_path):
+    altered = tmp_path / "altered"
+    shutil.copytree(project, altered)
+    path = altered / "_results" / "numbers.json"
+    reg = json.loads(path.read_text())
+    reg["numbers"]["pain/axial/joint-rf/vs-sham/estimate"]["text"] = "9.99"
+    path.write_text(json.dumps(reg, indent=2, sort_keys=True) + "\n")
+    effects = altered / "_results" / "network" / "pain" / "axial" / "effects.csv"
+    effects.write_text(effects.read_text().replace(",", ";", 3))
+    done = rapidrec("verify", "--project", altered, cwd=altered)
+    assert done.returncode == 1
+    assert "_results/numbers.json: pain/axial/joint-rf/vs-sham/estimate: text" in done.stdout
+    assert "_results/network/pain/axial/effects.csv:" in done.stdout
+
+
+def test_two_packs_are_byte_identical_and_hold_what_a_reviewer_needs(project, tmp_path):
+    a, b = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
+    assert rapidrec("pack", "--project", project, "--out", a).returncode == 0
+    assert rapidrec("pack", "--project", project, "--out", b).returncode == 0
+    assert a.read_bytes() == b.read_bytes()
+    with tarfile.open(a) as tar:
+        names = tar.getnames()
+        readme = tar.extractfile("rapidrec-pack/README.md").read().decode()
+    for need in ("data/studies.csv", "_results/numbers.json", "_results/provenance.csv",
+                 "_results/environment.json", "_book/index.html", "_book/rapidrec-guideline.pdf"):
+        assert f"rapidrec-pack/{need}" in names
+    assert not any("/_work/" in n for n in names)
+    assert "rapidrec verify" in readme and "rapidrec render" in readme

@@ -1,0 +1,109 @@
+"""Evidence to decision: rules on constructed inputs, and issue 5's acceptance tests on the synthetic data."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from analysis.certainty import load_rules
+from analysis.errors import AnalysisError
+from analysis.recommendations import decide, harms_and_burden, risk_difference_per_1000
+from analysis.recommendations.absolute import control_baseline
+from tests.certainty_helpers import ROOT, add_sham_trial, copy_package, run_grade
+
+RULES = load_rules()
+GUIDELINE = yaml.safe_load((ROOT / "data" / "guideline.yaml").read_text())
+HIGH = "moderate_to_high"
+
+# The guideline's strong recommendations against (Busse et al. BMJ 2025;388:e079970,
+# ../shared/published/guideline_facts.yaml `recommendations`), expanded to the categories they cover.
+COVERED = {
+    "axial": {
+        "joint radiofrequency nerve ablation",
+        "joint radiofrequency nerve ablation with joint-targeted injection of local anaesthetic and steroids",
+        "epidural injection of local anaesthetic", "epidural steroid injection",
+        "epidural injection of local anaesthetic and steroids",
+        "joint-targeted injection of local anaesthetic", "joint-targeted steroid injection",
+        "joint-targeted injection of local anaesthetic and steroids",
+        "intramuscular injection of local anaesthetic", "intramuscular injection of local anaesthetic and steroids",
+    },
+    "radicular": {
+        "dorsal root ganglion radiofrequency",
+        "dorsal root ganglion radiofrequency with epidural injection of local anaesthetic",
+        "dorsal root ganglion radiofrequency with epidural injection of local anaesthetic with steroids",
+        "epidural injection of local anaesthetic", "epidural steroid injection",
+        "epidural injection of local anaesthetic and steroids",
+    },
+}
+
+
+@pytest.mark.parametrize("certainty, benefit, direction, strength", [
+    ("high", True, "for", "conditional"),        # most would choose
+    ("moderate", True, "for", "conditional"),
+    ("low", True, "against", "conditional"),     # a minority would choose
+    ("low", False, "against", "strong"),         # almost all would decline
+    ("very low", True, "against", "strong"),
+    ("very low", False, "against", "strong"),
+    ("moderate", False, "against", "strong"),    # implied rule (settings/guideline.yaml)
+    ("high", False, "against", "strong"),
+])
+def test_values_and_preferences_rules(certainty, benefit, direction, strength):
+    d = decide(certainty, benefit, HIGH, GUIDELINE, RULES)
+    assert (d.direction, d.strength) == (direction, strength)
+
+
+def test_uncovered_combination_is_an_error():
+    with pytest.raises(AnalysisError, match="no values-and-preferences rule"):
+        decide("moderate", True, "low_to_very_low", GUIDELINE, RULES)
+
+
+def test_harms_and_burden_from_guideline():
+    h = harms_and_burden(GUIDELINE, RULES)
+    assert (h.certainty, h.burden_certainty, h.harms_certainty, h.category) == ("high", "high", "low", HIGH)
+    g = {**GUIDELINE, "burden": {"certainty": "low"}}
+    assert harms_and_burden(g, RULES).category == "low_to_very_low"
+
+
+def test_absolute_effects():
+    arms = pd.DataFrame({"study": ["a", "a", "b", "b"], "treatment": ["x", "sham", "x", "sham"],
+                         "n": [10, 10, 30, 30], "mean": [3.0, 6.0, 4.0, 5.0]})
+    b = control_baseline(arms, "sham")
+    assert b.value == pytest.approx(5.25) and b.patients == 40 and b.studies == ("a", "b")
+    assert control_baseline(arms, "none") is None
+    assert risk_difference_per_1000(0.2, 1.0) == pytest.approx(0.0)
+    assert risk_difference_per_1000(0.2, 0.5, "RR") == pytest.approx(-100.0)
+    assert risk_difference_per_1000(0.5, 3.0, "OR") == pytest.approx(250.0)
+
+
+@pytest.fixture(scope="module")
+def base():
+    return run_grade(ROOT / "data")
+
+
+def test_recommendations_are_the_guidelines(base):
+    recs = pd.read_csv(base.out / "recommendations.csv")
+    assert list(recs.columns) == ["population", "procedure", "direction", "strength", "rationale"]
+    for population, categories in COVERED.items():
+        got = recs[recs["population"] == population]
+        assert set(got["procedure"]) == categories
+        assert (got["direction"] == "against").all() and (got["strength"] == "strong").all()
+    assert set(recs["population"]) == set(COVERED)
+    first = recs.iloc[0]
+    assert first["procedure"] in first["rationale"] and "certainty" in first["rationale"]
+
+
+def test_new_evidence_of_benefit_changes_only_that_recommendation(tmp_path, base):
+    data = copy_package(tmp_path / "data")
+    for i in range(4):  # four large low-risk sham-controlled trials: 3 cm less pain with epidural steroid
+        add_sham_trial(data, f"ADDED-{i + 1}", "axial", "epidural-steroid", 100, active_mm=30, sham_mm=60, sd_mm=20)
+    new = run_grade(data)
+    cert = new.tables["certainty"].set_index("id")
+    assert cert.loc["pain/axial/epidural-steroid", "certainty"] == "moderate"
+    assert cert.loc["pain/axial/epidural-steroid", "classification"].endswith("benefit")
+    before = base.tables["recommendations"].set_index(["population", "procedure"])
+    after = new.tables["recommendations"].set_index(["population", "procedure"])
+    changed = [k for k in before.index if tuple(before.loc[k, ["direction", "strength"]])
+               != tuple(after.loc[k, ["direction", "strength"]])]
+    assert changed == [("axial", "epidural steroid injection")]
+    assert tuple(after.loc[changed[0], ["direction", "strength"]]) == ("for", "conditional")
