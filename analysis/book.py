@@ -121,12 +121,3 @@ def forest(outcome: str, population: str):
         xlabel="Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)",
     )
 
-
-def size_against_mid(stem: str) -> str:
-    """How an estimate's size compares with the pain MID: 'smaller than' or 'at least as large as'.
-
-    ``stem`` is a registry stem such as ``pain/axial/joint-rf/vs-sham``; both numbers come from the registry.
-    """
-    estimate = entry(f"{stem}/estimate")["value"]
-    mid = entry("settings/pain-mid")["value"]
-    return "smaller than" if abs(estimate) < mid else "at least as large as"

@@ -24,10 +24,12 @@ from analysis.pipeline.characteristics import characteristics
 from analysis.pipeline.context import BuildContext
 from analysis.pipeline.dataset_summary import dataset_summary
 from analysis.pipeline.harms import harms
+from analysis.pipeline.method_settings import method_settings
 from analysis.pipeline.network_graphs import network_graphs
 from analysis.pipeline.networks import networks
 from analysis.pipeline.recommendations import recommendations
 from analysis.pipeline.responders import responders
+from analysis.pipeline.robustness import robustness
 from analysis.registry import NumberRegistry
 from analysis.results_io import write_json
 from analysis.settings import Settings
@@ -35,8 +37,8 @@ from analysis.settings import Settings
 RESULTS_DIR = "_results"
 SCENARIOS_DIR = "scenarios"  # _results/scenarios/<id>/: results under a scenario (analysis/scenarios/)
 DATA_DIR = "data"
-STAGES = (dataset_summary, characteristics, harms, networks, responders, network_graphs, calibration, certainty,
-          recommendations)
+STAGES = (dataset_summary, characteristics, harms, method_settings, networks, responders, network_graphs, calibration, certainty,
+          recommendations, robustness)
 ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
                 "ipykernel", "pypandoc-binary", "typst")
 

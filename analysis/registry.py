@@ -43,6 +43,8 @@ class NumberEntry:
     studies: tuple[str, ...] = ()
     contributions: dict[str, float] = field(default_factory=dict)  # study -> percent, where known
     analysis: str = ""  # the analysis table behind it ("outcome/population"); rows in _results/provenance.csv
+    scenario: str | None = None  # computed under another scenario than the registry's (answers to critics)
+    settings: dict | None = None  # ... and with other settings (None: the registry's)
 
 
 class NumberRegistry:
@@ -55,7 +57,8 @@ class NumberRegistry:
         self._entries: dict[str, NumberEntry] = {}
 
     def add(self, id: str, value, *, unit: str, function: str, decimals: int = 2,
-            studies=(), contributions=None, text: str | None = None, analysis: str = "") -> NumberEntry:
+            studies=(), contributions=None, text: str | None = None, analysis: str = "",
+            scenario: str | None = None, settings: dict | None = None) -> NumberEntry:
         if not ID_PATTERN.match(id):
             raise AnalysisError(f"registry id {id!r} is not well formed (lower-case words separated by '/')")
         if id in self._entries:
@@ -66,6 +69,8 @@ class NumberRegistry:
             id=id, value=value, text=text if text is not None else format_number(value, decimals),
             unit=unit, function=function, studies=tuple(sorted(studies)),
             contributions=dict(sorted((contributions or {}).items())), analysis=analysis,
+            scenario=scenario if scenario not in (None, self.scenario) else None,
+            settings=dict(settings) if settings is not None and settings != self.settings else None,
         )
         self._entries[id] = entry
         return entry
@@ -75,7 +80,8 @@ class NumberRegistry:
         for id_ in sorted(self._entries):
             e = asdict(self._entries[id_])
             e["studies"] = list(e["studies"])
-            e.update(settings=self.settings, scenario=self.scenario, data_hash=self.data_hash)
+            e.update(settings=e["settings"] if e["settings"] is not None else self.settings,
+                     scenario=e["scenario"] or self.scenario, data_hash=self.data_hash)
             numbers[id_] = e
         return {"data_hash": self.data_hash, "scenario": self.scenario, "settings": self.settings,
                 "numbers": numbers}

@@ -65,3 +65,196 @@ def network_figure(outcome: str, population: str):
                         table("network", outcome, population, "edges.csv"), treatment_names(),
                         first=manifest()["settings"]["reference"])
 
+
+
+CERTAINTY_MARKS = {"high": "\u2295\u2295\u2295\u2295 High", "moderate": "\u2295\u2295\u2295\u25cb Moderate",
+                   "low": "\u2295\u2295\u25cb\u25cb Low", "very low": "\u2295\u25cb\u25cb\u25cb Very low"}
+
+
+def _recommendation_details(population: str) -> pd.DataFrame:
+    details = table("recommendation_details.csv")
+    return details[details["population"] == population]
+
+
+def recommendations_overview() -> str:
+    """Markdown: per population, the procedures under each direction and strength."""
+    blocks = []
+    for population in ("axial", "radicular"):
+        recs = _recommendation_details(population)
+        if recs.empty:
+            continue
+        for (direction, strength), group in recs.groupby(["direction", "strength"], sort=True):
+            names = "; ".join(group["procedure"])
+            blocks.append(f"For people living with chronic {population} spine pain, the panel makes a "
+                          f"**{strength} recommendation {direction}**: {names}.")
+    return "\n\n".join(blocks)
+
+
+def recommendations_markdown(population: str) -> str:
+    """Markdown: each recommendation with a rationale composed from its inputs, numbers linked to the audit."""
+    from analysis.book import num
+
+    ref = manifest()["settings"]["reference"]
+    recs = _recommendation_details(population)
+    if recs.empty:
+        return "No procedure has evidence on which to base a recommendation in this population."
+    blocks = []
+    for (direction, strength), group in recs.groupby(["direction", "strength"], sort=True):
+        blocks.append(f"**{strength.capitalize()} recommendation {direction}**\n")
+        for r in group.itertuples():
+            stem = f"{r.id}/vs-{ref}"
+            est, lo, hi = (num(f"{stem}/{f}").markdown for f in ("estimate", "ci-low", "ci-high"))
+            blocks.append(
+                f"- *{r.procedure[0].upper()}{r.procedure[1:]}.* {r.statement[:-1]} "
+                f"({r.certainty} certainty; mean difference {est} cm, 95% CI {lo} to {hi}). Harms and burden "
+                f"are important and recurring (burden: {r.burden_certainty} certainty; harms: "
+                f"{r.harms_certainty} certainty), so {r.choice}.")
+        blocks.append("")
+    return "\n".join(blocks)
+
+
+def summary_of_findings(population: str):
+    """Pain relief versus sham: relative and absolute effect, certainty and classification (linked numbers)."""
+    from analysis.audit.links import Cell, LinkedTable
+    from analysis.book import num
+
+    ref = manifest()["settings"]["reference"]
+    cert = table("certainty.csv")
+    cert = cert[(cert["population"] == population) & (cert["outcome"] == "pain")]
+    code_of = {name: code for code, name in treatment_names().items()}
+    baseline = num(f"pain/{population}/{ref}/baseline")
+    rows = []
+    for r in cert.sort_values("estimate").itertuples():
+        stem = f"pain/{population}/{code_of[r.procedure]}/vs-{ref}"
+        rows.append([r.procedure,
+                     Cell((num(f"{stem}/estimate"), " (", num(f"{stem}/ci-low"), " to ", num(f"{stem}/ci-high"), ")")),
+                     Cell((num(f"{stem}/absolute"), " vs ", baseline)),
+                     CERTAINTY_MARKS.get(r.certainty, r.certainty), r.classification.capitalize()])
+    return LinkedTable(["Procedure", "Mean difference vs sham, cm (95% CI)", "Pain, cm: procedure vs sham",
+                        "Certainty", "Classification"], rows, right=[False, True, True, False, False])
+
+
+def harms_table():
+    """Observational incidence of each harm with its certainty (linked numbers)."""
+    from analysis.audit.links import Cell, LinkedTable
+    from analysis.book import num
+    from analysis.vocabulary import label
+
+    rows = []
+    for r in table("harms.csv").itertuples():
+        rows.append([label(r.event), Cell((num(f"harms/{r.event.replace('_', '-')}/incidence"), "%")),
+                     CERTAINTY_MARKS.get(r.certainty, r.certainty)])
+    return LinkedTable(["Harm", "Incidence", "Certainty"], rows, right=[False, True, False])
+
+
+def infographic():
+    """The one-page visual summary, from the recommendation and certainty tables and the registry."""
+    from analysis.book import num
+    from analysis.figures.infographic import InfographicFacts, infographic as draw
+    from analysis.vocabulary import label
+
+    harms = table("harms.csv")
+    facts = InfographicFacts(
+        title="Interventional procedures for chronic spine pain",
+        population=("Adults living with chronic axial or radicular spine pain (three months or more) not caused "
+                    "by cancer, infection or inflammatory arthropathy"),
+        harms=tuple((label(r.event), f"{num('harms/' + r.event.replace('_', '-') + '/incidence')}% "
+                                     f"({r.certainty} certainty)") for r in harms.itertuples()),
+        burden=("Procedures carry an important, recurring burden: travel, discomfort, lost productivity and "
+                "costs (high certainty). Catastrophic harms (paraplegia, spinal cord infarction, death) are very "
+                "rare."),
+        values=("Most patients would accept the risks and burden for pain relief at least as large as the "
+                "minimal important difference; with little or no benefit, or very uncertain benefit, almost all "
+                "would decline."),
+        practical=("Injections are repeated every few weeks to months, and nerve ablation about twice a year.",
+                   "Costs vary widely between countries and recur with each procedure."),
+        mid=float(manifest()["settings"]["pain_mid_cm"]),
+    )
+    return draw(table("recommendations.csv"), table("certainty.csv"), facts)
+
+
+METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-Laird method of moments",
+                "FE": "no heterogeneity (a common-effect model)"}
+
+
+def methods_markdown() -> str:
+    """The methods as actually run, written from the build's settings and the certainty rules."""
+    from analysis.book import num
+
+    s = manifest()["settings"]
+    names = treatment_names()
+    n = {k: num(k).markdown for k in (
+        "settings/level", "settings/pain-mid", "settings/risk-of-bias-share", "settings/publication-bias-min-trials",
+        "settings/publication-bias-egger-p", "settings/incoherence-side-p", "settings/incoherence-dbt-p",
+        "settings/pain-small-effect", "settings/pain-moderate-effect", "settings/pain-large-effect")}
+    return "\n\n".join([
+        "## Data",
+        "The extraction dataset is a Frictionless data package (`data/`): trials, arms, outcomes, adverse "
+        "events, the mapping of each trial's intervention to its network node, and the guideline's parameters. "
+        "It is validated before any model runs. Pain is rescaled to a 10 cm visual analogue scale with negative "
+        "differences meaning less pain; for each trial the follow-up closest to, and not beyond, the rule of "
+        "its procedure is used (injections: three months; ablation: six months). Missing standard deviations "
+        "are derived from standard errors, confidence intervals or interquartile ranges, and each conversion is "
+        "recorded beside the value it produced (@sec-audit).",
+        "## Network meta-analysis",
+        f"For each outcome and population, a contrast-based network meta-analysis (consistency model) pooled the "
+        f"mean differences of every trial's arms against its baseline arm, with the within-trial covariance of "
+        f"multi-arm trials. Random effects share one heterogeneity variance across comparisons (correlation one "
+        f"half within multi-arm trials), estimated by {METHOD_NAMES.get(s['method'], s['method'])}; the reference "
+        f"is {names.get(s['reference'], s['reference'])}, and intervals are {n['settings/level']}% confidence "
+        "intervals. Heterogeneity and inconsistency are described by Cochran's Q split into within-design and "
+        "between-design parts, the design-by-treatment interaction test, and node-splitting by "
+        "back-calculation. Each trial's contribution to each estimate comes from the study-level contribution "
+        "matrix (shortest-path method). The engine's results are checked against R's metafor and netmeta on "
+        "published datasets.",
+        "## Certainty of the evidence",
+        f"Certainty follows GRADE for network meta-analysis with the minimally contextualised approach, against "
+        f"a minimal important difference of {n['settings/pain-mid']} cm for pain. Starting from high, it is rated "
+        f"down for risk of bias when at least {n['settings/risk-of-bias-share']}% of an estimate's information "
+        f"comes from trials at high risk of bias; for imprecision by one level for each threshold (the minimal "
+        f"important difference either side of no effect) its confidence interval crosses; for inconsistency when "
+        f"the prediction interval crosses a threshold that the confidence interval does not; for publication bias "
+        f"when at least {n['settings/publication-bias-min-trials']} trials compare a procedure with sham directly "
+        f"and Egger's test gives p below {n['settings/publication-bias-egger-p']}; and for incoherence when "
+        f"node-splitting gives p below {n['settings/incoherence-side-p']} and the direct and indirect estimates "
+        f"disagree (or, with only one kind of evidence, the design-by-treatment test gives p at or below "
+        f"{n['settings/incoherence-dbt-p']}). Imprecision, inconsistency and incoherence reflect one cause and "
+        f"lower certainty once, by the largest. Panel judgements recorded in `data/judgements.csv` override a rule "
+        f"visibly. Effects smaller than {n['settings/pain-small-effect']} cm are classified as little or no "
+        f"effect; small, moderate and large effects start at {n['settings/pain-small-effect']}, "
+        f"{n['settings/pain-moderate-effect']} and {n['settings/pain-large-effect']} cm.",
+        "## From evidence to recommendations",
+        "Each recommendation follows the panel's stated values and preferences: with moderate or high certainty "
+        "of an important benefit most patients would choose a procedure; with low certainty of benefit only a "
+        "minority would; with very low certainty of benefit, or evidence of little or no benefit, almost all "
+        "would decline, given important harms and burden. Almost all declining gives a strong recommendation "
+        "against; a minority choosing, a conditional recommendation against.",
+    ])
+
+
+def other_guidance_table():
+    """Other organisations' guidance, with each row's source cited (the year appears only in the citation)."""
+    from analysis.audit.links import LinkedTable
+
+    rows = [[r.organisation, r.procedures.capitalize(), r.recommendation[0].upper() + r.recommendation[1:],
+             f"[@{r.citation}]"] for r in table("other_guidance.csv").itertuples()]
+    return LinkedTable(["Organisation", "Procedures", "Recommendation", "Source"], rows)
+
+
+def pain_findings(population: str) -> str:
+    """Markdown: how many procedures the network compares with the reference, and the largest estimated benefit."""
+    from analysis.book import entry, network_rows
+
+    rows = network_rows("pain", population)
+    if not rows:
+        return f"No procedure has pain data in the {population} network."
+    names = treatment_names()
+    best = rows[0]  # sorted by estimate: the largest reduction in pain first
+    mid = num("settings/pain-mid")
+    size = "smaller than" if abs(entry(best["estimate"].id)["value"]) < entry(mid.id)["value"] else \
+        "at least as large as"
+    return (f"In the {population} network, every procedure was compared with "
+            f"{names.get(manifest()['settings']['reference'], 'the reference')}; the largest estimated reduction "
+            f"in pain was with {names.get(best['treatment'], best['treatment'])}: {best['estimate'].markdown} cm "
+            f"(95% CI {best['ci_low'].markdown} to {best['ci_high'].markdown}), an effect {size} the minimal "
+            f"important difference of {mid.markdown} cm.")

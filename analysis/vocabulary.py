@@ -19,6 +19,9 @@ LABELS = {
     "north_america": "North America", "europe": "Europe", "asia": "Asia", "africa": "Africa",
     "south_america": "South America", "australia": "Australia",
     "unfunded": "Unfunded", "non_industry": "Non-industry", "industry": "Industry",
+    # harms
+    "prolonged_pain_or_stiffness_over_48h": "Pain or stiffness lasting more than two days",
+    "temporary_altered_level_of_consciousness": "Temporarily altered level of consciousness",
     # reasons a trial has no usable data
     "no_pain_outcome": "No pain outcome reported", "responder_outcome_only": "Only the proportion of responders reported",
     "no_measure_of_variability": "No measure of variability reported", "figures_only": "Results only in figures",

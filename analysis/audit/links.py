@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 
 ANCHOR_PREFIX = "audit-"
@@ -73,7 +75,8 @@ class Cell:
 
 
 def _esc(text: str) -> str:
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Literal cell text: runs of white space become one space (kept at the ends, as separators); pipes escaped."""
+    return re.sub(r"\s+", " ", str(text)).replace("|", "\\|")
 
 
 class LinkedTable:

@@ -80,6 +80,14 @@ class Dataset:
             return _public(self._tables["judgements"])
         return pd.DataFrame(columns=["estimate", "domain", "rating", "rationale", "source_row"])
 
+    @property
+    def other_guidance(self) -> pd.DataFrame:
+        """Other organisations' guidance (optional other_guidance.csv, cited data; empty when absent)."""
+        if "other_guidance" in self._tables:
+            return _public(self._tables["other_guidance"])
+        return pd.DataFrame(columns=["organisation", "year", "citation", "procedures", "recommendation",
+                                     "source_row"])
+
     def category(self, code: str) -> str:
         """The guideline's category name of a node code."""
         return dict(zip(self.nodes["code"], self.nodes["category"]))[code]

@@ -43,7 +43,9 @@ RESPONDERS = Table(
 
 from analysis.dataset.judgements import JUDGEMENTS  # noqa: E402 (the panel's GRADE judgements)
 
-OPTIONAL_TABLES: tuple[Table, ...] = (RESPONDERS, JUDGEMENTS)
+from analysis.dataset.other_guidance import OTHER_GUIDANCE  # noqa: E402 (cited data, not synthetic)
+
+OPTIONAL_TABLES: tuple[Table, ...] = (RESPONDERS, JUDGEMENTS, OTHER_GUIDANCE)
 ANALYSIS_COLUMNS = ["study", "arm", "treatment", "n", "events", "timepoint_weeks", "definition", "source",
                     "source_file", "source_row"]
 

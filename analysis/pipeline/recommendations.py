@@ -16,3 +16,4 @@ def recommendations(ctx: BuildContext) -> None:
     recs = recommend(table, ctx.ds.guideline, load_rules())
     ctx.tables["recommendations"] = recs
     write_csv(recs, ctx.out / "recommendations.csv")
+    write_csv(recommend(table, ctx.ds.guideline, load_rules(), details=True), ctx.out / "recommendation_details.csv")

@@ -61,6 +61,16 @@ def run_scenario(project_dir: Path, scenario, progress: Callable[[str], None] = 
         progress("building the base case first")
         build(project_dir, progress=progress)
     out = build(project_dir, progress=progress, scenario=sc)
+    return write_outputs(sc, applied, base_dir, out, figures=figures)
+
+
+def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: bool = True) -> ScenarioRun:
+    """Beside a scenario's built results in ``out``: scenario.json, sources.csv, the comparison with the base
+    results in ``base_dir``, summary.txt, without_evidence.csv and (with ``figures``) the paired forest plots.
+
+    ``applied`` is what :func:`apply_scenario` returned. Used by :func:`run_scenario` and by the answers to
+    critics (:mod:`analysis.responses`), which build scenarios into their own directories.
+    """
     write_json({"id": sc.id, "title": sc.title, "description": sc.description, "file": sc.file,
                 "assumptions": list(sc.assumptions), "log": applied.log}, out / "scenario.json")
     write_csv(pd.DataFrame(applied.sources, columns=["table", "study", "arm", "column", "value", "source",

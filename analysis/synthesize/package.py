@@ -22,6 +22,7 @@ from analysis.synthesize.procedures import CO_INTERVENTIONS, NODES, arm_procedur
 from analysis.synthesize.reporting import choose_pain_format
 from analysis.synthesize.responders import responder_rows
 from analysis.synthesize.judgements import judgement_rows
+from analysis.synthesize.other_guidance import other_guidance_rows
 
 SURNAMES = ("Avenor", "Brightwell", "Castellane", "Dunmore", "Elvaston", "Farrowby", "Galloway-Synth",
             "Halvorsen-Fict", "Isherwood", "Jolliffe", "Kestrel", "Lindqvist-Syn", "Marchetti-Fict", "Norwood",
@@ -123,6 +124,7 @@ def build_rows(seed: int) -> dict[str, list[dict]]:
             rows["adverse_events"] += adverse_event_rows(ids[t.key], plans[t.key], kinds, ae_rng)
     resp_rng = stream(seed, "responders")
     rows["judgements"] = judgement_rows()
+    rows["other_guidance"] = other_guidance_rows()
     rows["responders"] = [r for t in trials if t.exclusion_reason == "responder_outcome_only"
                           for r in responder_rows(ids[t.key], plans[t.key], kinds, resp_rng)]
     return rows

@@ -1,0 +1,24 @@
+"""Stage: the numeric settings the methods appendix states, registered so every printed number is traceable."""
+
+from __future__ import annotations
+
+from analysis.certainty import load_rules
+from analysis.pipeline.context import BuildContext
+
+FUNCTION = "analysis.certainty.config.load_rules"
+
+
+def method_settings(ctx: BuildContext) -> None:
+    rules = load_rules()
+    reg, mid = ctx.registry, ctx.settings.pain_mid_cm
+    reg.add("settings/level", 100 * ctx.settings.level, unit="%", function="analysis.settings.Settings", decimals=0)
+    share = rules["risk_of_bias"]["serious_share"]
+    reg.add("settings/risk-of-bias-share", 100 * share, unit="%", function=FUNCTION, decimals=0)
+    reg.add("settings/publication-bias-min-trials", rules["publication_bias"]["min_trials"], unit="trials",
+            function=FUNCTION, decimals=0)
+    reg.add("settings/publication-bias-egger-p", rules["publication_bias"]["egger_p"], unit="p", function=FUNCTION)
+    reg.add("settings/incoherence-side-p", rules["incoherence"]["side_p"], unit="p", function=FUNCTION)
+    reg.add("settings/incoherence-dbt-p", rules["incoherence"]["dbt_no_concerns_above"], unit="p", function=FUNCTION)
+    for size in ("small", "moderate", "large"):
+        reg.add(f"settings/pain-{size}-effect", rules["classification"][size] * mid, unit="cm", function=FUNCTION,
+                decimals=1)

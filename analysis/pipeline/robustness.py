@@ -1,0 +1,106 @@
+"""Stage: what evidence would change each recommendation (analysis.robustness).
+
+Writes ``robustness.csv`` (one row per population and procedure: the estimate and its CI, the thresholds
+of the pooled estimate for its classification, certainty and recommendation in each direction -- "none"
+where no shift within the instrument's range changes it --, the study whose own estimate would need the
+smallest change to flip the recommendation, the smallest new sham-controlled trial showing the MID that
+changes it or "none", the effect a trial of typical size would have to show, and the studies whose
+exclusion alone changes it), ``robustness_studies.csv`` (every study's threshold for every estimate) and
+``robustness_loo.csv`` (every change a single exclusion makes), and registers the numbers the chapter
+prints under ``robustness/<population>/...``.
+
+Guarded: the re-runs it triggers call the networks, certainty and recommendations stage functions
+directly, never :func:`analysis.build.run_stages`; should a re-run ever go through the stages, this stage
+does nothing inside it (``_ACTIVE``). Under a scenario only the threshold analysis runs (it needs no
+re-run: milliseconds); the leave-one-out pass and the trial searches (about 20 s with 2 workers) are
+skipped, so that a letter's five scenarios stay fast, and their columns say "not run". Set
+``RAPIDREC_ROBUSTNESS=full`` to run them under scenarios too, or ``=off`` to skip the stage.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+import pandas as pd
+
+from analysis.certainty import load_rules
+from analysis.pipeline.context import BuildContext
+from analysis.results_io import write_csv
+
+FUNCTION = "analysis.robustness.analyse.robustness_analysis"
+ENV = "RAPIDREC_ROBUSTNESS"  # "full": also under scenarios; "off": skip the stage
+WORKERS = 2
+THRESHOLD_COLUMNS = ("classification_down", "classification_up", "certainty_down", "certainty_up",
+                     "recommendation_down", "recommendation_up")
+_ACTIVE = False
+
+
+def _none(v):
+    return "none" if isinstance(v, float) and math.isnan(v) else v
+
+
+def register(ctx: BuildContext, res, nets: dict) -> None:
+    reg = ctx.registry
+    pops = {n.population: n for n in nets.values() if n.outcome == "pain"}
+    if res.typical_n_per_arm is not None:
+        reg.add("robustness/typical-n-per-arm", res.typical_n_per_arm, unit="patients per arm", function=FUNCTION,
+                decimals=0)
+        reg.add("robustness/max-n-per-arm", 2000, unit="patients per arm", function=FUNCTION, decimals=0)
+    for pop, sd in sorted(res.control_sd.items()):
+        net = pops[pop]
+        reg.add(f"robustness/{pop}/control-sd", sd, unit="cm", function="analysis.robustness.trial.pooled_control_sd",
+                decimals=2, studies=net.studies, analysis=net.key)
+    if res.full:
+        for pop, net in sorted(pops.items()):
+            loo = res.loo[res.loo["population"] == pop]
+            reg.add(f"robustness/{pop}/loo-studies", len(net.studies), unit="studies", function=FUNCTION,
+                    decimals=0, studies=net.studies, analysis=net.key)
+            changed = sorted(set(loo.loc[loo["recommendation_changed"], "study"]))
+            reg.add(f"robustness/{pop}/loo-pivotal", len(changed), unit="studies", function=FUNCTION,
+                    decimals=0, studies=changed, analysis=net.key)
+    for r in res.summary.itertuples():
+        net = pops[r.population]
+        stem, shares = f"robustness/{r.population}/{r.code}", net.study_shares(r.code, net.fit.reference)
+        common = dict(function=FUNCTION, studies=net.studies, contributions=shares, analysis=net.key)
+        for col in THRESHOLD_COLUMNS:
+            v = getattr(r, col)
+            if not math.isnan(v):
+                reg.add(f"{stem}/{col.replace('_', '-')}", v, unit="cm", decimals=2, **common)
+        if not math.isnan(r.flip_estimate):
+            reg.add(f"{stem}/flip-estimate", r.flip_estimate, unit="cm", decimals=2, **common)
+        if r.pivotal_study:
+            reg.add(f"{stem}/pivotal-study-change", r.pivotal_study_change, unit="cm", decimals=2,
+                    function="analysis.robustness.influence.study_thresholds", studies=[r.pivotal_study],
+                    analysis=net.key)
+        if isinstance(r.trial_n_per_arm, int):
+            reg.add(f"{stem}/trial-n-per-arm", r.trial_n_per_arm, unit="patients per arm", decimals=0, **common)
+        if isinstance(r.typical_trial_effect, float):
+            reg.add(f"{stem}/typical-trial-effect", r.typical_trial_effect, unit="cm", decimals=2, **common)
+
+
+def robustness(ctx: BuildContext) -> None:
+    global _ACTIVE
+    mode = os.environ.get(ENV, "").strip().lower()
+    if _ACTIVE or mode == "off":
+        return
+    from analysis.robustness.analyse import robustness_analysis
+
+    full = ctx.scenario == "base" or mode == "full"
+    ctx.progress("robustness: thresholds" + (", leave-one-out and new-trial searches" if full else
+                                             " (leave-one-out and trial searches not run under a scenario)"))
+    _ACTIVE = True
+    try:
+        res = robustness_analysis(ctx.ds, ctx.settings, ctx.networks, load_rules(), full=full,
+                                  workers=WORKERS, progress=ctx.progress)
+    finally:
+        _ACTIVE = False
+    ctx.tables["robustness"] = res.summary
+    ctx.progress("robustness: " + ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items()))
+    out = res.summary.copy()
+    for col in (*THRESHOLD_COLUMNS, "flip_estimate", "pivotal_study_change"):
+        out[col] = [_none(v) for v in out[col]]
+    write_csv(out, ctx.out / "robustness.csv")
+    write_csv(res.studies, ctx.out / "robustness_studies.csv")
+    write_csv(res.loo if res.full else pd.DataFrame(columns=res.loo.columns), ctx.out / "robustness_loo.csv")
+    register(ctx, res, ctx.networks)

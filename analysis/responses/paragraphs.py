@@ -1,0 +1,235 @@
+"""The generated text of an answer: what a scenario changed, what it did not, and the verdict on a claim.
+
+Pure functions of :class:`analysis.responses.facts.ScenarioFacts` (themselves a pure function of the
+scenario's comparison with the base case) and of a ``num`` function giving a registry number by id, so a
+paragraph changes whenever its scenario's results change. Every number is a registry entry: ``num(id)``
+returns an object whose ``.markdown`` links to its audit entry (:func:`analysis.book.num`). Numbers under a
+scenario are registered as ``scenarios/<scenario id>/<id>`` (:mod:`analysis.responses.run`).
+
+Sentences are ours, in GRADE vocabulary; nothing is copied from a letter. Values quoted from a scenario
+file (filters, codes, follow-up weeks) are set as code: they are inputs, not results.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
+
+Num = Callable[[str], object]  # id -> object with .markdown (a registry number)
+
+POPULATION = {"axial": "axial pain", "radicular": "radicular pain"}
+
+
+def scenario_id(sid: str, id_: str) -> str:
+    """The registry id of a scenario's number in the base registry."""
+    return f"scenarios/{sid}/{id_}"
+
+
+def _code(value) -> str:
+    text = str(value).replace("`", "'")
+    return f"`{text}`"
+
+
+def _join(items: list[str], last: str = "and") -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1]
+
+
+def _filter(where: dict) -> str:
+    parts = []
+    for col, cond in (where or {}).items():
+        if isinstance(cond, dict):
+            parts.append(" ".join([col] + [f"{k} {v}" for k, v in cond.items()]))
+        elif isinstance(cond, list):
+            parts.append(f"{col}: {' or '.join(map(str, cond))}")
+        else:
+            parts.append(f"{col}: {cond}")
+    return _join([_code(p) for p in parts])
+
+
+def _short_citation(study: dict) -> str:
+    from analysis.responses.letter import short_citation
+
+    return short_citation(str(study.get("citation", "")), study.get("year")) if study.get("citation") else ""
+
+
+def operation_phrase(kind: str, spec: dict, sid: str, num: Num) -> str:
+    """What one operation of a scenario does, in words (values from the file as code)."""
+    spec = spec or {}
+    if kind == "exclude_studies":
+        bits = []
+        if spec.get("where"):
+            bits.append(f"removes the trials matching {_filter(spec['where'])}")
+        if spec.get("ids"):
+            bits.append(f"removes the trials {_join([_code(i) for i in spec['ids']])}")
+        return _join(bits)
+    if kind == "keep_studies":
+        return f"keeps only the trials matching {_filter(spec.get('where'))}"
+    if kind == "add_study":
+        study = spec.get("study") or {}
+        who = _short_citation(study)
+        into = []
+        if spec.get("outcomes"):
+            into.append("the analyses of mean pain")
+        if spec.get("responders"):
+            into.append("the responder analyses")
+        where = f" to {_join(into)}" if into else ""
+        return f"adds the trial {who} ({_code(study.get('id', '?'))}){where}"
+    if kind == "correct_value":
+        was = f" from {_code(spec['was'])}" if "was" in spec else ""
+        return (f"corrects {_code(spec.get('column'))} of trial {_code(spec.get('study'))}{was} to "
+                f"{_code(spec.get('value'))}")
+    if kind == "split_node":
+        into = [str(p.get("category", p.get("code"))) for p in spec.get("into") or []]
+        return f"splits the node {_code(spec.get('node'))} into {_join(into)}"
+    if kind == "merge_nodes":
+        return f"merges the nodes {_join([_code(n) for n in spec.get('nodes') or []])} into {spec.get('category')}"
+    if kind == "timepoint_rule":
+        rules = [f"{_code(spec[k])} weeks for {'injections' if k == 'injection' else 'ablation'}"
+                 for k in ("injection", "ablation") if k in spec]
+        return f"changes the follow-up used (the latest not exceeding {_join(rules)})"
+    if kind == "mid":
+        mid = num(scenario_id(sid, "settings/pain-mid")).markdown
+        return f"sets the minimal important difference for pain to {mid} cm"
+    return f"applies {_code(kind)}"
+
+
+def what_was_changed(f: ScenarioFacts, num: Num) -> str:
+    ops = [operation_phrase(k, s, f.id, num) for k, s in f.operations]
+    text = f"The scenario {_code(f.id)} {_join(ops) or 'changes the analysis'}."
+    if f.trials_changed:
+        text += (f" The analyses then rest on {num(scenario_id(f.id, 'dataset/trials-analysed')).markdown} trials "
+                 f"with usable data, against {num('dataset/trials-analysed').markdown} in the guideline.")
+    return text
+
+
+def _interval(e: Estimate, which: str, sid: str, ref: str, num: Num) -> str:
+    ids = e.ids(ref)
+    if which == "scenario":
+        ids = tuple(scenario_id(sid, i) for i in ids)
+    est, lo, hi = (num(i).markdown for i in ids)
+    unit = " cm" if e.outcome == PAIN else ""
+    return f"{est}{unit} (95% CI {lo} to {hi})"
+
+
+def _where(population: str) -> str:
+    return POPULATION.get(population, population)
+
+
+def estimate_sentences(f: ScenarioFacts, num: Num) -> list[str]:
+    out = []
+    for outcome, what in ((PAIN, "Pooled mean differences in pain versus sham on the 10 cm scale"),
+                          (RESPONDER, "Odds ratios of a pain response versus sham")):
+        named = f.named(outcome)
+        parts = []
+        for e in named:
+            if e.base is None:
+                parts.append(f"{e.name} ({_where(e.population)}; new under the scenario) "
+                             f"{_interval(e, 'scenario', f.id, f.reference, num)}")
+            else:
+                parts.append(f"{e.name} ({_where(e.population)}) {_interval(e, 'base', f.id, f.reference, num)} "
+                             f"in the guideline and {_interval(e, 'scenario', f.id, f.reference, num)} under the "
+                             "scenario")
+        moved = f.moved(outcome)
+        rest = len([e for e in moved if e not in named])
+        if parts:
+            tail = " Other estimates moved less." if rest else ""
+            out.append(f"{what}: " + "; ".join(parts) + "." + tail)
+        elif outcome == PAIN:
+            out.append("No pooled estimate of pain relief changes (to two decimals).")
+        lost = f.lost(outcome)
+        if lost:
+            label = "pain relief" if outcome == PAIN else "the responder analyses"
+            out.append(f"Without evidence under the scenario ({label}): "
+                       + _join([f"{e.name} ({_where(e.population)})" for e in lost]) + ".")
+    return out
+
+
+def rating_sentences(f: ScenarioFacts) -> list[str]:
+    out = []
+    cert = f.changed_certainty()
+    if cert:
+        out.append("The certainty of the evidence changes for " + _join(
+            [f"{r.name} ({_where(r.population)}: from {r.base_certainty} to {r.scenario_certainty})" for r in cert])
+            + ".")
+    else:
+        out.append("No certainty rating changes.")
+    cls = f.changed_classification()
+    if cls:
+        out.append("The size of the effect, judged against the minimal important difference, changes for " + _join(
+            [f"{r.name} ({_where(r.population)}: from {r.base_class} to {r.scenario_class})" for r in cls]) + ".")
+    else:
+        out.append("Every estimate keeps its classification against the minimal important difference.")
+    return out
+
+
+def recommendation_sentences(f: ScenarioFacts) -> list[str]:
+    changed, new_kinds = f.changed_recommendations(), f.new_kinds_of_recommendation()
+    lost, new = f.lost_recommendations(), f.new_recommendations()
+    out = []
+    if changed or new_kinds:
+        bits = [f"for {r.name} ({_where(r.population)}), from a {r.base} to a {r.scenario}" for r in changed]
+        bits += [f"for {r.name} ({_where(r.population)}, new under the scenario), a {r.scenario}" for r in new_kinds]
+        out.append("**This changes the recommendations**: " + _join(bits) + ".")
+    elif f.recommendations:
+        out.append("**No recommendation changes**: every recommendation keeps its direction and strength"
+                   + (" (the procedures new under the scenario receive the same recommendations as before)"
+                      if new else "") + ".")
+    if lost:
+        out.append("Without evidence under the scenario, no recommendation can be derived for "
+                   + _join([f"{r.name} ({_where(r.population)})" for r in lost])
+                   + "; the guideline's recommendation rests on the evidence the scenario sets aside.")
+    return out
+
+
+def mid_sentences(f: ScenarioFacts, num: Num) -> list[str]:
+    out = []
+    mid_id = scenario_id(f.id, "settings/pain-mid")
+    for p in f.populations():
+        b = f.best(p)
+        if b is None:
+            continue
+        if b.scenario >= 0:
+            out.append(f"Under the scenario no procedure reduces {_where(p)} more than sham.")
+            continue
+        mid_value = f.mid if f.mid is not None else float(str(num(mid_id)).replace("\u2212", "-"))
+        size = "smaller than" if abs(b.scenario) < mid_value else "at least as large as"
+        out.append(f"The largest benefit on {_where(p)} under the scenario, that of {b.name} "
+                   f"({_interval(b, 'scenario', f.id, f.reference, num)}), is {size} the minimal important "
+                   f"difference of {num(mid_id).markdown} cm.")
+    return out
+
+
+def scenario_paragraphs(f: ScenarioFacts, num: Num) -> list[str]:
+    """Markdown paragraphs for one scenario: what was changed; what changed and what did not."""
+    changed = [what_was_changed(f, num)]
+    result = recommendation_sentences(f) + rating_sentences(f) + estimate_sentences(f, num) + mid_sentences(f, num)
+    return [f"*What was changed.* {changed[0]}", "*What changed and what did not.* " + " ".join(result)]
+
+
+VERDICTS = {
+    "recommendation": "changes at least one recommendation",
+    "certainty": "changes certainty ratings or the classification of effects but no recommendation",
+    "estimates": "moves pooled estimates but changes no certainty rating, classification or recommendation",
+    "nothing": "changes no estimate, certainty rating or recommendation",
+}
+
+
+def claim_verdict(facts: list[ScenarioFacts]) -> str:
+    """The closing sentence on a claim tested by one or more scenarios."""
+    if not facts:
+        return ""
+    parts = [f"{_code(f.id)} {VERDICTS[f.verdict]}" for f in facts]
+    changed = [f for f in facts if f.verdict == "recommendation"]
+    head = ("**Verdict.** The analyses that test this claim support changing the guideline only where they change "
+            "a recommendation: " if changed else
+            "**Verdict.** Tested against the data, this claim does not change the guideline's recommendations: ")
+    return head + "; ".join(parts) + "."
+
+
+def unsettled_paragraph(category_text: str, answer: str) -> str:
+    """A claim no analysis can settle: said so briefly, with the authors' reason."""
+    return f"**No analysis of the data can settle this claim** ({category_text}). {answer}"

@@ -1,0 +1,176 @@
+"""All of the robustness analysis for the fitted networks of a build, with independent re-runs in parallel.
+
+:func:`robustness_analysis` returns a :class:`RobustnessResult`: ``summary`` (one row per population and
+procedure), ``studies`` (per-study thresholds), ``loo`` (what leaving each study out changes) and the
+seconds each part took. The threshold analysis needs no re-run (it reuses the fitted networks); the
+leave-one-out pass and the trial searches re-run the population's stages on changed datasets, spread over
+``workers`` processes (fork; the dataset is shared, not copied per task).
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.certainty import assess_network
+from analysis.robustness.influence import influence_matrix, study_thresholds
+from analysis.robustness.loo import leave_one_out
+from analysis.robustness.shift import CRITERIA, judge_for, thresholds
+from analysis.robustness.trial import smallest_trial, trial_template, typical_trial_effect
+
+SUMMARY_COLUMNS = [
+    "population", "procedure", "code", "estimate", "ci_low", "ci_high", "certainty", "classification",
+    "recommendation", "classification_down", "classification_up", "certainty_down", "certainty_up",
+    "recommendation_down", "recommendation_up", "recommendation_after", "certainty_after", "flip_estimate",
+    "pivotal_study", "pivotal_study_change", "studies_plausible", "trial_n_per_arm", "trial_effect",
+    "typical_n_per_arm", "typical_trial_effect", "loo_changes"]
+NOT_RUN = "not run"
+
+
+@dataclass
+class RobustnessResult:
+    summary: pd.DataFrame
+    studies: pd.DataFrame
+    loo: pd.DataFrame
+    seconds: dict = field(default_factory=dict)
+    typical_n_per_arm: int | None = None
+    control_sd: dict = field(default_factory=dict)  # population -> pooled control-arm SD (cm)
+    full: bool = True  # the leave-one-out pass and the trial searches were run
+
+
+_SHARED: dict = {}  # set before the workers fork: dataset, settings, rules, bases, templates
+
+
+def _scratch() -> Path:
+    d = Path(_SHARED["scratch"]) / str(os.getpid())
+    d.mkdir(exist_ok=True)
+    return d
+
+
+def _task(task: tuple):
+    s = _SHARED
+    if task[0] == "loo":
+        _, pop, study = task
+        return task, leave_one_out(s["ds"], s["settings"], pop, study, s["bases"][pop], _scratch(), s["rules"])
+    _, pop, code = task
+    t, base, mid = s["templates"][(pop, code)], s["bases"][pop][code], s["mid"]
+    n = smallest_trial(s["ds"], s["settings"], t, base, -mid, _scratch(), s["rules"])
+    eff = typical_trial_effect(s["ds"], s["settings"], t, base, s["typical_n"], mid, _scratch(), s["rules"])
+    return task, (n, eff)
+
+
+def _run(tasks: list[tuple], workers: int) -> dict:
+    if workers > 1 and "fork" in mp.get_all_start_methods() and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+            return dict(pool.map(_task, tasks, chunksize=1))
+    return dict(_task(t) for t in tasks)
+
+
+def median_enrolment(ds, networks) -> float:
+    ids = sorted({s for net in networks for s in net.studies})
+    enrolled = ds.studies.set_index("id").loc[ids, "enrolled_n"].astype(float)
+    return float(enrolled.median())
+
+
+def robustness_analysis(ds, settings, networks: dict, rules: dict, outcome: str = "pain", full: bool = True,
+                        workers: int = 2, progress=lambda m: None) -> RobustnessResult:
+    """``networks``: the build's fitted networks (``ctx.networks``); only those of ``outcome`` are used."""
+    from analysis.pipeline.certainty import outcome_mid  # noqa: F401
+    from analysis.robustness.rerun import rerun_population
+
+    seconds = {}
+    t0 = time.perf_counter()
+    mid = float(settings.pain_mid_cm)
+    hib = bool(((ds.guideline.get("analysis_scales") or {}).get(outcome) or {}).get("higher_is_better", False))
+    benefit = 1 if hib else -1
+    kinds = dict(zip(ds.nodes["code"], ds.nodes["kind"]))
+    nets = {k: n for k, n in sorted(networks.items()) if n.outcome == outcome and n.fit.measure == "MD"}
+    rows, study_rows, judges = [], [], {}
+    for key, net in nets.items():
+        fit = net.fit
+        procedures = [t for t in fit.treatments if t != fit.reference and kinds.get(t) != "control"]
+        H = influence_matrix(fit)
+        for a in assess_network(net, ds.studies, rules, mid, hib, ds.judgements, procedures):
+            judge = judge_for(a, fit.tau2, mid, hib, rules, ds.guideline)
+            judges[(net.population, a.treatment)] = judge
+            th = thresholds(judge)
+            base = judge.state(0.0)
+            flip = th[("recommendation", "down" if benefit < 0 else "up")]
+            shift = flip[0] if flip else None
+            st = study_thresholds(fit, a.treatment, shift, H)
+            st.insert(0, "code", a.treatment)
+            st.insert(0, "population", net.population)
+            study_rows.append(st)
+            plausible = st[st["plausible"]]
+            pivot = plausible.loc[plausible["change"].abs().idxmin()] if not plausible.empty else None
+            row = {"population": net.population, "procedure": ds.category(a.treatment), "code": a.treatment,
+                   "estimate": a.estimate, "ci_low": a.ci_low, "ci_high": a.ci_high, "certainty": base.certainty,
+                   "classification": base.classification, "recommendation": base.recommendation,
+                   "recommendation_after": flip[1].recommendation if flip else "",
+                   "certainty_after": flip[1].certainty if flip else "",
+                   "flip_estimate": a.estimate + shift if flip else float("nan"),
+                   "pivotal_study": pivot["study"] if pivot is not None else "",
+                   "pivotal_study_change": float(pivot["change"]) if pivot is not None else float("nan"),
+                   "studies_plausible": int(len(plausible))}
+            for criterion in CRITERIA:
+                for side in ("down", "up"):
+                    hit = th[(criterion, side)]
+                    row[f"{criterion}_{side}"] = hit[0] if hit else float("nan")
+            rows.append(row)
+    seconds["thresholds"] = time.perf_counter() - t0
+    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    studies = pd.concat(study_rows, ignore_index=True) if study_rows else pd.DataFrame()
+    typical_n = math.ceil(median_enrolment(ds, nets.values()) / 2) if nets else None
+    control_sd = {}
+    loo = pd.DataFrame(columns=["population", "study", "code", "change", "recommendation_changed",
+                                "estimate_without"])
+    if not full or not nets:
+        for c in ("trial_n_per_arm", "trial_effect", "typical_trial_effect", "loo_changes"):
+            summary[c] = NOT_RUN
+        summary["typical_n_per_arm"] = typical_n
+        return RobustnessResult(summary, studies, loo, seconds, typical_n, control_sd, full=False)
+
+    t1 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rapidrec-robustness-") as scratch:
+        bases, templates = {}, {}
+        for net in nets.values():
+            pop = net.population
+            bases[pop] = rerun_population(ds, settings, pop, Path(scratch), rules, outcome).by_code()
+            for r in summary[summary["population"] == pop].itertuples():
+                templates[(pop, r.code)] = trial_template(ds, net.arms, pop, r.code, net.fit.reference)
+                control_sd[pop] = templates[(pop, r.code)].sd
+        _SHARED.clear()
+        _SHARED.update(ds=ds, settings=settings, rules=rules, bases=bases, templates=templates, mid=mid,
+                       typical_n=typical_n, scratch=scratch)
+        tasks = [("trial", p, c) for (p, c) in templates]
+        tasks += [("loo", net.population, s) for net in nets.values() for s in net.studies]
+        progress(f"robustness: {len(templates)} trial searches and {len(tasks) - len(templates)} "
+                 f"leave-one-out re-runs on {workers} worker(s)")
+        done = _run(tasks, workers)
+        _SHARED.clear()
+    seconds["reruns"] = time.perf_counter() - t1
+    loo_rows = [r for t in tasks if t[0] == "loo" for r in done[t]]
+    if loo_rows:
+        loo = pd.DataFrame(loo_rows, columns=loo.columns).sort_values(["population", "study", "code"],
+                                                                      ignore_index=True)
+    trial_n, trial_eff, pivotal = [], [], []
+    for r in summary.itertuples():
+        n, eff = done[("trial", r.population, r.code)]
+        trial_n.append("none" if n is None else int(n))
+        trial_eff.append("none" if eff is None else eff)
+        hit = loo[(loo["population"] == r.population) & (loo["code"] == r.code) & loo["recommendation_changed"]]
+        pivotal.append("; ".join(f"{x.study}: {x.change}" for x in hit.itertuples()))
+    summary["trial_n_per_arm"] = trial_n
+    summary["trial_effect"] = benefit * mid
+    summary["typical_n_per_arm"] = typical_n
+    summary["typical_trial_effect"] = trial_eff
+    summary["loo_changes"] = pivotal
+    return RobustnessResult(summary, studies, loo, seconds, typical_n, control_sd, full=True)
