@@ -115,9 +115,11 @@ def forest(outcome: str, population: str):
         **{f: [entry(r[f].id)["value"] for r in rows] for f in ("estimate", "ci_low", "ci_high")},
         "annotation": [f"{r['estimate']} ({r['ci_low']} to {r['ci_high']})" for r in rows],
     })
-    settings = manifest()["settings"]
-    return forest_plot(
-        eff, labels=treatment_names(), mid=settings["pain_mid_cm"] if outcome == "pain" else None,
-        xlabel="Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)",
-    )
+    if outcome == "pain":
+        return forest_plot(eff, labels=treatment_names(), mid=entry("settings/pain-mid")["value"],
+                           xlabel="Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)")
+    return forest_plot(eff, labels=treatment_names(), mid=entry(f"settings/{outcome.replace('_', '-')}-mid")["value"],
+                       xlabel=f"Mean difference in {outcome.replace('_', ' ')} versus sham "
+                              "(points, 0 to 100; positive = better)",
+                       favours=("Favours sham", "Favours procedure"), decimals=1)
 

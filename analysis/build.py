@@ -27,18 +27,20 @@ from analysis.pipeline.harms import harms
 from analysis.pipeline.method_settings import method_settings
 from analysis.pipeline.network_graphs import network_graphs
 from analysis.pipeline.networks import networks
+from analysis.pipeline.subgroups import subgroups
 from analysis.pipeline.recommendations import recommendations
 from analysis.pipeline.responders import responders
 from analysis.pipeline.robustness import robustness
 from analysis.registry import NumberRegistry
+from analysis.responses.run import responses_stage
 from analysis.results_io import write_json
 from analysis.settings import Settings
 
 RESULTS_DIR = "_results"
 SCENARIOS_DIR = "scenarios"  # _results/scenarios/<id>/: results under a scenario (analysis/scenarios/)
 DATA_DIR = "data"
-STAGES = (dataset_summary, characteristics, harms, method_settings, networks, responders, network_graphs, calibration, certainty,
-          recommendations, robustness)
+STAGES = (dataset_summary, characteristics, harms, method_settings, networks, responders, network_graphs, subgroups, calibration, certainty,
+          recommendations, robustness, responses_stage)  # answers to critics last: they compare with all of the above
 ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
                 "ipykernel", "pypandoc-binary", "typst")
 

@@ -16,7 +16,7 @@ class Settings:
     method: str = "REML"  # heterogeneity estimator of the network model
     level: float = 0.95
     reference: str = "sham"
-    outcomes: tuple[str, ...] = ("pain",)
+    outcomes: tuple[str, ...] = ("pain", "physical_function")
     populations: tuple[str, ...] = ("axial", "radicular")
     pain_mid_cm: float = 1.5
 

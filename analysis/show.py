@@ -258,3 +258,26 @@ def pain_findings(population: str) -> str:
             f"in pain was with {names.get(best['treatment'], best['treatment'])}: {best['estimate'].markdown} cm "
             f"(95% CI {best['ci_low'].markdown} to {best['ci_high'].markdown}), an effect {size} the minimal "
             f"important difference of {mid.markdown} cm.")
+
+
+def provider_blinding_markdown() -> str:
+    """The provider-blinding subgroup analysis of joint radiofrequency ablation, in words with linked numbers."""
+    from analysis.book import entry
+
+    ref = manifest()["settings"]["reference"]
+    stem = f"pain/axial/joint-rf/vs-{ref}/subgroup/blinding-providers"
+    try:
+        entry(f"{stem}/p-interaction")
+    except Exception:
+        return ("Too few trials of joint radiofrequency ablation against sham with known provider blinding remain "
+                "for a subgroup analysis.")
+
+    def part(name):
+        n = {f: num(f"{stem}/{name}/{f}").markdown for f in ("n-trials", "estimate", "ci-low", "ci-high")}
+        return f"{n['estimate']} cm (95% CI {n['ci-low']} to {n['ci-high']}; {n['n-trials']} trials)"
+
+    return (f"Among trials comparing joint radiofrequency ablation with sham for axial pain, those in which the "
+            f"providers were not blinded found a larger effect, {part('providers-not-blinded')}, than those in "
+            f"which they were, {part('providers-blinded')}; test of interaction p = "
+            f"{num(stem + '/p-interaction').markdown}. Because the trials at lower risk of bias show little or no "
+            f"effect, the pooled estimate is judged at risk of bias (@sec-methods).")

@@ -12,7 +12,7 @@ from analysis.dataset import data_hash, load_dataset
 from analysis.scenarios import (
     ScenarioInvalid, apply_scenario, load_scenario, parse_scenario, scenario_results_dir,
 )
-from analysis.scenarios.compare import CHANGED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED, compare_frames
+from analysis.scenarios.compare import CHANGED, NOT_COMPARED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED, compare_frames
 from analysis.scenarios.run import run_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +51,7 @@ def test_committed_scenario_validates_and_runs(path, project):
     for name in ("numbers.json", "comparison.csv", "summary.txt", "scenario.json", "sources.csv"):
         assert (out / name).exists(), name
     assert (out / "network" / "pain" / "axial" / "effects.csv").exists()
-    assert set(run.comparison["change"]) <= {UNCHANGED, CHANGED, ONLY_BASE, ONLY_SCENARIO}
+    assert set(run.comparison["change"]) <= {UNCHANGED, CHANGED, ONLY_BASE, ONLY_SCENARIO, NOT_COMPARED}
     assert (project / "_results" / "numbers.json").exists()  # the base case is still there
     if path.stem == "split-joint-rf":
         assert (out / "forest-pain-axial.svg").exists() and (out / "forest-pain-axial.png").exists()
@@ -223,3 +223,11 @@ def test_mid_and_timepoint_operations_change_settings(ds):
     assert Settings().with_guideline(applied.guideline).pain_mid_cm == 1.0
     assert applied.guideline["timepoint_rules"]["injection"]["max_weeks"] == 26
     assert ds.guideline["mids"]["pain"]["value"] == 1.5  # the base dataset is unchanged
+
+
+def test_an_analysis_one_run_skipped_is_not_compared():
+    """Robustness searches run only in the base case: 'not run' under a scenario is not a change."""
+    base = pd.DataFrame({"treatment": ["a"], "trial_n_per_arm": ["none"]})
+    scen = pd.DataFrame({"treatment": ["a"], "trial_n_per_arm": ["not run"]})
+    out = compare_frames("robustness.csv", base, scen)
+    assert list(out["change"]) == [NOT_COMPARED]

@@ -1,9 +1,12 @@
 """The audit appendix: one anchored entry per registry id, with what ``rapidrec audit`` prints.
 
 Compact by design (it is long in the PDF): the settings, scenario and data hash
-are stated once (and repeated in an entry only where they differ); each entry
-lists its studies with their contributions, each linking to the study's
-extracted rows, which are given once per study at the end of the appendix.
+are stated once (and repeated in an entry only where they differ); a study list
+that is a whole named set (every analysed trial, every trial of one analysis)
+is named rather than listed; contributions list the main contributors (up to
+:data:`MAX_SHOWN`, until they give :data:`SHOWN_SHARE` of the estimate), largest first, and count the rest (``rapidrec
+audit ID`` lists them all). Each study links to its extracted rows, given once
+per study at the end of the appendix.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ INTRO = (
 )
 
 
-# smaller type for the rest of the PDF (the appendix is last); ignored by the HTML writer
-COMPACT_PDF = "```{=typst}\n#set text(size: 8.5pt)\n#set par(justify: false)\n```"
+# smaller type for the rest of the PDF (the appendix is last), ids not hyphenated; ignored by the HTML writer
+COMPACT_PDF = "```{=typst}\n#set text(size: 8pt, hyphenate: false)\n#set par(justify: false)\n```"
 
 
 def _esc(text: str) -> str:
@@ -38,51 +41,100 @@ def _esc(text: str) -> str:
     return text
 
 
+SHOWN_SHARE = 75.0  # percent of an estimate's information whose main contributors the appendix names
+MAX_SHOWN = 8  # and at most this many of them
+
+
+def named_sets(data: AuditData) -> dict[tuple[str, ...], str]:
+    """Study sets the appendix names instead of listing: all studies cited, and each analysis's studies."""
+    sets: dict[tuple[str, ...], str] = {}
+    for e in data.numbers.values():
+        studies = tuple(e.get("studies") or ())
+        analysis = data.analysis_of(e)
+        if analysis and e.get("contributions") and len(studies) >= 4:
+            sets.setdefault(studies, f"every study of the {analysis} analysis")
+    for id_ in ("dataset/trials-analysed", "dataset/trials-eligible"):
+        e = data.numbers.get(id_)
+        if e:
+            label = "every analysed trial" if id_.endswith("analysed") else "every eligible trial"
+            sets[tuple(e.get("studies") or ())] = label
+    return sets
+
+
 def _study_link(study: str) -> str:
     return f"[{_esc(study)}](#{study_anchor(study)})"
 
 
-def _same_as(id: str, data: AuditData, first: dict) -> str | None:
-    """The first entry (in appendix order) with the same studies, contributions and analysis, if not ``id``."""
+def _head(id: str, data: AuditData) -> str:
+    """One number's own line: its id (anchored), printed text, and full-precision value."""
     e = data.numbers[id]
-    key = (tuple(e.get("studies") or ()), tuple(sorted((e.get("contributions") or {}).items())),
-           data.analysis_of(e))
-    if len(key[0]) < 4:  # short lists are clearer written out
-        return None
-    owner = first.setdefault(key, id)
-    return None if owner == id else owner
+    return (f"::: {{#{anchor(id)} .audit-entry}}\n**{_esc(id)}**: printed {_esc(e['text'])}{_esc(unit_words(e))}; "
+            f"value {_esc(repr(e['value']))}\n:::\n")
 
 
-def entry_markdown(id: str, data: AuditData, first: dict | None = None) -> str:
-    """One anchored entry; with ``first`` (shared across calls) repeated study lists refer back."""
+def _group_key(id: str, data: AuditData) -> tuple:
+    """Numbers with the same key share one derivation paragraph."""
+    e = data.numbers[id]
+    reg = data.registry
+    differs = tuple((k, repr(e[k])) for k in ("settings", "scenario", "data_hash") if k in e and e[k] != reg.get(k))
+    return (e["function"], data.analysis_of(e), tuple(e.get("studies") or ()),
+            tuple(sorted((e.get("contributions") or {}).items())), differs)
+
+
+def _feed(id: str, data: AuditData, sets: dict, count: int) -> str:
+    """How the numbers of a group were computed and which studies feed them (with contributions)."""
     expl = data.explain(id)
     e = expl.entry
     reg = data.registry
-    bits = [f"**{_esc(id)}**: printed {_esc(e['text'])}{_esc(unit_words(e))}; value {_esc(repr(e['value']))}; "
-            f"computed by {_esc(e['function'])}"]
+    which = "this number" if count == 1 else f"the {count} numbers above"
+    text = f"For {which}: computed by {_esc(e['function'])}"
     analysis = data.analysis_of(e)
     if analysis:
-        bits[0] += f" from the {_esc(analysis)} analysis table"
-    bits[0] += "."
+        text += f" from the {_esc(analysis)} analysis table"
+    text += "."
     for key, label in (("settings", "Settings"), ("scenario", "Scenario"), ("data_hash", "Data hash")):
         if key in e and e[key] != reg.get(key):
             value = settings_words(e[key]) if key == "settings" else str(e[key])
-            bits.append(f"{label}: {_esc(value)}.")
-    same = _same_as(id, data, first) if first is not None else None
-    if same is not None:
-        bits.append(f"{_esc(study_words(expl))} Studies and contributions: as for [{_esc(same)}](#{anchor(same)}).")
+            text += f" {label}: {_esc(value)}."
+    named = sets.get(tuple(e.get("studies") or ()))
+    if expl.studies and expl.has_contributions:
+        ranked = sorted((x for x in expl.studies if x.contribution > 0), key=lambda x: (-x.contribution, x.study))
+        shown, total = [], 0.0
+        for x in ranked:
+            if total >= SHOWN_SHARE or len(shown) == MAX_SHOWN:
+                break
+            shown.append(x)
+            total += x.contribution
+        rest = len(expl.studies) - len(shown)
+        who = f"{len(expl.studies)} studies ({named})" if named else f"{len(expl.studies)} studies"
+        text += (f" Fed by {_esc(who)}, linked through the shared heterogeneity variance; largest contributions "
+                 "(contribution matrix): "
+                 + ", ".join(f"{_study_link(x.study)} {x.contribution:.1f}%" for x in shown)
+                 + (f"; {rest} further studies contribute the rest." if rest else "."))
+    elif expl.studies and named:
+        text += f" Fed by {_esc(named)} ({len(expl.studies)} studies)."
     elif expl.studies:
-        bits.append(_esc(study_words(expl)))
-        if expl.has_contributions:
-            named = [f"{_study_link(s.study)} {s.contribution:.1f}%" for s in expl.studies if s.contribution > 0]
-            zero = [_study_link(s.study) for s in expl.studies if not s.contribution > 0]
-            bits.append("Contributions: " + ", ".join(named) + "." +
-                        (f" Linked through the heterogeneity variance only (0%): {', '.join(zero)}." if zero else ""))
-        else:
-            bits.append("Studies: " + ", ".join(_study_link(s.study) for s in expl.studies) + ".")
+        text += f" Fed by {len(expl.studies)} studies: " + ", ".join(_study_link(x.study) for x in expl.studies) + "."
     else:
-        bits.append(_esc(study_words(expl)))
-    return f"::: {{#{anchor(id)} .audit-entry}}\n" + " ".join(bits) + "\n:::\n"
+        text += " " + _esc(study_words(expl))
+    return f"::: {{.audit-feed}}\n{text}\n:::\n"
+
+
+def entries_markdown(data: AuditData, ids=None) -> list[str]:
+    """Every registry id (or those of ``ids``) anchored, in id order; consecutive ids sharing a derivation
+    share its paragraph."""
+    sets = named_sets(data)
+    out, group, key = [], [], None
+    for id_ in sorted(data.numbers if ids is None else set(ids)):
+        k = _group_key(id_, data)
+        if group and k != key:
+            out += [_head(i, data) for i in group] + [_feed(group[0], data, sets, len(group))]
+            group = []
+        group.append(id_)
+        key = k
+    if group:
+        out += [_head(i, data) for i in group] + [_feed(group[0], data, sets, len(group))]
+    return out
 
 
 def study_markdown(study: str, data: AuditData) -> str:
@@ -111,8 +163,7 @@ def appendix_markdown(results_dir: Path | None = None) -> str:
              f"{_esc(settings_words(reg.get('settings') or {}))}. An entry states its own settings, scenario or "
              "hash only where they differ.", "",
              "## Numbers {.unnumbered}", ""]
-    first: dict = {}
-    parts += [entry_markdown(i, data, first) for i in sorted(data.numbers)]
+    parts += entries_markdown(data)
     parts += ["## Extracted rows by study {.unnumbered}", "",
               "Each study's record in `studies.csv` and every extracted row an analysis used: the file and line, "
               "the values as extracted, the values used, and any conversion.", ""]

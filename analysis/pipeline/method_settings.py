@@ -11,6 +11,10 @@ FUNCTION = "analysis.certainty.config.load_rules"
 def method_settings(ctx: BuildContext) -> None:
     rules = load_rules()
     reg, mid = ctx.registry, ctx.settings.pain_mid_cm
+    for outcome, mid_entry in sorted((ctx.ds.guideline.get("mids") or {}).items()):
+        if outcome != "pain" and isinstance(mid_entry, dict) and "value" in mid_entry:
+            reg.add(f"settings/{outcome.replace('_', '-')}-mid", float(mid_entry["value"]),
+                    unit=mid_entry.get("unit", ""), function="analysis.dataset.load_dataset", decimals=0)
     reg.add("settings/level", 100 * ctx.settings.level, unit="%", function="analysis.settings.Settings", decimals=0)
     share = rules["risk_of_bias"]["serious_share"]
     reg.add("settings/risk-of-bias-share", 100 * share, unit="%", function=FUNCTION, decimals=0)

@@ -37,11 +37,14 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
     write_json(heterogeneity_summary(net.fit), where / "heterogeneity.json")
 
     reg, ids, ref = ctx.registry, net.studies, ctx.settings.reference
+    scale = (ctx.ds.guideline.get("analysis_scales") or {}).get(net.outcome, {})
+    unit = scale.get("unit", "cm")
+    decimals = 2 if unit == "cm" else 1
     reg.add(f"{net.key}/n-trials", len(ids), unit="trials", function=FIT, decimals=0, studies=ids,
             analysis=net.key)
     reg.add(f"{net.key}/n-patients", int(net.arms["n"].sum()), unit="patients", function=FIT, decimals=0,
             studies=ids, analysis=net.key)
-    reg.add(f"{net.key}/tau2", net.fit.tau2, unit="cm^2", function=FIT, decimals=2, studies=ids,
+    reg.add(f"{net.key}/tau2", net.fit.tau2, unit=f"{unit}^2", function=FIT, decimals=decimals, studies=ids,
             analysis=net.key)
     for row in effects.itertuples():
         shares = net.study_shares(row.treatment, ref)
@@ -51,7 +54,7 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
                 decimals=0, studies=with_t, analysis=net.key)
         for field in ("estimate", "ci_low", "ci_high"):
             reg.add(f"{net.key}/{row.treatment}/vs-{ref}/{field.replace('_', '-')}", float(getattr(row, field)),
-                    unit="cm", function=FIT, decimals=2, studies=ids, contributions=shares, analysis=net.key)
+                    unit=unit, function=FIT, decimals=decimals, studies=ids, contributions=shares, analysis=net.key)
 
 
 def networks(ctx: BuildContext) -> None:

@@ -47,6 +47,22 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
         reg.add("robustness/typical-n-per-arm", res.typical_n_per_arm, unit="patients per arm", function=FUNCTION,
                 decimals=0)
         reg.add("robustness/max-n-per-arm", 2000, unit="patients per arm", function=FUNCTION, decimals=0)
+    summary = res.summary
+    # counts over every recommendation depend on every study of every network analysed
+    every = dict(studies=sorted({s for net in pops.values() for s in net.studies}))
+    reg.add("robustness/recommendations", len(summary), unit="recommendations", function=FUNCTION, decimals=0, **every)
+    reg.add("robustness/plausible-shifts", int(summary["recommendation_down"].notna().sum()
+                                               + summary["recommendation_up"].notna().sum()
+                                               - (summary["recommendation_down"].notna()
+                                                  & summary["recommendation_up"].notna()).sum()),
+            unit="recommendations", function=FUNCTION, decimals=0, **every)
+    if res.full:
+        reg.add("robustness/trial-flips", int(sum(isinstance(v, int) for v in summary["trial_n_per_arm"])),
+                unit="recommendations", function=FUNCTION, decimals=0, **every)
+        reg.add("robustness/typical-trial-flips", int(sum(isinstance(v, float) for v in summary["typical_trial_effect"])),
+                unit="recommendations", function=FUNCTION, decimals=0, **every)
+        reg.add("robustness/loo-changes", int((summary["loo_changes"] != "").sum()), unit="recommendations",
+                function=FUNCTION, decimals=0, **every)
     for pop, sd in sorted(res.control_sd.items()):
         net = pops[pop]
         reg.add(f"robustness/{pop}/control-sd", sd, unit="cm", function="analysis.robustness.trial.pooled_control_sd",
@@ -70,9 +86,9 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
         if not math.isnan(r.flip_estimate):
             reg.add(f"{stem}/flip-estimate", r.flip_estimate, unit="cm", decimals=2, **common)
         if r.pivotal_study:
+            # the study's own threshold depends on its influence, hence on every study of the network
             reg.add(f"{stem}/pivotal-study-change", r.pivotal_study_change, unit="cm", decimals=2,
-                    function="analysis.robustness.influence.study_thresholds", studies=[r.pivotal_study],
-                    analysis=net.key)
+                    **{**common, "function": "analysis.robustness.influence.study_thresholds"})
         if isinstance(r.trial_n_per_arm, int):
             reg.add(f"{stem}/trial-n-per-arm", r.trial_n_per_arm, unit="patients per arm", decimals=0, **common)
         if isinstance(r.typical_trial_effect, float):

@@ -3,7 +3,8 @@
 A pure function of the comparison table (``comparison.csv``, :mod:`analysis.scenarios.compare`) and the
 treatment names, so that the generated paragraphs (:mod:`analysis.responses.paragraphs`) change whenever
 the scenario's results change. :meth:`ScenarioFacts.number_ids` lists the registry ids a paragraph prints;
-the build registers exactly those (:mod:`analysis.responses.run`).
+the build registers them, with every other estimate of
+the scenario (:mod:`analysis.responses.run`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from analysis.scenarios.compare import CHANGED, ONLY_BASE, ONLY_SCENARIO, UNCHAN
 PAIN, RESPONDER = "pain", "pain_responder"
 FIELDS = {PAIN: ("estimate", "ci-low", "ci-high"), RESPONDER: ("or", "or-low", "or-high")}
 VALUE_COLUMN = {PAIN: "estimate", RESPONDER: "odds_ratio"}
-TOP = 3  # estimates named per outcome, besides those whose rating or recommendation changed
+TOP = 2  # estimates named per outcome, besides those whose rating or recommendation changed
+COMPARATORS = ("usual-care",)  # compared with sham like a procedure, but no procedure: never named or "best"
 
 
 def _num(v) -> float | None:
@@ -139,7 +141,8 @@ class ScenarioFacts:
 
     def moved(self, outcome: str = PAIN) -> list[Estimate]:
         """Estimates whose printed value changed, the largest shift first."""
-        rows = [e for e in self.estimates if e.outcome == outcome and e.change == CHANGED]
+        rows = [e for e in self.estimates if e.outcome == outcome and e.change == CHANGED
+                and e.code not in COMPARATORS]
         return sorted(rows, key=lambda e: (-e.shift, e.population, e.name))
 
     def named(self, outcome: str = PAIN) -> list[Estimate]:
@@ -147,7 +150,7 @@ class ScenarioFacts:
         largest shifts."""
         flagged = {(r.population, r.name) for r in self.ratings if r.certainty_changed or r.class_changed}
         flagged |= {(r.population, r.name) for r in self.changed_recommendations() + self.new_kinds_of_recommendation()}
-        chosen = [e for e in self.new(outcome)]
+        chosen = [e for e in self.new(outcome) if e.code not in COMPARATORS]
         chosen += [e for e in self.moved(outcome) if (e.population, e.name) in flagged and e not in chosen]
         chosen += [e for e in self.moved(outcome) if e not in chosen][:TOP]
         return chosen
@@ -155,7 +158,7 @@ class ScenarioFacts:
     def best(self, population: str) -> Estimate | None:
         """The largest pooled benefit on pain versus the reference under the scenario (most negative)."""
         rows = [e for e in self.estimates if e.outcome == PAIN and e.population == population
-                and e.scenario is not None]
+                and e.scenario is not None and e.code not in COMPARATORS]
         return min(rows, key=lambda e: (e.scenario, e.name)) if rows else None
 
     def populations(self) -> list[str]:

@@ -41,7 +41,8 @@ from pathlib import Path
 import yaml
 
 from analysis.scenarios.spec import (
-    ID_RE, Scenario, ScenarioInvalid, ScenarioIssue, load_scenario, scenario_from_data,
+    ID_RE, Scenario, ScenarioInvalid, ScenarioIssue, _Collector, _is_text as _text, _mapping_keys, load_scenario,
+    scenario_from_data,
 )
 from analysis.scenarios.yamlines import dotted, line_of, load_with_lines
 
@@ -66,12 +67,7 @@ CLAIM_KEYS = {"id": True, "summary": True, "category": True, "where": False, "sc
 
 
 class LetterInvalid(ScenarioInvalid):
-    """The letter (or a scenario it names) has problems; ``issues`` lists them all. Nothing was run."""
-
-    def __init__(self, issues, name: str = "the letter"):
-        super().__init__(issues, name)
-        self.args = (f"{len(self.issues)} problem(s) in {name}; nothing was run or rendered:\n"
-                     + "\n".join(i.format() for i in self.issues),)
+    """The letter (or a scenario it names) has problems; ``issues`` lists them all. Nothing was run or written."""
 
 
 @dataclass(frozen=True)
@@ -120,34 +116,8 @@ class Letter:
                            for c in self.claims]}
 
 
-def _text(v) -> bool:
-    return isinstance(v, str) and v.strip() != ""
-
-
 def _words(v) -> str:
     return " ".join(str(v).split())
-
-
-class _Issues:
-    def __init__(self, file: str, lines: dict):
-        self.file, self.lines, self.items = file, lines, []
-
-    def add(self, path, value, expected: str) -> None:
-        shown = value if value is None or isinstance(value, (str, int, float, bool)) else str(value)[:60]
-        self.items.append(ScenarioIssue(self.file, line_of(self.lines, tuple(path)), dotted(path) or None,
-                                        shown, expected))
-
-    def keys(self, spec, path, allowed: dict, what: str) -> bool:
-        if not isinstance(spec, dict):
-            self.add(path, spec, f"a mapping for {what} with keys {', '.join(allowed)}")
-            return False
-        for k in spec:
-            if k not in allowed:
-                self.add(path + (k,), None, f"one of the keys {', '.join(allowed)} of {what} (unknown key '{k}')")
-        for k, required in allowed.items():
-            if required and k not in spec:
-                self.add(path, None, f"the key '{k}' in {what}")
-        return True
 
 
 def _inline(data, prefix: tuple, file: str, lines: dict, text: str) -> Scenario:
@@ -179,38 +149,33 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
         problem = getattr(exc, "problem", None) or str(exc)
         raise LetterInvalid([ScenarioIssue(file, mark.line + 1 if mark else None, None, None,
                                            f"valid YAML ({problem})")], file) from None
-    c = _Issues(file, lines)
+    c = _Collector(file, lines)
     for line, problem in dup:
-        c.items.append(ScenarioIssue(file, line, None, None, f"unique keys ({problem})"))
+        c.issues.append(ScenarioIssue(file, line, None, None, f"unique keys ({problem})"))
     if not ID_RE.match(name):
         c.add((), name, "a letter directory named with lower-case letters, digits and '-'")
     if not isinstance(data, dict):
         c.add((), None if data is None else str(data)[:60], "a YAML mapping with citation and claims")
-        raise LetterInvalid(c.items, file)
-    c.keys(data, (), TOP_KEYS, "a letter")
+        raise LetterInvalid(c.issues, file)
+    _mapping_keys(c, data, (), TOP_KEYS, "a letter")
     cit = data.get("citation")
     citation: dict = {}
-    if "citation" in data and c.keys(cit, ("citation",), CITATION_KEYS, "the citation"):
+    if "citation" in data and _mapping_keys(c, cit, ("citation",), CITATION_KEYS, "the citation"):
         for k in ("authors", "title", "url"):
             if k in cit and not _text(cit[k]):
                 c.add(("citation", k), cit[k], f"the letter's {k} as text")
-        date = cit.get("date")
-        if "date" in cit:
-            if isinstance(date, str):
-                try:
-                    date = dt.date.fromisoformat(date)
-                except ValueError:
-                    pass
-            if not isinstance(date, dt.date):
-                c.add(("citation", "date"), cit["date"], "the date the letter was published, as YYYY-MM-DD")
+        date = _date(cit.get("date"))
+        if "date" in cit and date is None:
+            c.add(("citation", "date"), cit["date"],
+                  "the date the letter was published: YYYY-MM-DD, or YYYY-MM or YYYY when that is all that is known")
         venues = cit.get("published_in")
         venues = [venues] if isinstance(venues, str) else venues
         if "published_in" in cit and (not isinstance(venues, list) or not venues or not all(map(_text, venues))):
             c.add(("citation", "published_in"), cit.get("published_in"),
                   "where the letter was published: text, or a list of texts (journal, website, rapid response)")
         citation = {k: _words(cit[k]) for k in ("authors", "title", "url") if _text(cit.get(k))}
-        if isinstance(date, dt.date):
-            citation["date"] = date.isoformat()
+        if date is not None:
+            citation["date"] = date
         if isinstance(venues, list):
             citation["published_in"] = [_words(v) for v in venues if _text(v)]
     for k in ("title", "summary"):
@@ -224,7 +189,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
     used: dict[str, tuple[str, str]] = {}  # scenario id -> (canonical content, where first used)
     for i, raw in enumerate(raw_claims if isinstance(raw_claims, list) else []):
         path = ("claims", i)
-        if not c.keys(raw, path, CLAIM_KEYS, "a claim"):
+        if not _mapping_keys(c, raw, path, CLAIM_KEYS, "a claim"):
             continue
         cid = raw.get("id")
         if "id" in raw and not (isinstance(cid, str) and ID_RE.match(cid)):
@@ -281,7 +246,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
                 issues = exc.issues
                 if isinstance(item, dict):
                     issues = [i if (i.column or "").startswith(dotted(q)) else _prefixed(i, q) for i in issues]
-                c.items.extend(issues)
+                c.issues.extend(issues)
                 continue
             content = json.dumps({"file": sc.file if isinstance(item, str) else "<inline>",
                                   "text": sc.text}, sort_keys=True)
@@ -296,10 +261,61 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
             claims.append(Claim(id=cid, summary=_words(raw["summary"]), category=cat,
                                 where=_words(raw.get("where") or ""), scenarios=tuple(scenarios),
                                 answer=_words(raw.get("answer") or ""), line=line_of(lines, path)))
-    if c.items:
-        raise LetterInvalid(c.items, file)
+    _numerals(c, data)
+    if c.issues:
+        raise LetterInvalid(c.issues, file)
     return Letter(name=name, file=file, citation=citation, claims=tuple(claims),
                   title=_words(data.get("title") or ""), summary=_words(data.get("summary") or ""))
+
+
+def _date(value) -> str | None:
+    """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` (as text), or None when ``value`` is none of these."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and 1900 <= value <= 2100:
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(r"(19|20)\d{2}(-(0[1-9]|1[0-2])(-\d{2})?)?", value.strip()):
+        v = value.strip()
+        if len(v) == 10:
+            try:
+                dt.date.fromisoformat(v)
+            except ValueError:
+                return None
+        return v
+    return None
+
+
+PROSE_FIELDS = (("citation", "authors"), ("citation", "title"), ("title",), ("summary",))
+CLAIM_PROSE = ("summary", "where", "answer")
+
+
+def _numerals(c: _Collector, data: dict) -> None:
+    """Text the book prints must not carry hand-typed numbers (the rule of :mod:`analysis.audit.lint`)."""
+    from analysis.audit.lint import NUMERAL, _ALLOW
+
+    def check(path, value):
+        if not isinstance(value, str):
+            return
+        text = " ".join(value.split())
+        allowed = [m.span() for pat, _ in _ALLOW for m in pat.finditer(text)]
+        bad = [m.group(0) for m in NUMERAL.finditer(text) if not any(a <= m.start() and m.end() <= b
+                                                                    for a, b in allowed)]
+        if bad:
+            c.add(path, ", ".join(bad), "text without hand-typed numbers (every number the book prints is a "
+                  "registry entry): write small counts as words, or leave the number out")
+
+    for path in PROSE_FIELDS:
+        node = data
+        for k in path:
+            node = node.get(k) if isinstance(node, dict) else None
+        check(path, node)
+    venues = (data.get("citation") or {}).get("published_in") if isinstance(data.get("citation"), dict) else None
+    for i, v in enumerate(venues if isinstance(venues, list) else [venues]):
+        check(("citation", "published_in") + ((i,) if isinstance(venues, list) else ()), v)
+    for i, claim in enumerate(data.get("claims") or [] if isinstance(data.get("claims"), list) else []):
+        if isinstance(claim, dict):
+            for k in CLAIM_PROSE:
+                check(("claims", i, k), claim.get(k))
 
 
 def letter_path(project_dir: Path, name: str) -> Path:
@@ -354,10 +370,10 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "November", "December")
 
 
-def month_year(iso: str) -> str:
-    """``March 2025`` for ``2025-03-18``."""
-    d = dt.date.fromisoformat(iso)
-    return f"{_MONTHS[d.month - 1]} {d.year}"
+def month_year(date: str) -> str:
+    """``March 2025`` for ``2025-03-18`` or ``2025-03``; ``2025`` for ``2025``."""
+    parts = str(date).split("-")
+    return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}" if len(parts) > 1 else parts[0]
 
 
 def short_citation(citation: str, year: int | str | None = None) -> str:

@@ -205,9 +205,11 @@ def mid_sentences(f: ScenarioFacts, num: Num) -> list[str]:
 
 def scenario_paragraphs(f: ScenarioFacts, num: Num) -> list[str]:
     """Markdown paragraphs for one scenario: what was changed; what changed and what did not."""
-    changed = [what_was_changed(f, num)]
-    result = recommendation_sentences(f) + rating_sentences(f) + estimate_sentences(f, num) + mid_sentences(f, num)
-    return [f"*What was changed.* {changed[0]}", "*What changed and what did not.* " + " ".join(result)]
+    judged = recommendation_sentences(f) + rating_sentences(f)
+    paragraphs = [f"*What was changed.* {what_was_changed(f, num)}",
+                  "*What changed and what did not.* " + " ".join(judged),
+                  " ".join(estimate_sentences(f, num)), " ".join(mid_sentences(f, num))]
+    return [p for p in paragraphs if p]
 
 
 VERDICTS = {
@@ -224,12 +226,51 @@ def claim_verdict(facts: list[ScenarioFacts]) -> str:
         return ""
     parts = [f"{_code(f.id)} {VERDICTS[f.verdict]}" for f in facts]
     changed = [f for f in facts if f.verdict == "recommendation"]
-    head = ("**Verdict.** The analyses that test this claim support changing the guideline only where they change "
-            "a recommendation: " if changed else
+    head = ("**Verdict.** At least one analysis that tests this claim changes a recommendation, which the panel "
+            "would have to reconsider: " if changed else
             "**Verdict.** Tested against the data, this claim does not change the guideline's recommendations: ")
     return head + "; ".join(parts) + "."
 
 
-def unsettled_paragraph(category_text: str, answer: str) -> str:
-    """A claim no analysis can settle: said so briefly, with the authors' reason."""
-    return f"**No analysis of the data can settle this claim** ({category_text}). {answer}"
+def unsettled_paragraph(answer: str) -> str:
+    """A claim no analysis can settle: said so briefly, with our reason."""
+    return f"**No analysis of the data can settle this claim.** {answer}"
+
+
+SINGLE_TRIAL = ("omitted-trial", "extraction-error")  # claims about one trial: say what evidence would change
+
+
+def robustness_sentences(facts: list[ScenarioFacts], rows: list[dict], num: Num, has: Callable[[str], bool]) -> list[str]:
+    """What evidence would change the recommendations the claim's scenarios touch (robustness analysis).
+
+    ``rows``: the base case's ``robustness.csv`` records (population, code, procedure, trial_n_per_arm, ...);
+    ``has(id)``: whether the registry holds a number. Nothing is said where the figures do not exist.
+    """
+    by = {(r["population"], r["code"]): r for r in rows}
+    touched = []
+    for f in facts:
+        for outcome in (PAIN, RESPONDER):
+            for e in f.named(outcome) + f.moved(outcome):
+                if (e.population, e.code) in by and (e.population, e.code) not in touched:
+                    touched.append((e.population, e.code))
+    out = []
+    for population, code in touched:
+        r, stem = by[(population, code)], f"robustness/{population}/{code}"
+        if not has(f"{stem}/recommendation-down"):
+            continue
+        text = (f"For {r['procedure']} ({_where(population)}), the pooled estimate would have to move by "
+                f"{num(stem + '/recommendation-down').markdown} cm in favour of the procedure to change its "
+                "recommendation")
+        if has(f"{stem}/trial-n-per-arm"):
+            text += (f"; a new sham-controlled trial at low risk of bias showing the minimal important difference "
+                     f"would do so with {num(stem + '/trial-n-per-arm').markdown} patients per arm")
+        elif has("robustness/max-n-per-arm"):
+            text += (f"; no new sham-controlled trial showing the minimal important difference would do so, even "
+                     f"with {num('robustness/max-n-per-arm').markdown} patients per arm")
+        if has(f"{stem}/typical-trial-effect") and has("robustness/typical-n-per-arm"):
+            text += (f", and a trial of typical size ({num('robustness/typical-n-per-arm').markdown} patients per "
+                     f"arm) would have to show {num(stem + '/typical-trial-effect').markdown} cm")
+        out.append(text + ".")
+    if out:
+        out.insert(0, "*What evidence would change the recommendations* (robustness analysis of the base case).")
+    return out

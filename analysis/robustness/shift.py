@@ -66,9 +66,10 @@ class Judge:
     guideline: dict
     harm_category: str  # analysis.recommendations.harms_and_burden(...).category
 
-    def state(self, delta: float = 0.0) -> State:
+    def rated(self, delta: float = 0.0):
+        """The certainty rating (:class:`analysis.certainty.CertaintyRating`) at the shifted location."""
         a, rules = self.assessment, self.rules
-        est, lo, hi = a.estimate + delta, a.ci_low + delta, a.ci_high + delta
+        lo, hi = a.ci_low + delta, a.ci_high + delta
         pi_lo, pi_hi = a.pi_low + delta, a.pi_high + delta
         domains = []
         for d in a.rating.domains:
@@ -80,7 +81,12 @@ class Judge:
                 domains.append(rate_inconsistency(lo, hi, pi_lo, pi_hi, self.mid, self.tau2, rules))
             else:
                 domains.append(d)
-        rating = replace(a.rating, domains=tuple(domains))
+        return replace(a.rating, domains=tuple(domains))
+
+    def state(self, delta: float = 0.0) -> State:
+        rules = self.rules
+        est = self.assessment.estimate + delta
+        rating = self.rated(delta)
         cls = classify(est, self.mid, self.higher_is_better, rules)
         dec = decide(rating.certainty, cls.important_benefit, self.harm_category, self.guideline, rules)
         return State(est, cls.label, rating.certainty, dec.direction, dec.strength)

@@ -32,6 +32,14 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and not (isinstance(v, float) and math.isnan(v))
 
 
+NOT_RUN = "not run"
+NOT_COMPARED = "not compared"  # an analysis that one of the two runs skipped (e.g. robustness searches)
+
+
+def _not_run(v) -> bool:
+    return isinstance(v, str) and v.strip().lower() == NOT_RUN
+
+
 def _missing(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
@@ -79,6 +87,8 @@ def compare_frames(table: str, base: pd.DataFrame | None, scen: pd.DataFrame | N
                 b, change = None, ONLY_SCENARIO
             elif _missing(b) and _missing(s):
                 change = UNCHANGED
+            elif _not_run(b) or _not_run(s):
+                change = NOT_COMPARED
             else:
                 change = UNCHANGED if _shown(b, decimals) == _shown(s, decimals) else CHANGED
             diff = float(s) - float(b) if _is_number(b) and _is_number(s) else None

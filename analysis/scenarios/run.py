@@ -64,7 +64,8 @@ def run_scenario(project_dir: Path, scenario, progress: Callable[[str], None] = 
     return write_outputs(sc, applied, base_dir, out, figures=figures)
 
 
-def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: bool = True) -> ScenarioRun:
+def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: bool = True,
+                  formats: tuple[str, ...] = ("svg", "png")) -> ScenarioRun:
     """Beside a scenario's built results in ``out``: scenario.json, sources.csv, the comparison with the base
     results in ``base_dir``, summary.txt, without_evidence.csv and (with ``figures``) the paired forest plots.
 
@@ -81,7 +82,7 @@ def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: boo
     names = _names(base_dir, out)
     summary = summary_text(comparison, sc, applied.log, names)
     (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
-    made = tuple(write_figures(base_dir, out, sc, names)) if figures else ()
+    made = tuple(write_figures(base_dir, out, sc, names, formats)) if figures else ()
     return ScenarioRun(sc, out, comparison, summary, made)
 
 
@@ -100,8 +101,9 @@ def _mid(d: Path) -> float | None:
     return read_json(p).get("settings", {}).get("pain_mid_cm") if p.exists() else None
 
 
-def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str]) -> list[Path]:
-    """One SVG and PNG per network with estimates in either build."""
+def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str],
+                  formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
+    """One SVG and PNG (``formats``) per network with estimates in either build."""
     import matplotlib.pyplot as plt
 
     from analysis.figures.scenario_forest import paired_forest
@@ -121,7 +123,7 @@ def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str]
             title=f"{outcome.replace('_', ' ')}, {population}: base case and scenario '{sc.id}'",
             scenario_label=f"scenario: {sc.title}")
         stem = out / f"forest-{outcome.replace('_', '-')}-{population}"
-        for ext in ("svg", "png"):
+        for ext in formats:
             kw = {"metadata": {"Date": None}} if ext == "svg" else {"dpi": 150}
             with plt.rc_context({"svg.hashsalt": "rapidrec"}):  # stable SVG ids (rapidrec verify)
                 fig.savefig(stem.with_suffix(f".{ext}"), **kw)

@@ -1,0 +1,59 @@
+"""Subgroup analysis of one direct comparison by a study-level covariate, with the test of interaction.
+
+For each level of the covariate, a random-effects pairwise meta-analysis of
+the trials that compare ``treatment`` with ``reference`` directly; the test of
+interaction compares the subgroup estimates (z test on their difference, for
+two levels; Cochran's Q between subgroups on levels minus one df for more).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from analysis.errors import AnalysisError
+from analysis.models.pairwise import PairwiseFit, fit_pairwise
+
+
+@dataclass(frozen=True)
+class SubgroupAnalysis:
+    levels: tuple[str, ...]
+    fits: dict[str, PairwiseFit]
+    studies: dict[str, tuple[str, ...]]
+    q_between: float
+    df: int
+    p_interaction: float
+
+
+def subgroup_analysis(effects: pd.DataFrame, covariate: str, method: str = "REML") -> SubgroupAnalysis:
+    """``effects``: one row per trial with ``study, yi, vi`` and the covariate column."""
+    levels = tuple(sorted(effects[covariate].astype(str).unique()))
+    if len(levels) < 2:
+        raise AnalysisError(f"subgroups by {covariate} need at least two levels; found {', '.join(levels) or 'none'}")
+    fits, studies = {}, {}
+    for lv in levels:
+        sub = effects[effects[covariate].astype(str) == lv]
+        fits[lv] = fit_pairwise(sub["yi"].to_numpy(float), sub["vi"].to_numpy(float), method)
+        studies[lv] = tuple(sorted(sub["study"].astype(str)))
+    est = np.array([fits[lv].estimate for lv in levels])
+    w = 1 / np.array([fits[lv].se for lv in levels]) ** 2
+    q = float(np.sum(w * (est - np.sum(w * est) / np.sum(w)) ** 2))
+    df = len(levels) - 1
+    return SubgroupAnalysis(levels, fits, studies, q, df, float(stats.chi2.sf(q, df)))
+
+
+def direct_effects(arms: pd.DataFrame, treatment: str, reference: str, measure: str = "MD") -> pd.DataFrame:
+    """Two-arm trials of ``treatment`` versus ``reference`` in an arm-level table: study, yi, vi."""
+    from analysis.effects.measures import Arm, pairwise_effect
+
+    rows = []
+    for study, group in arms.groupby("study", sort=True):
+        if sorted(group["treatment"]) != sorted([treatment, reference]):
+            continue
+        by = {r.treatment: Arm(r.treatment, float(r.n), mean=float(r.mean), sd=float(r.sd)) for r in group.itertuples()}
+        yi, vi = pairwise_effect(by[treatment], by[reference], measure)
+        rows.append((str(study), yi, vi))
+    return pd.DataFrame(rows, columns=["study", "yi", "vi"])

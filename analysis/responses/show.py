@@ -1,0 +1,187 @@
+"""What the answer chapters call: a letter's answer as markdown blocks and figures, read from ``_results/``.
+
+    from analysis.responses.show import show_letter
+    show_letter("society-34")          # in a chapter's code cell: displays the whole answer
+
+Nothing here computes a statistic: the letter as recorded by the build
+(``_results/responses/<name>/letter.json``), each scenario's comparison and figures
+(``_results/responses/scenarios/<id>/``) and registry numbers (:func:`analysis.book.num`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from analysis.book import manifest, num, results_dir
+from analysis.responses.facts import PAIN, facts_from_results
+from analysis.responses.letter import month_year
+from analysis.responses.paragraphs import (
+    POPULATION, SINGLE_TRIAL, VERDICTS, claim_verdict, robustness_sentences, scenario_paragraphs, unsettled_paragraph,
+)
+from analysis.responses.run import RESULTS_SUBDIR, SCENARIO_SUBDIR
+from analysis.results_io import read_json
+
+OUTCOME_WORDS = {"pain": "mean difference in pain versus sham", "pain_responder": "odds ratio of a pain response "
+                 "versus sham"}
+MAX_FIGURES = 2  # per scenario: the networks that changed most
+
+
+def _letter(name: str, results: Path) -> dict | None:
+    path = results / RESULTS_SUBDIR / name / "letter.json"
+    return read_json(path) if path.exists() else None
+
+
+def _base_names(results: Path) -> dict[str, str]:
+    import pandas as pd
+
+    t = pd.read_csv(results / "treatments.csv")
+    return dict(zip(t["code"], t["name"]))
+
+
+def scenario_dir(sid: str, results: Path | None = None) -> Path:
+    return (results or results_dir()) / RESULTS_SUBDIR / SCENARIO_SUBDIR / sid
+
+
+def figures_of(facts, sdir: Path) -> list[tuple[Path, str]]:
+    """The scenario's paired forest plots worth showing: networks whose estimates changed, pain first."""
+    counts: dict[tuple[str, str], int] = {}
+    for e in facts.estimates:
+        if e.change != "unchanged":
+            counts[(e.outcome, e.population)] = counts.get((e.outcome, e.population), 0) + 1
+    order = sorted(counts, key=lambda k: (k[0] != PAIN, -counts[k], k[1]))[:MAX_FIGURES] or [(PAIN, "axial")]
+    out = []
+    for outcome, population in order:
+        path = sdir / f"forest-{outcome.replace('_', '-')}-{population}.svg"
+        if path.exists():
+            out.append((path, f"Base case and scenario `{facts.id}`: {OUTCOME_WORDS.get(outcome, outcome)}, "
+                              f"{POPULATION.get(population, population)}."))
+    return out
+
+
+def citation_markdown(c: dict) -> str:
+    """``Authors. *Title.* Published March 2025 in A; B.`` (the URL as code: it is an address, not prose)."""
+    text = c["authors"].rstrip(".") + "."
+    if c.get("title"):
+        text += f" *{c['title'].rstrip('.')}.*"
+    text += f" Published {month_year(c['date'])}"
+    if c.get("published_in"):
+        text += " in " + "; ".join(c["published_in"])
+    text += "."
+    if c.get("url"):
+        text += f" `{c['url']}`"
+    return text
+
+
+def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2) -> list[tuple[str, object]]:
+    """The answer to one letter: ``("md", text)`` and ``("svg", (path, caption))`` blocks, in order."""
+    results = Path(results or results_dir())
+    letter = _letter(name, results)
+    if manifest().get("scenario", "base") != "base":
+        return [("md", "The answers to critics are computed against the base case; see the book rendered "
+                       "without a scenario.")]
+    if letter is None:
+        from analysis.errors import AnalysisError
+
+        raise AnalysisError(f"no results for the letter {name!r} in {results / RESULTS_SUBDIR}; is "
+                            f"responses/{name}/letter.yaml in the project? (`rapidrec build` runs every letter)")
+    names = _base_names(results)
+    h = "#" * heading_level
+    blocks: list[tuple[str, object]] = [("md", f"*The letter.* {citation_markdown(letter['citation'])}")]
+    if letter.get("summary"):
+        blocks.append(("md", f"*In brief.* {letter['summary']}"))
+    facts_by_id = {}
+    for claim in letter["claims"]:
+        for s in claim["scenarios"]:
+            if s["id"] not in facts_by_id:
+                facts_by_id[s["id"]] = facts_from_results(scenario_dir(s["id"], results), names)
+    if not letter["claims"]:
+        blocks.append(("md", "No claim of this letter has been recorded yet."))
+        return blocks
+    overview = []
+    for claim in letter["claims"]:
+        facts = [facts_by_id[s["id"]] for s in claim["scenarios"]]
+        verdict = ("no analysis of the data can settle it" if not facts else
+                   "; ".join(f"`{f.id}` {VERDICTS[f.verdict]}" for f in facts))
+        overview.append(f"- [{_heading(claim)}](#{_anchor(name, claim)}): {verdict}.")
+    blocks.append(("md", "*The claims and what the analyses show.*\n\n" + "\n".join(overview)))
+    for claim in letter["claims"]:
+        blocks.append(("md", f"{h} {_heading(claim)} {{#{_anchor(name, claim)}}}"))
+        blocks.append(("md", f"*The claim* ({claim['category_text']}). {claim['summary']}"))
+        facts = [facts_by_id[s["id"]] for s in claim["scenarios"]]
+        if not facts:
+            blocks.append(("md", unsettled_paragraph(claim["answer"])))
+            continue
+        for f in facts:
+            blocks += [("md", p) for p in scenario_paragraphs(f, num)]
+            blocks += [("svg", fig) for fig in figures_of(f, scenario_dir(f.id, results))]
+        if claim.get("answer"):
+            blocks.append(("md", f"*Our comment.* {claim['answer']}"))
+        if claim["category"] in SINGLE_TRIAL:
+            said = robustness_sentences(facts, _robustness_rows(results), num, _has)
+            if said:
+                blocks.append(("md", " ".join(said)))
+        blocks.append(("md", claim_verdict(facts)))
+    return blocks
+
+
+def _robustness_rows(results: Path) -> list[dict]:
+    """The base case's robustness.csv (what evidence would change each recommendation), if it was computed."""
+    import pandas as pd
+
+    path = results / "robustness.csv"
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records") if path.exists() else []
+
+
+def _has(id_: str) -> bool:
+    from analysis.book import entry
+    from analysis.errors import AnalysisError
+
+    try:
+        entry(id_)
+    except AnalysisError:
+        return False
+    return True
+
+
+def _heading(claim: dict) -> str:
+    text = claim.get("where") or claim["category_text"]
+    return text[0].upper() + text[1:]
+
+
+def _anchor(name: str, claim: dict) -> str:
+    return f"sec-response-{name}-{claim['id']}"
+
+
+def letter_markdown(name: str, results: Path | None = None, heading_level: int = 2) -> str:
+    """The answer as one markdown text (figures as image links to the scenario's SVG files)."""
+    parts = []
+    for kind, payload in letter_blocks(name, results, heading_level):
+        if kind == "md":
+            parts.append(payload)
+        else:
+            path, caption = payload
+            parts.append(f"![{caption}]({path})")
+    return "\n\n".join(parts) + "\n"
+
+
+def number_ids(name: str, results: Path | None = None) -> list[str]:
+    """Every registry id the answer prints (for the standalone document's audit appendix)."""
+    import re
+
+    from analysis.audit.links import id_from_anchor
+
+    text = letter_markdown(name, results)
+    return sorted({i for i in (id_from_anchor(a) for a in re.findall(r"\]\(#(audit-[^)\s]+)\)", text)) if i})
+
+
+def show_letter(name: str, heading_level: int = 2) -> None:
+    """Display the answer in a chapter: markdown blocks and the regenerated figures (SVG) with captions."""
+    from IPython.display import SVG, Markdown, display
+
+    for kind, payload in letter_blocks(name, heading_level=heading_level):
+        if kind == "md":
+            display(Markdown(payload))
+        else:
+            path, caption = payload
+            display(SVG(filename=str(path)))
+            display(Markdown(f"*Figure.* {caption}"))

@@ -1,0 +1,175 @@
+"""Issue 11: what evidence would change the recommendations (analysis.robustness)."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from analysis.certainty import assess_network, load_rules
+from analysis.dataset import load_dataset
+from analysis.models.network import fit_network
+from analysis.pipeline.context import BuildContext
+from analysis.registry import NumberRegistry
+from analysis.robustness import STEP_CM, first_change, influence_matrix, judge_for, study_thresholds
+from analysis.robustness.loo import exclusion_scenario, leave_one_out
+from analysis.robustness.rerun import rerun_population
+from analysis.robustness.trial import changes_recommendation, smallest_trial, trial_scenario, trial_template
+from analysis.scenarios import apply_scenario
+from analysis.settings import Settings
+
+from .conftest import ROOT
+
+MID = 1.5
+
+
+@pytest.fixture(scope="module")
+def ds(tmp_path_factory):
+    """A test-built copy of the data package (loaded from a copy, so the project's data/ is not touched)."""
+    copy = tmp_path_factory.mktemp("robustness") / "data"
+    shutil.copytree(ROOT / "data", copy)
+    return load_dataset(copy)
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return load_rules()
+
+
+@pytest.fixture(scope="module")
+def settings(ds):
+    return Settings().with_guideline(ds.guideline)
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory):
+    return tmp_path_factory.mktemp("scratch")
+
+
+@pytest.fixture(scope="module")
+def base(ds, settings, scratch, rules):
+    return {p: rerun_population(ds, settings, p, scratch, rules) for p in ("axial", "radicular")}
+
+
+def _assessment(net, code, ds, rules):
+    return assess_network(net, ds.studies, rules, MID, False, ds.judgements, [code])[0]
+
+
+def test_rerun_reproduces_the_build_stages(ds, settings, base, rules, tmp_path):
+    from analysis.pipeline.certainty import certainty
+    from analysis.pipeline.networks import networks
+    from analysis.pipeline.recommendations import recommendations
+
+    ctx = BuildContext(ds=ds, settings=settings, registry=NumberRegistry(ds.data_hash, {}), out=tmp_path,
+                       progress=lambda m: None)
+    for stage in (networks, certainty, recommendations):
+        stage(ctx)
+    recs = ctx.tables["recommendations"]
+    for pop, res in base.items():
+        built = recs[recs["population"] == pop]
+        got = res.by_code()
+        assert len(got) == len(built)
+        for r in built.itertuples():
+            code = next(c for c in got if ds.category(c) == r.procedure)
+            assert (got[code]["direction"], got[code]["strength"]) == (r.direction, r.strength)
+
+
+@pytest.mark.parametrize("pop,code", [("axial", "epidural-la"), ("radicular", "drg-rf-epidural-la"),
+                                      ("axial", "im-la-steroid")])
+def test_threshold_applied_as_a_shift_moves_the_classification(ds, base, rules, pop, code):
+    net = base[pop].net
+    a = _assessment(net, code, ds, rules)
+    judge = judge_for(a, net.fit.tau2, MID, False, rules, ds.guideline)
+    for sign in (-1, 1):
+        shift, _ = first_change(judge, sign, "classification")
+        short = round(shift - sign * STEP_CM, 2)
+        i = net.fit.treatments.index(code)
+
+        def moved(delta):  # the real certainty code on a fit whose estimate is shifted
+            d = net.fit.d.copy()
+            d[i] += delta
+            return _assessment(replace(net, fit=replace(net.fit, d=d)), code, ds, rules)
+
+        assert moved(shift).classification.label != a.classification.label
+        assert moved(short).classification.label == a.classification.label
+        # the judge re-rates the location-dependent domains as the real certainty code does (incoherence is
+        # held: shifting the fitted estimate without its data would distort the node split's back-calculation)
+        real = moved(shift)
+        assert judge.state(shift).classification == real.classification.label
+        for domain in ("imprecision", "inconsistency"):
+            mine = judge.rated(shift).domain(domain).levels_down
+            assert mine == real.rating.domain(domain).levels_down
+
+
+def test_recommendation_threshold_and_the_shift_short_of_it(ds, base, rules):
+    net = base["axial"].net
+    judge = judge_for(_assessment(net, "epidural-la", ds, rules), net.fit.tau2, MID, False, rules, ds.guideline)
+    shift, after = first_change(judge, -1, "recommendation")
+    assert after.recommendation != judge.state(0).recommendation
+    assert judge.state(round(shift + STEP_CM, 2)).recommendation == judge.state(0).recommendation
+
+
+def test_study_threshold_moves_the_estimate_by_the_shift(ds, base):
+    fit = base["radicular"].net.fit
+    code, shift = "drg-rf-epidural-la", -1.0
+    st = study_thresholds(fit, code, shift, influence_matrix(fit))
+    row = st[st["plausible"]].iloc[0]
+    y = fit.data.y.copy()
+    y[int(row["row"])] += row["change"]
+    refit = fit_network(replace(fit.data, y=y), "MD", tau2=fit.tau2, reference=fit.reference)
+    moved = refit.effect(code, fit.reference)[0] - fit.effect(code, fit.reference)[0]
+    assert moved == pytest.approx(shift, abs=1e-9)
+
+
+def test_reported_flipping_trial_flips_and_one_patient_fewer_does_not(ds, settings, base, scratch, rules):
+    pop, code, effect = "radicular", "drg-rf-epidural-la", -2 * MID
+    before = base[pop].by_code()[code]
+    t = trial_template(ds, base[pop].net.arms, pop, code, "sham")
+    n = smallest_trial(ds, settings, t, before, effect, scratch, rules)
+    assert n is not None and n > 1
+
+    def recommendation(n_per_arm):
+        ds2 = apply_scenario(ds, trial_scenario(t, n_per_arm, effect))  # with the dataset's row checks
+        r = rerun_population(ds2, settings, pop, scratch, rules).by_code()[code]
+        return r["direction"], r["strength"]
+
+    assert recommendation(n) != (before["direction"], before["strength"])
+    assert recommendation(n - 1) == (before["direction"], before["strength"])
+
+
+def test_a_trial_at_the_mid_cannot_pull_the_estimate_past_it(ds, settings, base, scratch, rules):
+    pop, code = "radicular", "drg-rf-epidural-la"
+    t = trial_template(ds, base[pop].net.arms, pop, code, "sham")
+    assert not changes_recommendation(ds, settings, t, base[pop].by_code()[code], 2000, -MID, scratch, rules)
+
+
+def test_pivotal_study_changes_the_recommendation_and_another_does_not(ds, settings, base, scratch, rules):
+    before = base["axial"].by_code()
+    pivotal = leave_one_out(ds, settings, "axial", "SYN-075", before, scratch, rules)
+    assert any(r["recommendation_changed"] for r in pivotal)
+    other = leave_one_out(ds, settings, "axial", "SYN-088", before, scratch, rules)
+    assert not any(r["recommendation_changed"] for r in other)
+    # and directly: the recommendations without each study
+    for study, same in (("SYN-075", False), ("SYN-088", True)):
+        after = rerun_population(apply_scenario(ds, exclusion_scenario(study)), settings, "axial", scratch,
+                                 rules).by_code()
+        unchanged = all(c in after and (after[c]["direction"], after[c]["strength"]) ==
+                        (b["direction"], b["strength"]) for c, b in before.items())
+        assert unchanged is same
+
+
+def test_stage_is_guarded_and_light_under_scenarios(ds, settings, base, rules, tmp_path, monkeypatch):
+    import analysis.pipeline.robustness as stage
+    from analysis.robustness.analyse import robustness_analysis
+
+    nets = {f"pain/{p}": r.net for p, r in base.items()}
+    res = robustness_analysis(ds, settings, nets, rules, full=False)
+    assert not res.full and (res.summary["trial_n_per_arm"] == "not run").all()
+    assert np.isfinite(res.summary["recommendation_down"]).any()
+    monkeypatch.setattr(stage, "_ACTIVE", True)
+    ctx = BuildContext(ds=ds, settings=settings, registry=NumberRegistry(ds.data_hash, {}), out=tmp_path,
+                       progress=lambda m: None, networks=nets)
+    stage.robustness(ctx)
+    assert not (tmp_path / "robustness.csv").exists()
