@@ -281,3 +281,36 @@ def provider_blinding_markdown() -> str:
             f"which they were, {part('providers-blinded')}; test of interaction p = "
             f"{num(stem + '/p-interaction').markdown}. Because the trials at lower risk of bias show little or no "
             f"effect, the pooled estimate is judged at risk of bias (@sec-methods).")
+
+
+def league_figure(outcome: str, population: str):
+    """League table of a network as a matrix; every number written on it is a registry text."""
+    from analysis.book import entry, network_rows
+    from analysis.figures.league import league_figure as draw
+
+    ref = manifest()["settings"]["reference"]
+    order = [ref] + [r["treatment"] for r in network_rows(outcome, population)]
+    cells = {}
+    key = f"{outcome}/{population}/league"
+    for i, row in enumerate(order):
+        for col in order[:i]:
+            a, b, sign = (row, col, 1) if row < col else (col, row, -1)
+            stem = f"{key}/{a}/{b}"
+            try:
+                est, lo, hi = (entry(f"{stem}/{f}") for f in ("estimate", "ci-low", "ci-high"))
+            except Exception:
+                continue
+            if sign == 1:
+                texts, values = (est["text"], lo["text"], hi["text"]), (lo["value"], hi["value"])
+            else:  # the registry holds a minus b; the cell shows b minus a
+                texts = tuple(format_neg(t) for t in (est["text"], hi["text"], lo["text"]))
+                values = (-hi["value"], -lo["value"])
+            cells[(row, col)] = (texts[0], f"({texts[1]} to {texts[2]})", values[1] < 0, values[0] > 0)
+    return draw(order, {k: v for k, v in treatment_names().items()}, cells)
+
+
+def format_neg(text: str) -> str:
+    """The printed text of minus a registered number (its sign flipped, as the registry prints numbers)."""
+    if text.startswith("\u2212"):
+        return text[1:]
+    return text if set(text) <= set("0.,") else "\u2212" + text

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib"]
+FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib", "scenarios", "responses", "settings"]
 
 
 def main() -> int:

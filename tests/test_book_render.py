@@ -11,7 +11,7 @@ import pytest
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib", "scenarios", "responses"]
+PROJECT_FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib", "scenarios", "responses", "settings"]
 SYNTHETIC = "The data are synthetic."
 
 

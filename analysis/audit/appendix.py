@@ -68,7 +68,7 @@ def _study_link(study: str) -> str:
 def _head(id: str, data: AuditData) -> str:
     """One number's own line: its id (anchored), printed text, and full-precision value."""
     e = data.numbers[id]
-    return (f"::: {{#{anchor(id)} .audit-entry}}\n**{_esc(id)}**: printed {_esc(e['text'])}{_esc(unit_words(e))}; "
+    return (f"::: {{#{anchor(id)} .audit-entry}}\n**`{id}`**: printed {_esc(e['text'])}{_esc(unit_words(e))}; "
             f"value {_esc(repr(e['value']))}\n:::\n")
 
 

@@ -55,6 +55,19 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
         for field in ("estimate", "ci_low", "ci_high"):
             reg.add(f"{net.key}/{row.treatment}/vs-{ref}/{field.replace('_', '-')}", float(getattr(row, field)),
                     unit=unit, function=FIT, decimals=decimals, studies=ids, contributions=shares, analysis=net.key)
+    register_league(ctx, net, unit, decimals)
+
+
+def register_league(ctx: BuildContext, net: NetworkResult, unit: str, decimals: int) -> None:
+    """Every pair of treatments (treat1 sorted before treat2): treat1 minus treat2, for the league tables."""
+    league = net.fit.league_frame()
+    ids = net.studies
+    for r in league[league["treat1"] < league["treat2"]].itertuples():
+        shares = net.study_shares(r.treat1, r.treat2)
+        for field in ("estimate", "ci_low", "ci_high"):
+            ctx.registry.add(f"{net.key}/league/{r.treat1}/{r.treat2}/{field.replace('_', '-')}",
+                             float(getattr(r, field)), unit=unit, function=FIT, decimals=decimals, studies=ids,
+                             contributions=shares, analysis=net.key)
 
 
 def networks(ctx: BuildContext) -> None:

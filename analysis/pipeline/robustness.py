@@ -73,8 +73,9 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
             reg.add(f"robustness/{pop}/loo-studies", len(net.studies), unit="studies", function=FUNCTION,
                     decimals=0, studies=net.studies, analysis=net.key)
             changed = sorted(set(loo.loc[loo["recommendation_changed"], "study"]))
+            # the count depends on every study's exclusion, so every study of the network feeds it
             reg.add(f"robustness/{pop}/loo-pivotal", len(changed), unit="studies", function=FUNCTION,
-                    decimals=0, studies=changed, analysis=net.key)
+                    decimals=0, studies=net.studies, analysis=net.key)
     for r in res.summary.itertuples():
         net = pops[r.population]
         stem, shares = f"robustness/{r.population}/{r.code}", net.study_shares(r.code, net.fit.reference)
