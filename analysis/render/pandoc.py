@@ -108,6 +108,8 @@ $endif$
 #show outline.entry.where(level: 1): set block(above: 1em)
 #set image(fit: "contain")
 #show figure.where(kind: table): set block(breakable: true)
+#show table: set text(size: 9pt)
+#show table: set par(justify: false)
 $for(header-includes)$
 $header-includes$
 $endfor$
