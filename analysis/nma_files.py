@@ -13,7 +13,6 @@ minus treat2). Output files (ratio measures on the log scale):
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd

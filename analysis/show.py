@@ -6,9 +6,10 @@ number shown is a registry entry (linking to its audit-appendix entry).
 
 from __future__ import annotations
 
-from analysis.book import manifest, num, table, treatment_names
+import pandas as pd
 
-POPULATION_NAMES = {"axial": "axial", "radicular": "radicular"}
+from analysis.book import manifest, num, table, treatment_names
+from analysis.errors import AnalysisError
 
 
 def characteristics_table():
@@ -268,7 +269,7 @@ def provider_blinding_markdown() -> str:
     stem = f"pain/axial/joint-rf/vs-{ref}/subgroup/blinding-providers"
     try:
         entry(f"{stem}/p-interaction")
-    except Exception:
+    except AnalysisError:  # no such registry entry: that pair or analysis has no estimate
         return ("Too few trials of joint radiofrequency ablation against sham with known provider blinding remain "
                 "for a subgroup analysis.")
 
@@ -298,7 +299,7 @@ def league_figure(outcome: str, population: str):
             stem = f"{key}/{a}/{b}"
             try:
                 est, lo, hi = (entry(f"{stem}/{f}") for f in ("estimate", "ci-low", "ci-high"))
-            except Exception:
+            except AnalysisError:  # no such registry entry: that pair or analysis has no estimate
                 continue
             if sign == 1:
                 texts, values = (est["text"], lo["text"], hi["text"]), (lo["value"], hi["value"])
@@ -306,7 +307,7 @@ def league_figure(outcome: str, population: str):
                 texts = tuple(format_neg(t) for t in (est["text"], hi["text"], lo["text"]))
                 values = (-hi["value"], -lo["value"])
             cells[(row, col)] = (texts[0], f"({texts[1]} to {texts[2]})", values[1] < 0, values[0] > 0)
-    return draw(order, {k: v for k, v in treatment_names().items()}, cells)
+    return draw(order, treatment_names(), cells)
 
 
 def format_neg(text: str) -> str:

@@ -18,8 +18,8 @@ from analysis.effects import contrasts_from_arms
 from analysis.models.network import fit_network
 from analysis.models.pairwise import fit_pairwise
 from analysis.models.small_study import egger_test
+from analysis.models.subgroup import direct_effects, interaction_test
 from analysis.synthesize import targets as T
-from analysis.synthesize.calibrate import interaction_p
 
 COLUMNS = ["target", "published", "reproduced", "difference", "within_tolerance"]
 
@@ -90,16 +90,12 @@ def effect_rows(ds) -> list[dict]:
 def joint_rf_sham_effects(ds) -> pd.DataFrame:
     """Axial two-arm joint radiofrequency versus sham trials: effect, variance, n and provider blinding."""
     arms = ds.analysis_arms("pain", "axial")
-    blinding = dict(zip(ds.studies["id"], ds.studies["blinding_providers"]))
-    out = []
-    for study, rows in arms.groupby("study", sort=True):
-        if sorted(rows["treatment"]) != ["joint-rf", "sham"]:
-            continue
-        r = rows.set_index("treatment")
-        a, c = r.loc["joint-rf"], r.loc["sham"]
-        out.append({"study": study, "yi": a["mean"] - c["mean"], "vi": a["sd"] ** 2 / a["n"] + c["sd"] ** 2 / c["n"],
-                    "n": a["n"] + c["n"], "providers_blinded": blinding[study]})
-    return pd.DataFrame(out, columns=["study", "yi", "vi", "n", "providers_blinded"])  # empty under some scenarios
+    eff = direct_effects(arms, "joint-rf", "sham")
+    n = arms.groupby(arms["study"].astype(str))["n"].sum()
+    blinding = dict(zip(ds.studies["id"].astype(str), ds.studies["blinding_providers"]))
+    eff["n"] = eff["study"].map(n)
+    eff["providers_blinded"] = eff["study"].map(blinding)
+    return eff[["study", "yi", "vi", "n", "providers_blinded"]]  # empty under some scenarios
 
 
 def subgroup_rows(ds) -> list[dict]:
@@ -116,7 +112,7 @@ def subgroup_rows(ds) -> list[dict]:
                 rows.append(_row(f"joint-rf vs sham, providers {name}: {field}", pub, getattr(fits[name], field),
                                  T.EFFECT_TOLERANCE[field]))
     if len(fits) == 2:
-        rows.append(_row("joint-rf provider-blinding interaction p", T.SUBGROUP_INTERACTION_P, interaction_p(fits),
+        rows.append(_row("joint-rf provider-blinding interaction p", T.SUBGROUP_INTERACTION_P, interaction_test(list(fits.values()))[2],
                          T.SUBGROUP_P_TOLERANCE))
     rows.append({**_row("joint-rf vs sham: trials for small-study effects (>= 10)", 10, len(eff), np.inf),
                  "within_tolerance": len(eff) >= 10})

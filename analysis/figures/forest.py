@@ -23,7 +23,6 @@ def forest_plot(effects: pd.DataFrame, labels: dict[str, str] | None = None, mid
     """
     labels = labels or {}
     rows = effects.sort_values("estimate", ascending=True, ignore_index=True)
-    n = len(rows)
     names = [textwrap.fill(labels.get(t, t), wrap) for t in rows["treatment"]]
     if "n_trials" in rows:
         names = [f"{nm} ({k})" for nm, k in zip(names, rows["n_trials"])]

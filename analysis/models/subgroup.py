@@ -38,11 +38,18 @@ def subgroup_analysis(effects: pd.DataFrame, covariate: str, method: str = "REML
         sub = effects[effects[covariate].astype(str) == lv]
         fits[lv] = fit_pairwise(sub["yi"].to_numpy(float), sub["vi"].to_numpy(float), method)
         studies[lv] = tuple(sorted(sub["study"].astype(str)))
-    est = np.array([fits[lv].estimate for lv in levels])
-    w = 1 / np.array([fits[lv].se for lv in levels]) ** 2
+    q, df, p = interaction_test([fits[lv] for lv in levels])
+    return SubgroupAnalysis(levels, fits, studies, q, df, p)
+
+
+def interaction_test(fits: list[PairwiseFit]) -> tuple[float, int, float]:
+    """Cochran's Q between subgroup estimates: (Q, df, p). For two subgroups Q is the squared z of their
+    difference, so p equals the two-sided z test."""
+    est = np.array([f.estimate for f in fits])
+    w = 1 / np.array([f.se for f in fits]) ** 2
     q = float(np.sum(w * (est - np.sum(w * est) / np.sum(w)) ** 2))
-    df = len(levels) - 1
-    return SubgroupAnalysis(levels, fits, studies, q, df, float(stats.chi2.sf(q, df)))
+    df = len(fits) - 1
+    return q, df, float(stats.chi2.sf(q, df))
 
 
 def direct_effects(arms: pd.DataFrame, treatment: str, reference: str, measure: str = "MD") -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Stage: counts that describe the dataset (eligible and analysed trials, patients) and the settings."""
+"""Stage: what describes the dataset: trial and patient counts, the MID, treatment names, other guidance."""
 
 from __future__ import annotations
 
@@ -23,3 +23,5 @@ def dataset_summary(ctx: BuildContext) -> None:
     codes = sorted(ctx.ds.nodes["code"].astype(str))
     write_csv(pd.DataFrame({"code": codes, "name": [ctx.ds.category(c) for c in codes]}),
               ctx.out / "treatments.csv")
+    guidance = ctx.ds.other_guidance.sort_values(["year", "organisation", "procedures"], ascending=[False, True, True])
+    write_csv(guidance.drop(columns=["source_row"]), ctx.out / "other_guidance.csv")

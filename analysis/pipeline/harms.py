@@ -1,4 +1,4 @@
-"""Stage: the context the panel weighed: observational harm incidences (registered) and other guidance."""
+"""Stage: the observational harm incidences the panel weighed, registered so the book can print them."""
 
 from __future__ import annotations
 
@@ -20,5 +20,3 @@ def harms(ctx: BuildContext) -> None:
         ctx.registry.add(f"harms/{slug}/incidence", float(entry["value"]), unit="%", function=FUNCTION, decimals=1)
         rows.append((event, float(entry["value"]), entry.get("certainty", "")))
     write_csv(pd.DataFrame(rows, columns=["event", "incidence_percent", "certainty"]), ctx.out / "harms.csv")
-    guidance = ctx.ds.other_guidance.sort_values(["year", "organisation", "procedures"], ascending=[False, True, True])
-    write_csv(guidance.drop(columns=["source_row"]), ctx.out / "other_guidance.csv")

@@ -31,7 +31,8 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
     trials = net.arms.groupby("treatment")["study"].nunique()
     effects.insert(1, "n_trials", [int(trials.get(t, 0)) for t in effects["treatment"]])
     write_csv(effects, where / "effects.csv")
-    write_csv(net.fit.league_frame(), where / "league.csv")
+    league = net.fit.league_frame()
+    write_csv(league, where / "league.csv")
     write_csv(node_split(net.fit), where / "nodesplit.csv")
     write_csv(net.contributions, where / "contributions.csv")
     write_json(heterogeneity_summary(net.fit), where / "heterogeneity.json")
@@ -55,12 +56,11 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
         for field in ("estimate", "ci_low", "ci_high"):
             reg.add(f"{net.key}/{row.treatment}/vs-{ref}/{field.replace('_', '-')}", float(getattr(row, field)),
                     unit=unit, function=FIT, decimals=decimals, studies=ids, contributions=shares, analysis=net.key)
-    register_league(ctx, net, unit, decimals)
+    register_league(ctx, net, league, unit, decimals)
 
 
-def register_league(ctx: BuildContext, net: NetworkResult, unit: str, decimals: int) -> None:
+def register_league(ctx: BuildContext, net: NetworkResult, league, unit: str, decimals: int) -> None:
     """Every pair of treatments (treat1 sorted before treat2): treat1 minus treat2, for the league tables."""
-    league = net.fit.league_frame()
     ids = net.studies
     for r in league[league["treat1"] < league["treat2"]].itertuples():
         shares = net.study_shares(r.treat1, r.treat2)

@@ -240,8 +240,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
                 if dataset is not None:
                     from analysis.scenarios import apply_scenario
 
-                    applied = apply_scenario(dataset, sc)
-                    del applied
+                    apply_scenario(dataset, sc)  # raises ScenarioInvalid when the result is not a valid dataset
             except ScenarioInvalid as exc:
                 issues = exc.issues
                 if isinstance(item, dict):

@@ -83,7 +83,6 @@ def median_enrolment(ds, networks) -> float:
 def robustness_analysis(ds, settings, networks: dict, rules: dict, outcome: str = "pain", full: bool = True,
                         workers: int = 2, progress=lambda m: None) -> RobustnessResult:
     """``networks``: the build's fitted networks (``ctx.networks``); only those of ``outcome`` are used."""
-    from analysis.pipeline.certainty import outcome_mid  # noqa: F401
     from analysis.robustness.rerun import rerun_population
 
     seconds = {}

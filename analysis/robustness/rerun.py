@@ -38,7 +38,6 @@ class PopulationResult:
 def rerun_population(ds, settings, population: str, scratch: Path, rules: dict, outcome: str = "pain"
                      ) -> PopulationResult:
     """Fit the population's network, rate its certainty and make its recommendations."""
-    from analysis.certainty import load_rules  # noqa: F401  (rules are passed in: loaded once)
     from analysis.pipeline.certainty import certainty_rows
     from analysis.pipeline.networks import fit_outcome_network
     from analysis.recommendations import recommend

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.optimize import least_squares
 
 from analysis.effects import contrasts_from_arms
@@ -122,12 +121,6 @@ def subgroup_fits(frame: pd.DataFrame, groups: dict[str, list[str]]):
             v.append(a["sd"] ** 2 / a["n"] + c["sd"] ** 2 / c["n"])
         fits[name] = fit_pairwise(np.array(y), np.array(v), "REML")
     return fits
-
-
-def interaction_p(fits) -> float:
-    u, b = fits["unblinded"], fits["blinded"]
-    z = (u.estimate - b.estimate) / np.sqrt(u.se ** 2 + b.se ** 2)
-    return float(2 * stats.norm.sf(abs(z)))
 
 
 def subgroup_studies(arms: list[PainArm]) -> dict[str, list[str]]:

@@ -9,7 +9,6 @@ points per cm of pain relief, plus noise; reported by about half the trials.
 
 from __future__ import annotations
 
-import numpy as np
 
 from analysis.synthesize.calibrate import PainArm
 from analysis.synthesize.design import Trial
