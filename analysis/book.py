@@ -7,13 +7,17 @@ number in prose.
 
 from __future__ import annotations
 
+import difflib
 import os
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.audit.links import Cell, LinkedTable, Num
 from analysis.errors import AnalysisError
+from analysis.figures.forest import forest_plot
+from analysis.project import RESULTS_DIR
 from analysis.registry import load_numbers
 from analysis.results_io import read_json
 
@@ -27,8 +31,8 @@ def results_dir() -> Path:
         return Path(env)
     here = Path.cwd().resolve()
     for d in (here, *here.parents):
-        if (d / "_results" / "numbers.json").exists():
-            return d / "_results"
+        if (d / RESULTS_DIR / "numbers.json").exists():
+            return d / RESULTS_DIR
     raise AnalysisError("no _results/numbers.json found here or above; run `rapidrec build` first")
 
 
@@ -40,8 +44,6 @@ def _numbers(path: str) -> dict:
 def entry(id: str) -> dict:
     numbers = _numbers(str(results_dir()))
     if id not in numbers:
-        import difflib
-
         close = difflib.get_close_matches(id, numbers.keys(), n=3, cutoff=0.5)
         hint = f"; closest: {', '.join(close)}" if close else ""
         raise AnalysisError(f"unknown number id {id!r}{hint}")
@@ -54,8 +56,6 @@ def num(id: str) -> "Num":
     Shown as an inline expression it is a link to the number's entry in the audit
     appendix (:class:`analysis.audit.links.Num`); in f-strings it is the plain text.
     """
-    from analysis.audit.links import Num
-
     return Num(id, entry(id)["text"])
 
 
@@ -95,8 +95,6 @@ def effects_table(outcome: str, population: str):
     A :class:`analysis.audit.links.LinkedTable`: every number cell is a registry
     entry and links to its audit-appendix entry (``.frame()`` gives the plain table).
     """
-    from analysis.audit.links import Cell, LinkedTable
-
     names = treatment_names()
     rows = [[names.get(r["treatment"], r["treatment"]), r["n_trials"], r["estimate"],
              Cell((r["ci_low"], " to ", r["ci_high"]))] for r in network_rows(outcome, population)]
@@ -106,8 +104,6 @@ def effects_table(outcome: str, population: str):
 
 def forest(outcome: str, population: str):
     """Forest plot of every procedure versus sham; every number written on it is a registry text."""
-    from analysis.figures.forest import forest_plot
-
     rows = network_rows(outcome, population)
     eff = pd.DataFrame({
         "treatment": [r["treatment"] for r in rows],

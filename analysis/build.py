@@ -1,76 +1,91 @@
-"""``rapidrec build``: compute every result once, from the data package into ``_results/``.
+"""``rapidrec build``: compute every result of a project once, from its data package into ``_results/``.
 
-One direction: data package -> validated, normalised tables -> effect sizes ->
-models -> registry of numbers and result tables (the stages in
-:mod:`analysis.pipeline`). Everything is a pure function of (dataset,
-settings). Results are written into a temporary directory beside ``_results/``
-and swapped in only when the whole build has succeeded, so a failed build never
-leaves a half-written registry.
+One direction: data package -> validated, normalised tables -> effect sizes -> models -> certainty ->
+recommendations (the engine's stages, :data:`analysis.pipeline.run.ENGINE_STAGES`), then what the
+project asks for beside them: the calibration against the published figures, the robustness searches and
+the answers to critics' letters. This module is the one place that decides which stages a build runs:
+
+- the base case: the engine's stages, calibration, the full robustness analysis, the answers to critics;
+- under a scenario: the engine's stages and the threshold part of the robustness analysis (its re-runs
+  would multiply a letter's scenarios by hundreds of fits); ``RAPIDREC_ROBUSTNESS=full`` runs all of it
+  under scenarios too, ``=off`` skips it everywhere.
+
+The rules are the project's own ``settings/guideline.yaml``. Expensive results are cached in the project's
+``_cache/`` under a key of what they depend on (:mod:`analysis.cache`), so a build with nothing changed
+recomputes only the cheap stages. Results are written into a temporary directory beside ``_results/`` and
+swapped in only when the whole build has succeeded, so a failed build never leaves a half-written registry.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-import platform
 import shutil
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from analysis.cache import Cache, code_fingerprint, tree_digest
+from analysis.certainty.config import load_rules
+from analysis.dataset import data_hash, load_dataset
 from analysis.pipeline.calibration import calibration
-from analysis.pipeline.certainty import certainty
-from analysis.pipeline.characteristics import characteristics
-from analysis.pipeline.context import BuildContext
-from analysis.pipeline.dataset_summary import dataset_summary
-from analysis.pipeline.harms import harms
-from analysis.pipeline.method_settings import method_settings
-from analysis.pipeline.network_graphs import network_graphs
-from analysis.pipeline.networks import networks
-from analysis.pipeline.subgroups import subgroups
-from analysis.pipeline.recommendations import recommendations
-from analysis.pipeline.responders import responders
-from analysis.pipeline.robustness import robustness
-from analysis.registry import NumberRegistry
-from analysis.responses.run import responses_stage
-from analysis.results_io import write_json
+from analysis.pipeline.run import ENGINE_STAGES, run_stages
+from analysis.project import (
+    DATA_DIR,
+    LETTERS_DIR,
+    RESULTS_DIR,
+    SCENARIO_RESULTS,
+    SCENARIOS_DIR,
+    scenario_results_dir,
+    settings_file,
+)
+from analysis.responses.run import answers_stage
+from analysis.results_io import read_json, write_json
+from analysis.robustness.stage import robustness_stage
+from analysis.scenarios import apply_scenario, load_scenario
 from analysis.settings import Settings
 
-RESULTS_DIR = "_results"
-SCENARIOS_DIR = "scenarios"  # _results/scenarios/<id>/: results under a scenario (analysis/scenarios/)
-DATA_DIR = "data"
-STAGES = (dataset_summary, characteristics, harms, method_settings, networks, responders, network_graphs, subgroups, calibration, certainty,
-          recommendations, robustness, responses_stage)  # answers to critics last: they compare with all of the above
-ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
-                "ipykernel", "pypandoc-binary", "typst")
+ROBUSTNESS_ENV = "RAPIDREC_ROBUSTNESS"  # "full": also under scenarios; "off": never
+STAMP = ".inputs.json"  # in a results directory: the key of the inputs it was built from, and its files' digest
 
 
-def environment_record() -> dict:
-    versions = {}
-    for name in ENV_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
-    return {"python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": f"{platform.system()} {platform.machine()}", "packages": versions}
+def stages(scenario: bool) -> tuple:
+    """The stages of a base build (``scenario=False``) or of a build under a scenario."""
+    mode = os.environ.get(ROBUSTNESS_ENV, "").strip().lower()
+    robustness = () if mode == "off" else (robustness_stage(full=not scenario or mode == "full"),)
+    if scenario:
+        return (*ENGINE_STAGES, *robustness)
+    # the answers to critics last: they compare their scenarios' results with all of the above
+    return (*ENGINE_STAGES, calibration, *robustness, answers_stage(stages(scenario=True)))
 
 
-def run_stages(ds, settings: Settings, out: Path, progress: Callable[[str], None] = lambda m: None,
-               scenario: str = "base") -> BuildContext:
-    """Run every stage into ``out`` (which must exist) and return the context they filled."""
-    registry = NumberRegistry(ds.data_hash, settings.to_dict(), scenario)
-    ctx = BuildContext(ds=ds, settings=settings, registry=registry, out=out, progress=progress, scenario=scenario)
-    for stage in STAGES:
-        stage(ctx)
-    from analysis.audit.provenance import write_provenance
+def inputs_key(project_dir: Path, settings: Settings, rules: dict, scenario) -> str:
+    """SHA-256 of everything a build reads: the data package, settings and rules, the scenario (or, for the
+    base case, every letter and scenario file the answers stage may read), the robustness mode and the code."""
+    letters = {} if scenario is not None else {
+        p.relative_to(project_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for folder in (LETTERS_DIR, SCENARIOS_DIR) for p in sorted((project_dir / folder).rglob("*"))
+        if p.is_file()}
+    payload = {"data": data_hash(project_dir / DATA_DIR), "settings": settings.to_dict(), "rules": rules,
+               "scenario": scenario.text if scenario is not None else None, "letters": letters,
+               "robustness": os.environ.get(ROBUSTNESS_ENV, "").strip().lower(), "code": code_fingerprint()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
-    write_provenance(ctx)  # after every stage: the rows behind every network any stage fitted
-    registry.save(out / "numbers.json")
-    write_json(environment_record(), out / "environment.json")
-    write_json({"data_hash": ds.data_hash, "settings": settings.to_dict(), "scenario": scenario},
-               out / "manifest.json")
-    return ctx
+
+def results_digest(results: Path) -> str:
+    """SHA-256 over a results directory's files (not the stamp, not the scenario results kept inside it)."""
+    return tree_digest(results, skip=lambda rel: rel.as_posix() == STAMP or rel.parts[0] == SCENARIO_RESULTS)
+
+
+def up_to_date(results: Path, key: str) -> bool:
+    """Whether ``results`` was built from inputs with this key and no file of it changed since."""
+    stamp = results / STAMP
+    try:
+        recorded = read_json(stamp)
+    except (OSError, ValueError):
+        return False
+    return recorded.get("inputs") == key and recorded.get("files") == results_digest(results)
 
 
 def swap_in(staging: Path, final: Path) -> None:
@@ -83,34 +98,42 @@ def swap_in(staging: Path, final: Path) -> None:
 
 
 def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
-          settings: Settings | None = None, scenario=None) -> Path:
+          settings: Settings | None = None, scenario=None, cache: bool = True) -> Path:
     """Compute all results for the project in ``project_dir``; returns the results directory.
 
     With ``scenario`` (a scenario file or :class:`analysis.scenarios.Scenario`), the data package is
     re-analysed under it (:func:`analysis.scenarios.apply_scenario`; data/ is never modified) and the
     results go to ``_results/scenarios/<id>/``; the base results in ``_results/`` stay as they are.
+    With ``cache=False`` nothing is read from or written to the project's cache (``rapidrec verify``).
     """
-    from analysis.dataset import load_dataset
-
-    project_dir = Path(project_dir)
+    project_dir = Path(project_dir).resolve()
+    rules = load_rules(settings_file(project_dir))
+    settings = settings or Settings()
+    if scenario is not None:
+        scenario = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
+    label, final = ("base", project_dir / RESULTS_DIR) if scenario is None else (
+        scenario.id, scenario_results_dir(project_dir, scenario.id))
+    key = inputs_key(project_dir, settings, rules, scenario)
+    if cache and up_to_date(final, key):
+        progress(f"{final.relative_to(project_dir)}: up to date (nothing it is built from has changed)")
+        return final
     progress("validating and loading the data package")
     ds = load_dataset(project_dir / DATA_DIR)
-    label, final, parent = "base", project_dir / RESULTS_DIR, project_dir
     if scenario is not None:
-        from analysis.scenarios import apply_scenario, load_scenario, scenario_results_dir
-
-        scenario = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
         progress(f"applying scenario {scenario.id}")
         ds = apply_scenario(ds, scenario)
-        label, final = scenario.id, scenario_results_dir(project_dir, scenario.id)
-        parent = final.parent
-        parent.mkdir(parents=True, exist_ok=True)
-    settings = (settings or Settings()).with_guideline(ds.guideline)
+    parent = final.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    settings = settings.with_guideline(ds.guideline)
     staging = Path(tempfile.mkdtemp(prefix=".results-", dir=parent))
     try:
-        run_stages(ds, settings, staging, progress, scenario=label)
-        if scenario is None and (final / SCENARIOS_DIR).is_dir():  # keep scenario results across base builds
-            (final / SCENARIOS_DIR).rename(staging / SCENARIOS_DIR)
+        store = Cache(project_dir if cache else None)
+        run_stages(ds, settings, rules, staging, stages(scenario is not None), progress, scenario=label,
+                   cache=store, project_dir=project_dir)
+        store.trim()
+        write_json({"inputs": key, "files": results_digest(staging)}, staging / STAMP)
+        if scenario is None and (final / SCENARIO_RESULTS).is_dir():  # keep scenario results across base builds
+            (final / SCENARIO_RESULTS).rename(staging / SCENARIO_RESULTS)
         swap_in(staging, final)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

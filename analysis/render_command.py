@@ -7,6 +7,7 @@ results and renders the same chapters itself (:mod:`analysis.render`).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import time
@@ -14,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from analysis.book import RESULTS_ENV
+from analysis.build import build
+from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
+from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, results_dir
+from analysis.render import RenderError, render_book
+from analysis.scenarios.run import run_scenario
 
 
 @dataclass(frozen=True)
@@ -25,7 +32,6 @@ class RenderOutcome:
     engine: str
 
 
-SCENARIO_BOOKS = "_book-scenarios"  # the book under scenario <id> goes to _book-scenarios/<id>/
 
 
 def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
@@ -47,31 +53,24 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         done = subprocess.run([quarto, "render"], cwd=project_dir)
         if done.returncode != 0:
             raise AnalysisError(f"quarto render failed with exit status {done.returncode}")
-        out = project_dir / "_book"
+        out = project_dir / BOOK_DIR
         pdfs = sorted(out.glob("*.pdf"))
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
-    from analysis.build import build
-    from analysis.render import RenderError, render_book
-
     build(project_dir, progress=progress)
     try:
-        result = render_book(project_dir, progress=progress)
+        result = render_book(project_dir, progress=progress, cache=Cache(project_dir),
+                             reads=tree_digest(results_dir(project_dir)))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")
 
 
 def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> RenderOutcome:
-    import os
-
-    from analysis.book import RESULTS_ENV
-    from analysis.scenarios.run import run_scenario
-
     t0 = time.perf_counter()
     project_dir = project_dir.resolve()
     run = run_scenario(project_dir, scenario, progress=progress)
-    out = project_dir / SCENARIO_BOOKS / run.scenario.id
+    out = project_dir / SCENARIO_BOOKS_DIR / run.scenario.id
     env = {**os.environ, RESULTS_ENV: str(run.results)}
     quarto = shutil.which("quarto")
     if use_quarto == "always" and quarto is None:
@@ -84,13 +83,12 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
         pdfs = sorted(out.glob("*.pdf"))
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
-    from analysis.render import RenderError, render_book
-
     progress(f"rendering the book under scenario {run.scenario.id} into {out}")
     saved = os.environ.get(RESULTS_ENV)
     os.environ[RESULTS_ENV] = str(run.results)  # the chapters' kernels inherit it
     try:
-        result = render_book(project_dir, out_dir=out, progress=progress)
+        result = render_book(project_dir, out_dir=out, progress=progress, cache=Cache(project_dir),
+                             reads=tree_digest(run.results))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
     finally:

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.book import manifest, num, table, treatment_names
+from analysis.audit.links import Cell, LinkedTable
+from analysis.book import entry, manifest, network_rows, num, table, treatment_names
 from analysis.errors import AnalysisError
+from analysis.figures.infographic import InfographicFacts
+from analysis.figures.infographic import infographic as draw_infographic
+from analysis.figures.league import league_figure as draw_league
+from analysis.figures.network_plot import network_plot
+from analysis.vocabulary import label
 
 
 def characteristics_table():
@@ -18,8 +24,6 @@ def characteristics_table():
     Every number is a registry entry (``characteristics/<item>/...``) linking to the
     audit appendix; the result table gives only the rows, their labels and order.
     """
-    from analysis.audit.links import Cell, LinkedTable
-
     rows = []
     current = None
     analysed = table("trial_flow.csv").set_index("item").loc["analysed", "trials"]
@@ -44,8 +48,6 @@ FLOW_IDS = {"eligible": "dataset/trials-eligible", "analysed": "dataset/trials-a
 
 def flow_table():
     """Eligible trials, those without usable data by reason, and those analysed (registry numbers)."""
-    from analysis.audit.links import LinkedTable
-
     flow = table("trial_flow.csv")
     out = []
     for r in flow.itertuples():
@@ -60,8 +62,6 @@ def flow_table():
 
 
 def network_figure(outcome: str, population: str):
-    from analysis.figures.network_plot import network_plot
-
     return network_plot(table("network", outcome, population, "nodes.csv"),
                         table("network", outcome, population, "edges.csv"), treatment_names(),
                         first=manifest()["settings"]["reference"])
@@ -93,8 +93,6 @@ def recommendations_overview() -> str:
 
 def recommendations_markdown(population: str) -> str:
     """Markdown: each recommendation with a rationale composed from its inputs, numbers linked to the audit."""
-    from analysis.book import num
-
     ref = manifest()["settings"]["reference"]
     recs = _recommendation_details(population)
     if recs.empty:
@@ -116,9 +114,6 @@ def recommendations_markdown(population: str) -> str:
 
 def summary_of_findings(population: str):
     """Pain relief versus sham: relative and absolute effect, certainty and classification (linked numbers)."""
-    from analysis.audit.links import Cell, LinkedTable
-    from analysis.book import num
-
     ref = manifest()["settings"]["reference"]
     cert = table("certainty.csv")
     cert = cert[(cert["population"] == population) & (cert["outcome"] == "pain")]
@@ -137,10 +132,6 @@ def summary_of_findings(population: str):
 
 def harms_table():
     """Observational incidence of each harm with its certainty (linked numbers)."""
-    from analysis.audit.links import Cell, LinkedTable
-    from analysis.book import num
-    from analysis.vocabulary import label
-
     rows = []
     for r in table("harms.csv").itertuples():
         rows.append([label(r.event), Cell((num(f"harms/{r.event.replace('_', '-')}/incidence"), "%")),
@@ -150,10 +141,6 @@ def harms_table():
 
 def infographic():
     """The one-page visual summary, from the recommendation and certainty tables and the registry."""
-    from analysis.book import num
-    from analysis.figures.infographic import InfographicFacts, infographic as draw
-    from analysis.vocabulary import label
-
     harms = table("harms.csv")
     facts = InfographicFacts(
         title="Interventional procedures for chronic spine pain",
@@ -171,7 +158,7 @@ def infographic():
                    "Costs vary widely between countries and recur with each procedure."),
         mid=float(manifest()["settings"]["pain_mid_cm"]),
     )
-    return draw(table("recommendations.csv"), table("certainty.csv"), facts)
+    return draw_infographic(table("recommendations.csv"), table("certainty.csv"), facts)
 
 
 METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-Laird method of moments",
@@ -180,8 +167,6 @@ METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-
 
 def methods_markdown() -> str:
     """The methods as actually run, written from the build's settings and the certainty rules."""
-    from analysis.book import num
-
     s = manifest()["settings"]
     names = treatment_names()
     n = {k: num(k).markdown for k in (
@@ -235,8 +220,6 @@ def methods_markdown() -> str:
 
 def other_guidance_table():
     """Other organisations' guidance, with each row's source cited (the year appears only in the citation)."""
-    from analysis.audit.links import LinkedTable
-
     rows = [[r.organisation, r.procedures.capitalize(), r.recommendation[0].upper() + r.recommendation[1:],
              f"[@{r.citation}]"] for r in table("other_guidance.csv").itertuples()]
     return LinkedTable(["Organisation", "Procedures", "Recommendation", "Source"], rows)
@@ -244,8 +227,6 @@ def other_guidance_table():
 
 def pain_findings(population: str) -> str:
     """Markdown: how many procedures the network compares with the reference, and the largest estimated benefit."""
-    from analysis.book import entry, network_rows
-
     rows = network_rows("pain", population)
     if not rows:
         return f"No procedure has pain data in the {population} network."
@@ -263,8 +244,6 @@ def pain_findings(population: str) -> str:
 
 def provider_blinding_markdown() -> str:
     """The provider-blinding subgroup analysis of joint radiofrequency ablation, in words with linked numbers."""
-    from analysis.book import entry
-
     ref = manifest()["settings"]["reference"]
     stem = f"pain/axial/joint-rf/vs-{ref}/subgroup/blinding-providers"
     try:
@@ -286,9 +265,6 @@ def provider_blinding_markdown() -> str:
 
 def league_figure(outcome: str, population: str):
     """League table of a network as a matrix; every number written on it is a registry text."""
-    from analysis.book import entry, network_rows
-    from analysis.figures.league import league_figure as draw
-
     ref = manifest()["settings"]["reference"]
     order = [ref] + [r["treatment"] for r in network_rows(outcome, population)]
     cells = {}
@@ -307,7 +283,7 @@ def league_figure(outcome: str, population: str):
                 texts = tuple(format_neg(t) for t in (est["text"], hi["text"], lo["text"]))
                 values = (-hi["value"], -lo["value"])
             cells[(row, col)] = (texts[0], f"({texts[1]} to {texts[2]})", values[1] < 0, values[0] > 0)
-    return draw(order, treatment_names(), cells)
+    return draw_league(order, treatment_names(), cells)
 
 
 def format_neg(text: str) -> str:

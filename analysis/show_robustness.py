@@ -7,7 +7,9 @@ import math
 
 import pandas as pd
 
+from analysis.audit.links import Cell, LinkedTable
 from analysis.book import entry, manifest, num, results_dir, table, treatment_names
+from analysis.figures.robustness_plot import robustness_plot
 
 NONE = "none"
 
@@ -41,8 +43,6 @@ def robustness_table(population: str):
     recommendation (and to what); the study whose own estimate would need the smallest change; the
     smallest new trial at the MID; the effect a typical trial would have to show; single exclusions that
     change it. Every number is a registry entry."""
-    from analysis.audit.links import Cell, LinkedTable
-
     ref = manifest()["settings"]["reference"]
     s = _summary()
     s = s[s["population"] == population].sort_values("estimate")
@@ -73,8 +73,6 @@ def robustness_table(population: str):
 
 def robustness_figure():
     """The current estimate and CI of every procedure against the MID, the threshold marked."""
-    from analysis.figures.robustness_plot import robustness_plot
-
     ref = manifest()["settings"]["reference"]
     s = _summary()
     rows = []

@@ -1,4 +1,4 @@
-"""Benchmark: the robustness stage (analysis/pipeline/robustness.py) on the embedded dataset.
+"""Benchmark: the robustness stage (analysis/robustness/stage.py) on the embedded dataset.
 
 Not a test. Run from the repository root:
 
@@ -13,16 +13,13 @@ once beforehand, as the build's networks stage does.
 from __future__ import annotations
 
 import argparse
-import tempfile
 import time
 from pathlib import Path
 
+from analysis import engine
 from analysis.certainty import load_rules
 from analysis.dataset import load_dataset
-from analysis.pipeline.context import BuildContext
-from analysis.pipeline.networks import fit_outcome_network
-from analysis.registry import NumberRegistry
-from analysis.robustness import loo, rerun
+from analysis.robustness import loo, trial
 from analysis.robustness.analyse import robustness_analysis
 from analysis.settings import Settings
 
@@ -36,16 +33,13 @@ def main() -> None:
     args = ap.parse_args()
     ds = load_dataset(ROOT / "data")
     settings = Settings().with_guideline(ds.guideline)
-    rules = load_rules()
-    with tempfile.TemporaryDirectory() as out:
-        ctx = BuildContext(ds=ds, settings=settings, registry=NumberRegistry(ds.data_hash, {}), out=Path(out),
-                           progress=lambda m: None)
-        nets = {}
-        for pop in settings.populations:
-            net = fit_outcome_network(ctx, "pain", pop)
-            nets[net.key] = net
+    rules = load_rules(ROOT / "settings" / "guideline.yaml")
+    nets, assessments = {}, {}
+    for pop in settings.populations:
+        net, _ = engine.fit_outcome_network(ds, settings, "pain", pop)
+        nets[net.key], assessments[net.key] = net, engine.assess(ds, settings, rules, net)
     calls = {"n": 0}
-    original = rerun.rerun_population
+    original = engine.analyse_population
 
     def counted(*a, **k):
         calls["n"] += 1
@@ -54,9 +48,9 @@ def main() -> None:
     for i in range(args.repeats):
         t0 = time.perf_counter()
         if args.workers == 1:  # count re-runs (in-process only)
-            rerun.rerun_population = loo.rerun_population = counted
-        res = robustness_analysis(ds, settings, nets, rules, workers=args.workers)
-        rerun.rerun_population = loo.rerun_population = original
+            loo.analyse_population = trial.analyse_population = counted
+        res = robustness_analysis(ds, settings, nets, assessments, rules, workers=args.workers)
+        loo.analyse_population = trial.analyse_population = original
         total = time.perf_counter() - t0
         print(f"run {i + 1}: total {total:.1f} s (thresholds {res.seconds['thresholds']:.2f} s, "
               f"leave-one-out + trial searches {res.seconds['reruns']:.1f} s) with {args.workers} worker(s); "

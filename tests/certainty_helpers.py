@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from analysis.certainty import load_rules
 from analysis.dataset import load_dataset
 from analysis.pipeline.certainty import certainty
 from analysis.pipeline.context import BuildContext
@@ -23,8 +24,9 @@ def run_grade(data_dir: Path) -> BuildContext:
     ds = load_dataset(data_dir)
     settings = Settings().with_guideline(ds.guideline)
     out = Path(tempfile.mkdtemp(prefix="grade-"))
-    ctx = BuildContext(ds=ds, settings=settings, registry=NumberRegistry(ds.data_hash, settings.to_dict(), "test"),
-                       out=out, progress=lambda m: None)
+    ctx = BuildContext(ds=ds, settings=settings, rules=load_rules(ROOT / "settings" / "guideline.yaml"),
+                       registry=NumberRegistry(ds.data_hash, settings.to_dict(), "test"), out=out,
+                       progress=lambda m: None)
     for stage in (networks, certainty, recommendations):
         stage(ctx)
     return ctx

@@ -1,15 +1,12 @@
 """Auditing (issue 9): the registry behind every printed number, audit, lint, verify and pack.
 
-One module-scoped render of a copy of the project serves every test that needs a
-rendered book; the study-removal tests only build (no render).
+A clone of the session's rendered project (tests/conftest.py) serves every test that needs a rendered
+book; the study-removal tests only build (no render).
 """
 
 import csv
 import json
 import re
-import shutil
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -18,29 +15,15 @@ import pytest
 from analysis.audit.explain import AuditData
 from analysis.audit.links import id_from_anchor
 from analysis.audit.lint import book_sources, lint_files, lint_text
-from analysis.audit.verify import copy_inputs
+from tests.conftest import ROOT, clone_project, copy_project, rapidrec
 
-ROOT = Path(__file__).resolve().parents[1]
-CLI = str(Path(sys.executable).with_name("rapidrec"))
 NUM_LINK = re.compile(r'<a href="#(audit-[^"]+)" class="rr-num">([^<]*)</a>')
 
 
-def rapidrec(*args, cwd=None, timeout=600):
-    return subprocess.run([CLI, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout)
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    copy_inputs(ROOT, dest)
-    return dest
-
-
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    proj = copy_project(tmp_path_factory.mktemp("audit") / "project")
-    done = rapidrec("render", "--quarto", "never", cwd=proj)
-    assert done.returncode == 0, done.stderr
-    return proj
+def project(rendered_project, tmp_path_factory):
+    """A clone of the rendered project (its scenario results are this module's own)."""
+    return clone_project(rendered_project.path, tmp_path_factory.mktemp("audit") / "project")
 
 
 @pytest.fixture(scope="module")
@@ -133,10 +116,8 @@ def test_network_estimates_list_every_study_with_contributions_and_provenance(pr
         assert {"scenario", "settings", "data_hash", "function", "value", "text", "unit"} <= set(entry), id_
 
 
-def test_pdf_carries_the_audit_appendix(project):
-    from pypdf import PdfReader
-
-    text = " ".join(p.extract_text() for p in PdfReader(project / "_book" / "rapidrec-guideline.pdf").pages)
+def test_pdf_carries_the_audit_appendix(rendered_project):
+    text = " ".join(rendered_project.pdf_pages)
     assert "Audit trail of every number" in text
     # long ids may break across lines (at '/'): compare without white space
     assert "pain/axial/joint-rf/vs-sham/estimate" in "".join(text.split())
@@ -267,15 +248,10 @@ and [the data](https://example.org/v2), as Busse et al. (2025) recommend. <!-- 9
 
 # --- rapidrec verify and pack --------------------------------------------------------------------
 
-def test_verify_passes_on_a_clean_build(project, scenario_id):  # scenario results are rebuilt and compared too
-    done = rapidrec("verify", "--project", project, cwd=project)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "verify passed" in done.stderr
-
-
-def test_verify_fails_naming_the_altered_file_and_entry(project, tmp_path):
-    altered = tmp_path / "altered"
-    shutil.copytree(project, altered)
+def test_verify_finds_exactly_the_altered_files_and_entries(project, scenario_id, tmp_path):
+    """One rebuild from scratch (about a minute) serves both sides: everything the project holds -- results,
+    book, the scenario's results -- is rebuilt byte-identical, and the two altered files are named."""
+    altered = clone_project(project, tmp_path / "altered")
     path = altered / "_results" / "numbers.json"
     reg = json.loads(path.read_text())
     reg["numbers"]["pain/axial/joint-rf/vs-sham/estimate"]["text"] = "9.99"
@@ -283,9 +259,13 @@ def test_verify_fails_naming_the_altered_file_and_entry(project, tmp_path):
     effects = altered / "_results" / "network" / "pain" / "axial" / "effects.csv"
     effects.write_text(effects.read_text().replace(",", ";", 3))
     done = rapidrec("verify", "--project", altered, cwd=altered)
-    assert done.returncode == 1
+    assert done.returncode == 1, done.stderr
     assert "_results/numbers.json: pain/axial/joint-rf/vs-sham/estimate: text" in done.stdout
     assert "_results/network/pain/axial/effects.csv:" in done.stdout
+    differing = {line.split(":")[0] for line in done.stdout.splitlines() if line.strip()}
+    assert differing == {"_results/numbers.json", "_results/network/pain/axial/effects.csv"}, done.stdout
+    compared = int(re.search(r"differences in (\d+) files", done.stderr).group(1))
+    assert compared > 100  # results, book and the scenario's results were all compared
 
 
 def test_two_packs_are_byte_identical_and_hold_what_a_reviewer_needs(project, tmp_path):

@@ -1,9 +1,6 @@
 """The whole book rendered without Quarto, as `rapidrec render` does on a machine without it."""
 
 import re
-import shutil
-import subprocess
-import sys
 from html import unescape
 from pathlib import Path
 
@@ -11,7 +8,6 @@ import pytest
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib", "scenarios", "responses", "settings"]
 SYNTHETIC = "The data are synthetic."
 
 
@@ -35,19 +31,11 @@ def assert_numbered_and_referenced(text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    project = tmp_path_factory.mktemp("book")
-    for name in PROJECT_FILES:
-        src = ROOT / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
-    cli = Path(sys.executable).with_name("rapidrec")
-    done = subprocess.run([str(cli), "render", "--quarto", "never"], cwd=project,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr
+def rendered(rendered_project):
+    project = rendered_project.path
     html = (project / "_book" / "index.html").read_text(encoding="utf-8")
-    pdf = project / "_book" / "rapidrec-guideline.pdf"
-    pdf_text = normalise("\n".join(page.extract_text() for page in PdfReader(pdf).pages))
-    return project, html, pdf_text, done.stderr
+    pdf_text = normalise("\n".join(rendered_project.pdf_pages))
+    return project, html, pdf_text, rendered_project.stderr
 
 
 def test_render_reports_progress(rendered):

@@ -10,8 +10,9 @@ from analysis.certainty.inconsistency import prediction_interval, rate_inconsist
 from analysis.certainty.indirectness import rate_indirectness, study_indirect
 from analysis.certainty.publication_bias import rate_publication_bias
 from analysis.certainty.risk_of_bias import rate_risk_of_bias, study_risk
+from tests.conftest import RULES_FILE
 
-RULES = load_rules()
+RULES = load_rules(RULES_FILE)
 MID = 1.5
 
 
@@ -69,7 +70,7 @@ def test_risk_of_bias_majority_of_contributions():
     assert rate_risk_of_bias({"A": 25, "B": 50, "C": 25}, risk, RULES).levels_down == 1  # exactly half
     assert rate_risk_of_bias({"A": 24, "B": 52, "C": 24}, risk, RULES).levels_down == 0
     assert rate_risk_of_bias({"B": 100}, risk, RULES).levels_down == 0
-    rules = load_rules(overrides={"risk_of_bias": {"very_serious_share": 0.9}})
+    rules = load_rules(RULES_FILE, overrides={"risk_of_bias": {"very_serious_share": 0.9}})
     assert rate_risk_of_bias({"A": 50, "C": 50}, risk, rules).levels_down == 2
 
 

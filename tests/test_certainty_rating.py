@@ -6,8 +6,9 @@ import pytest
 from analysis.certainty import classify, load_rules, rate, statement
 from analysis.certainty.judgements import apply_judgements
 from analysis.certainty.rating import DomainRating
+from tests.conftest import RULES_FILE
 
-RULES = load_rules()
+RULES = load_rules(RULES_FILE)
 
 
 def _rating(**levels):

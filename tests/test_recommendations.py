@@ -1,6 +1,5 @@
 """Evidence to decision: rules on constructed inputs, and issue 5's acceptance tests on the synthetic data."""
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,8 +10,9 @@ from analysis.errors import AnalysisError
 from analysis.recommendations import decide, harms_and_burden, risk_difference_per_1000
 from analysis.recommendations.absolute import control_baseline
 from tests.certainty_helpers import ROOT, add_sham_trial, copy_package, run_grade
+from tests.conftest import RULES_FILE
 
-RULES = load_rules()
+RULES = load_rules(RULES_FILE)
 GUIDELINE = yaml.safe_load((ROOT / "data" / "guideline.yaml").read_text())
 HIGH = "moderate_to_high"
 

@@ -39,13 +39,10 @@ def test_responder_rows_are_checked_with_file_line_and_column(tmp_path):
     assert ("data/responders.csv", 3, "definition") in issues
 
 
-def test_responder_network_in_base_build(tmp_path):
+def test_responder_network_in_base_build(rendered_project):
     import pandas as pd
 
-    from analysis.build import build
-
-    d = _copy(tmp_path)
-    out = build(d.parent)
+    out = rendered_project.path / "_results"
     eff = pd.read_csv(out / "network" / "pain_responder" / "axial" / "effects.csv")
     assert {"treatment", "n_trials", "odds_ratio", "or_low", "or_high"} <= set(eff.columns)
     cut = pd.read_csv(out / "network" / "pain_responder" / "axial" / "without_evidence.csv")

@@ -69,7 +69,7 @@ def rapidrec(*args, cwd, timeout=600):
 
 def make_project(dest: Path, letters: dict[str, str] | None = None) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("data", "scenarios"):
+    for name in ("data", "scenarios", "settings"):
         shutil.copytree(ROOT / name, dest / name)
     for name, text in (letters or {}).items():
         (dest / "responses" / name).mkdir(parents=True, exist_ok=True)

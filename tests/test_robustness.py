@@ -10,17 +10,17 @@ import pytest
 
 from analysis.certainty import assess_network, load_rules
 from analysis.dataset import load_dataset
+from analysis.engine import analyse_population
 from analysis.models.network import fit_network
 from analysis.pipeline.context import BuildContext
 from analysis.registry import NumberRegistry
 from analysis.robustness import STEP_CM, first_change, influence_matrix, judge_for, study_thresholds
 from analysis.robustness.loo import exclusion_scenario, leave_one_out
-from analysis.robustness.rerun import rerun_population
 from analysis.robustness.trial import changes_recommendation, smallest_trial, trial_scenario, trial_template
 from analysis.scenarios import apply_scenario
 from analysis.settings import Settings
 
-from .conftest import ROOT
+from .conftest import ROOT, RULES_FILE
 
 MID = 1.5
 
@@ -35,7 +35,7 @@ def ds(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def rules():
-    return load_rules()
+    return load_rules(RULES_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +44,8 @@ def settings(ds):
 
 
 @pytest.fixture(scope="module")
-def scratch(tmp_path_factory):
-    return tmp_path_factory.mktemp("scratch")
-
-
-@pytest.fixture(scope="module")
-def base(ds, settings, scratch, rules):
-    return {p: rerun_population(ds, settings, p, scratch, rules) for p in ("axial", "radicular")}
+def base(ds, settings, rules):
+    return {p: analyse_population(ds, settings, rules, p) for p in ("axial", "radicular")}
 
 
 def _assessment(net, code, ds, rules):
@@ -62,8 +57,8 @@ def test_rerun_reproduces_the_build_stages(ds, settings, base, rules, tmp_path):
     from analysis.pipeline.networks import networks
     from analysis.pipeline.recommendations import recommendations
 
-    ctx = BuildContext(ds=ds, settings=settings, registry=NumberRegistry(ds.data_hash, {}), out=tmp_path,
-                       progress=lambda m: None)
+    ctx = BuildContext(ds=ds, settings=settings, rules=rules, registry=NumberRegistry(ds.data_hash, {}),
+                       out=tmp_path, progress=lambda m: None)
     for stage in (networks, certainty, recommendations):
         stage(ctx)
     recs = ctx.tables["recommendations"]
@@ -123,53 +118,62 @@ def test_study_threshold_moves_the_estimate_by_the_shift(ds, base):
     assert moved == pytest.approx(shift, abs=1e-9)
 
 
-def test_reported_flipping_trial_flips_and_one_patient_fewer_does_not(ds, settings, base, scratch, rules):
+def test_reported_flipping_trial_flips_and_one_patient_fewer_does_not(ds, settings, base, rules):
     pop, code, effect = "radicular", "drg-rf-epidural-la", -2 * MID
     before = base[pop].by_code()[code]
     t = trial_template(ds, base[pop].net.arms, pop, code, "sham")
-    n = smallest_trial(ds, settings, t, before, effect, scratch, rules)
+    n = smallest_trial(ds, settings, t, before, effect, rules)
     assert n is not None and n > 1
 
     def recommendation(n_per_arm):
         ds2 = apply_scenario(ds, trial_scenario(t, n_per_arm, effect))  # with the dataset's row checks
-        r = rerun_population(ds2, settings, pop, scratch, rules).by_code()[code]
+        r = analyse_population(ds2, settings, rules, pop).by_code()[code]
         return r["direction"], r["strength"]
 
     assert recommendation(n) != (before["direction"], before["strength"])
     assert recommendation(n - 1) == (before["direction"], before["strength"])
 
 
-def test_a_trial_at_the_mid_cannot_pull_the_estimate_past_it(ds, settings, base, scratch, rules):
+def test_a_trial_at_the_mid_cannot_pull_the_estimate_past_it(ds, settings, base, rules):
     pop, code = "radicular", "drg-rf-epidural-la"
     t = trial_template(ds, base[pop].net.arms, pop, code, "sham")
-    assert not changes_recommendation(ds, settings, t, base[pop].by_code()[code], 2000, -MID, scratch, rules)
+    assert not changes_recommendation(ds, settings, t, base[pop].by_code()[code], 2000, -MID, rules)
 
 
-def test_pivotal_study_changes_the_recommendation_and_another_does_not(ds, settings, base, scratch, rules):
+def test_pivotal_study_changes_the_recommendation_and_another_does_not(ds, settings, base, rules):
     before = base["axial"].by_code()
-    pivotal = leave_one_out(ds, settings, "axial", "SYN-075", before, scratch, rules)
+    pivotal = leave_one_out(ds, settings, "axial", "SYN-075", before, rules)
     assert any(r["recommendation_changed"] for r in pivotal)
-    other = leave_one_out(ds, settings, "axial", "SYN-088", before, scratch, rules)
+    other = leave_one_out(ds, settings, "axial", "SYN-088", before, rules)
     assert not any(r["recommendation_changed"] for r in other)
     # and directly: the recommendations without each study
     for study, same in (("SYN-075", False), ("SYN-088", True)):
-        after = rerun_population(apply_scenario(ds, exclusion_scenario(study)), settings, "axial", scratch,
-                                 rules).by_code()
+        after = analyse_population(apply_scenario(ds, exclusion_scenario(study)), settings, rules, "axial").by_code()
         unchanged = all(c in after and (after[c]["direction"], after[c]["strength"]) ==
                         (b["direction"], b["strength"]) for c, b in before.items())
         assert unchanged is same
 
 
-def test_stage_is_guarded_and_light_under_scenarios(ds, settings, base, rules, tmp_path, monkeypatch):
-    import analysis.pipeline.robustness as stage
+def test_builds_under_a_scenario_run_the_threshold_analysis_only(ds, settings, base, rules, tmp_path):
+    import pandas as pd
+
+    from analysis.build import stages
     from analysis.robustness.analyse import robustness_analysis
+    from analysis.robustness.stage import robustness_stage
 
     nets = {f"pain/{p}": r.net for p, r in base.items()}
-    res = robustness_analysis(ds, settings, nets, rules, full=False)
+    assessments = {f"pain/{p}": r.assessments for p, r in base.items()}
+    res = robustness_analysis(ds, settings, nets, assessments, rules, full=False)
     assert not res.full and (res.summary["trial_n_per_arm"] == "not run").all()
     assert np.isfinite(res.summary["recommendation_down"]).any()
-    monkeypatch.setattr(stage, "_ACTIVE", True)
-    ctx = BuildContext(ds=ds, settings=settings, registry=NumberRegistry(ds.data_hash, {}), out=tmp_path,
-                       progress=lambda m: None, networks=nets)
-    stage.robustness(ctx)
-    assert not (tmp_path / "robustness.csv").exists()
+    under_scenario = [s.__name__ for s in stages(scenario=True)]
+    base_case = [s.__name__ for s in stages(scenario=False)]
+    assert "robustness (thresholds only)" in under_scenario and "robustness" not in under_scenario
+    assert "calibration" not in under_scenario and "answers to critics" not in under_scenario
+    assert {"robustness", "calibration", "answers to critics"} <= set(base_case)
+    ctx = BuildContext(ds=ds, settings=settings, rules=rules, registry=NumberRegistry(ds.data_hash, {}),
+                       out=tmp_path, progress=lambda m: None, networks=nets,
+                       assessments=assessments)
+    robustness_stage(full=False)(ctx)
+    written = pd.read_csv(tmp_path / "robustness.csv")
+    assert len(written) == len(res.summary) and (written["trial_n_per_arm"] == "not run").all()

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from analysis.dataset import data_hash, load_dataset
+from analysis.project import scenario_results_dir
 from analysis.scenarios import (
-    ScenarioInvalid, apply_scenario, load_scenario, parse_scenario, scenario_results_dir,
+    ScenarioInvalid,
+    apply_scenario,
+    load_scenario,
+    parse_scenario,
 )
 from analysis.scenarios.compare import CHANGED, NOT_COMPARED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED, compare_frames
 from analysis.scenarios.run import run_scenario
+from tests.conftest import ROOT, clone_project
 
-ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
 
@@ -25,14 +26,9 @@ def ds():
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    """A copy of the project's data with the base case built once."""
-    from analysis.build import build
-
-    root = tmp_path_factory.mktemp("project")
-    shutil.copytree(ROOT / "data", root / "data")
-    build(root)
-    return root
+def project(rendered_project, tmp_path_factory):
+    """A clone of the session's built project (results and cache): its scenario results are this module's."""
+    return clone_project(rendered_project.path, tmp_path_factory.mktemp("scenarios") / "project")
 
 
 def test_committed_scenarios_exist():

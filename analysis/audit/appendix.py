@@ -15,6 +15,7 @@ from pathlib import Path
 
 from analysis.audit.explain import AuditData, settings_words, study_words, unit_words
 from analysis.audit.links import anchor, study_anchor
+from analysis.book import results_dir as find
 
 INTRO = (
     "Every number printed in this book is an entry of the results registry (`_results/numbers.json`) "
@@ -151,8 +152,6 @@ def study_markdown(study: str, data: AuditData) -> str:
 def appendix_markdown(results_dir: Path | None = None) -> str:
     """The body of the audit appendix chapter (markdown)."""
     if results_dir is None:
-        from analysis.book import results_dir as find
-
         results_dir = find()
     data = AuditData(Path(results_dir))
     reg = data.registry

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
+
+import pandas as pd
 
 ANCHOR_PREFIX = "audit-"
 STUDY_PREFIX = "audit-study-"
@@ -97,8 +98,6 @@ class LinkedTable:
 
     def frame(self):
         """The table as printed (plain text), as a pandas DataFrame."""
-        import pandas as pd
-
         return pd.DataFrame([[c.text for c in row] for row in self.rows], columns=self.columns)
 
     def _repr_markdown_(self) -> str:

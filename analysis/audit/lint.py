@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 
 import yaml
@@ -136,8 +137,6 @@ def html_unlinked_numerals(html: str) -> list[str]:
     body = body[:cut] if cut > 0 else body
     for pattern in _HTML_SKIP:
         body = re.sub(pattern, " ", body, flags=re.S)
-    from html import unescape
-
     body = re.sub(r"\s*\n\s*", " ", body)
     found = []
     for chunk in re.split(r"<(?:/?(?:p|div|h\d|li|td|th|tr|figcaption|caption|table|ul|ol|figure)\b)[^>]*>", body):

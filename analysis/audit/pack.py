@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import io
 import tarfile
+from importlib import metadata
 from pathlib import Path
 
 from analysis.audit.verify import BOOK, INPUTS, RESULTS
@@ -73,8 +74,6 @@ def _members(project: Path) -> list[tuple[str, Path]]:
 
 
 def readme(project: Path) -> str:
-    from importlib import metadata
-
     manifest = read_json(project / RESULTS / "manifest.json")
     env = read_json(project / RESULTS / "environment.json")
     try:

@@ -10,8 +10,8 @@ other JSON by key, CSV by row, the HTML by line of visible text, the PDF by page
 from __future__ import annotations
 
 import difflib
-import os
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -22,12 +22,19 @@ from html import unescape
 from pathlib import Path
 from typing import Callable
 
-from analysis.errors import AnalysisError
+from pypdf import PdfReader
 
-INPUTS = ("data", "chapters", "_quarto.yml", "index.qmd", "references.bib", "scenarios", "responses", "settings")
-REQUIRED = ("data", "_quarto.yml")
-RESULTS, BOOK = "_results", "_book"
-SCENARIOS, SCENARIO_BOOKS = "scenarios", "_book-scenarios"  # _results/scenarios/<id>/, _book-scenarios/<id>/
+from analysis.build import build
+from analysis.errors import AnalysisError
+from analysis.project import BOOK_DIR as BOOK
+from analysis.project import INPUTS, SCENARIOS_DIR
+from analysis.project import REQUIRED_INPUTS as REQUIRED
+from analysis.project import RESULTS_DIR as RESULTS
+from analysis.project import SCENARIO_BOOKS_DIR as SCENARIO_BOOKS
+from analysis.project import SCENARIO_RESULTS as SCENARIOS
+from analysis.render_command import render
+from analysis.scenarios.run import run_scenario
+
 MAX_PER_FILE = 20
 
 
@@ -71,10 +78,10 @@ def _scenario_file(project: Path, results: Path) -> Path | None:
     if recorded.exists():
         name = json.loads(recorded.read_text(encoding="utf-8")).get("file")
         if name:
-            for candidate in (project / name, project / "scenarios" / Path(name).name):
+            for candidate in (project / name, project / SCENARIOS_DIR / Path(name).name):
                 if candidate.is_file():
                     return candidate
-    folder = project / "scenarios"
+    folder = project / SCENARIOS_DIR
     for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
         if path.stem == results.name:
             return path
@@ -88,9 +95,6 @@ def rebuild(project: Path, dest: Path, progress: Callable[[str], None] = lambda 
     The base results and book, then every scenario whose results are in ``_results/scenarios/<id>/``
     (with its book when ``_book-scenarios/<id>/`` exists). Returns what could not be rebuilt.
     """
-    from analysis.build import build
-    from analysis.render_command import render
-
     copy_inputs(project, dest)
     if (project / BOOK).exists():
         render(dest, progress=progress, use_quarto=use_quarto)
@@ -109,8 +113,6 @@ def rebuild(project: Path, dest: Path, progress: Callable[[str], None] = lambda 
             if (project / SCENARIO_BOOKS / results.name).exists():
                 render(dest, progress=progress, use_quarto=use_quarto, scenario=path)
             elif (results / "scenario.json").exists():
-                from analysis.scenarios.run import run_scenario
-
                 run_scenario(dest, path, progress=progress, figures=any(results.glob("forest-*")))
             else:
                 build(dest, progress=progress, scenario=path)
@@ -245,8 +247,6 @@ def _text_diff(file: str, a: list[str], b: list[str], where: str) -> list[Differ
 
 
 def pdf_pages(path: Path) -> list[str]:
-    from pypdf import PdfReader
-
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
 
 

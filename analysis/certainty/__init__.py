@@ -1,7 +1,7 @@
 """GRADE certainty of network estimates, one module per domain, combined by :mod:`rating`.
 
     from analysis.certainty import load_rules, assess_network
-    rules = load_rules()                         # settings/guideline.yaml
+    rules = load_rules("settings/guideline.yaml")   # the project's rules
     for a in assess_network(net, ds.studies, rules, mid=1.5, higher_is_better=False, judgements=ds.judgements):
         a.certainty, a.classification.label, a.rating.reasons()
 """

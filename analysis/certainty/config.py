@@ -1,29 +1,34 @@
-"""The rules' thresholds: ``settings/guideline.yaml`` read once into a frozen mapping.
+"""The rules' thresholds: a project's ``settings/guideline.yaml``, read into a fresh mapping.
 
 Every rule takes its thresholds from here (passed in as ``rules``), so that a
-scenario or a robustness search can re-run the rules with other values.
+scenario or a robustness search can re-run the rules with other values. The file
+is the project's own (:data:`analysis.project.SETTINGS_FILE`): a copied project
+can change its rules without touching the package.
 """
 
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
-SETTINGS_FILE = Path(__file__).resolve().parents[2] / "settings" / "guideline.yaml"
+from analysis.errors import AnalysisError
 
 
-@lru_cache(maxsize=8)
-def _read(path: str) -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
-
-
-def load_rules(path: Path | str | None = None, overrides: dict | None = None) -> dict:
-    """The rules (a fresh copy), optionally with entries overridden (nested dicts merge)."""
-    rules = copy.deepcopy(_read(str(path or SETTINGS_FILE)))
+def load_rules(path: Path | str, overrides: dict | None = None) -> dict:
+    """The rules in ``path``, optionally with entries overridden (nested dicts merge)."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            rules = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise AnalysisError(f"{path}: the rules file is missing (every project has settings/guideline.yaml)") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise AnalysisError(f"{path}: cannot be read as YAML: {exc}") from None
+    if not isinstance(rules, dict):
+        raise AnalysisError(f"{path}: expected a mapping of rules at the top level")
+    rules = copy.deepcopy(rules)
     for key, value in (overrides or {}).items():
         if isinstance(value, dict) and isinstance(rules.get(key), dict):
             rules[key] = {**rules[key], **value}

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+from analysis.project import RESULTS_DIR
+
 NAME = "audit"
 HELP = "explain where a number in the book comes from (or list every number a study influences)"
 EXAMPLE = ("rapidrec audit pain/axial/joint-rf/vs-sham/estimate    |    rapidrec audit --study SYN-008    |    "
@@ -22,7 +24,7 @@ def results_dir(args) -> Path:
 
     if args.results:
         return Path(args.results)
-    base = Path(args.project) / "_results"
+    base = Path(args.project) / RESULTS_DIR
     if not args.scenario:
         return base
     sid = args.scenario

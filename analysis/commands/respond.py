@@ -38,8 +38,9 @@ def run(args) -> int:
 
 
 def respond(project: Path, name: str, formats=("html", "pdf")):
-    from analysis.build import DATA_DIR, build
+    from analysis.build import build
     from analysis.dataset import load_dataset
+    from analysis.project import DATA_DIR
     from analysis.responses.document import render_answer
     from analysis.responses.letter import load_letter
 

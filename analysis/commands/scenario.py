@@ -18,8 +18,8 @@ def add_arguments(p):
 
 
 def run(args) -> int:
-    from analysis.build import DATA_DIR
     from analysis.dataset import load_dataset
+    from analysis.project import DATA_DIR
     from analysis.scenarios import apply_scenario, load_scenario
     from analysis.scenarios.run import run_scenario
 

@@ -41,9 +41,11 @@ RESPONDERS = Table(
     (ForeignKey(("study", "arm"), "arms", ("study", "arm")),),
 )
 
+from analysis.dataset.fields import typed_table
 from analysis.dataset.judgements import JUDGEMENTS  # noqa: E402 (the panel's GRADE judgements)
-
 from analysis.dataset.other_guidance import OTHER_GUIDANCE  # noqa: E402 (cited data, not synthetic)
+from analysis.dataset.read import read_csv
+from analysis.dataset.timepoints import rule_limits, select_timepoints, study_rules
 
 OPTIONAL_TABLES: tuple[Table, ...] = (RESPONDERS, JUDGEMENTS, OTHER_GUIDANCE)
 ANALYSIS_COLUMNS = ["study", "arm", "treatment", "n", "events", "timepoint_weeks", "definition", "source",
@@ -87,9 +89,6 @@ def row_checks(t: dict[str, pd.DataFrame], display) -> list[ValidationIssue]:
 def check_optional_tables(root: Path, tables: dict[str, pd.DataFrame], display
                           ) -> tuple[list[ValidationIssue], dict[str, pd.DataFrame]]:
     """(issues, typed tables) of the optional tables of the package at ``root``; absent files give empty tables."""
-    from analysis.dataset.fields import typed_table
-    from analysis.dataset.read import read_csv
-
     issues: list[ValidationIssue] = []
     out: dict[str, pd.DataFrame] = {}
     for spec in OPTIONAL_TABLES:
@@ -122,8 +121,6 @@ def build_responder_arms(tables: dict[str, pd.DataFrame], guideline: dict | None
     network named by ``mixed_population_network``; the timepoint rule is the same
     as for continuous outcomes (:mod:`analysis.dataset.timepoints`).
     """
-    from analysis.dataset.timepoints import rule_limits, select_timepoints, study_rules
-
     resp = tables.get("responders")
     if resp is None or resp.empty:
         return pd.DataFrame(columns=ANALYSIS_COLUMNS)

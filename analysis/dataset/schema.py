@@ -279,23 +279,3 @@ STATISTIC_COLUMNS = {"mean_sd": ("mean", "sd"), "mean_se": ("mean", "se"),
                      "mean_ci95": ("mean", "ci_low", "ci_high"), "median_iqr": ("median", "q1", "q3")}
 GUIDELINE_FILE = "guideline.yaml"
 DESCRIPTOR_FILE = "datapackage.json"
-
-
-def _optional_tables() -> tuple[Table, ...]:
-    """Tables a package may omit (analysis/dataset/responders.py); imported here lazily to avoid a cycle."""
-    from analysis.dataset.responders import OPTIONAL_TABLES
-
-    return OPTIONAL_TABLES
-
-
-def datapackage_descriptor() -> dict:
-    """The Frictionless Data Package descriptor of the package."""
-    return {
-        "profile": "tabular-data-package",
-        "name": "rapidrec-spine-procedures-extraction",
-        "title": "Trial extraction for the BMJ Rapid Recommendation on interventional procedures for chronic "
-                 "spine pain (SYNTHETIC demonstration data)",
-        "description": "Synthetic, calibrated stand-in for the real extraction, which is not public. See README.md.",
-        "licenses": [{"name": "CC0-1.0", "title": "CC0 1.0"}],
-        "resources": [t.descriptor() for t in (*TABLES, *_optional_tables())],
-    }

@@ -23,21 +23,17 @@ def rule_limits(guideline: dict | None) -> dict[str, float]:
 def study_rules(arms: pd.DataFrame, nodes: pd.DataFrame) -> dict[str, str]:
     """Study id -> 'ablation' or 'injection'."""
     kind = dict(zip(nodes["code"], nodes["kind"]))
-    out = {}
-    for study, rows in arms.groupby("study", sort=True):
-        out[study] = "ablation" if any(kind.get(p) == "ablation" for p in rows["procedure"]) else "injection"
-    return out
+    ablation = arms["procedure"].map(kind).eq("ablation").groupby(arms["study"], sort=True).any()
+    return {study: "ablation" if any_ablation else "injection" for study, any_ablation in ablation.items()}
 
 
 def select_timepoints(outcomes: pd.DataFrame, rules: dict[str, str], limits: dict[str, float]) -> pd.DataFrame:
-    """The rows of one outcome at each study's timepoint chosen by rule."""
-    keep = []
-    for study, rows in outcomes.groupby("study", sort=True):
-        limit = limits[rules.get(study, "injection")]
-        arms_at = rows.groupby("timepoint_weeks")["arm"].nunique()
-        eligible = [t for t, k in arms_at.items() if t <= limit and k >= 2]
-        if eligible:
-            keep.append(rows[rows["timepoint_weeks"] == max(eligible)])
-    if not keep:
+    """The rows of one outcome at each study's timepoint chosen by rule (in order of study)."""
+    if outcomes.empty:
         return outcomes.iloc[0:0]
-    return pd.concat(keep)
+    weeks, study = outcomes["timepoint_weeks"], outcomes["study"]
+    limit = study.map(lambda s: limits[rules.get(s, "injection")])
+    arms_at = outcomes.groupby(["study", "timepoint_weeks"])["arm"].transform("nunique")
+    eligible = (weeks <= limit) & (arms_at >= 2)
+    latest = weeks.where(eligible).groupby(study).transform("max")
+    return outcomes[eligible & (weeks == latest)].sort_values("study", kind="mergesort")

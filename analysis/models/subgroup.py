@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from analysis.effects.measures import Arm, pairwise_effect
 from analysis.errors import AnalysisError
 from analysis.models.pairwise import PairwiseFit, fit_pairwise
 
@@ -54,8 +55,6 @@ def interaction_test(fits: list[PairwiseFit]) -> tuple[float, int, float]:
 
 def direct_effects(arms: pd.DataFrame, treatment: str, reference: str, measure: str = "MD") -> pd.DataFrame:
     """Two-arm trials of ``treatment`` versus ``reference`` in an arm-level table: study, yi, vi."""
-    from analysis.effects.measures import Arm, pairwise_effect
-
     rows = []
     for study, group in arms.groupby("study", sort=True):
         if sorted(group["treatment"]) != sorted([treatment, reference]):

@@ -12,50 +12,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.certainty import assess_network, load_rules, statement
+from analysis.engine import CERTAINTY_COLUMNS, assess
+from analysis.engine import certainty_rows as certainty_rows_of
 from analysis.pipeline.context import BuildContext
 from analysis.recommendations.absolute import control_baseline
 from analysis.results_io import write_csv
 
-COLUMNS = ["population", "outcome", "procedure", "estimate", "ci_low", "ci_high", "certainty", "classification",
-           "reasons"]
+COLUMNS = CERTAINTY_COLUMNS[:9]  # written to certainty.csv; the rest serve the stages after this one
 FUNCTION = "analysis.pipeline.certainty.certainty"
 
 
-def outcome_mid(ctx: BuildContext, outcome: str) -> float | None:
-    if outcome == "pain":
-        return float(ctx.settings.pain_mid_cm)
-    mid = (ctx.ds.guideline.get("mids") or {}).get(outcome)
-    return float(mid["value"]) if isinstance(mid, dict) and "value" in mid else None
-
-
-def certainty_rows(ctx: BuildContext, rules: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(certainty table with extra columns, per-domain table) over every network with a MID."""
-    ds, rows, domains = ctx.ds, [], []
-    kinds = dict(zip(ds.nodes["code"], ds.nodes["kind"]))
-    scales = ds.guideline.get("analysis_scales") or {}
+def certainty_rows(ctx: BuildContext) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(certainty table with extra columns, per-domain table) over every network with a MID; the assessments
+    are kept in ``ctx.assessments`` for the stages after this one."""
+    rows, domains = [], []
     for key in sorted(ctx.networks):
         net = ctx.networks[key]
-        mid = outcome_mid(ctx, net.outcome)
-        if mid is None or net.fit.measure != "MD":
-            continue
-        scale = scales.get(net.outcome) or {}
-        procedures = [t for t in net.fit.treatments if t != net.fit.reference and kinds.get(t) != "control"]
-        for a in assess_network(net, ds.studies, rules, mid, bool(scale.get("higher_is_better", False)),
-                                ds.judgements, procedures):
-            name = ds.category(a.treatment)
-            rows.append({"population": a.population, "outcome": a.outcome, "procedure": name,
-                         "estimate": a.estimate, "ci_low": a.ci_low, "ci_high": a.ci_high,
-                         "certainty": a.certainty, "classification": a.classification.label,
-                         "reasons": a.rating.reasons(), "code": a.treatment, "id": a.id,
-                         "important_benefit": a.classification.important_benefit,
-                         "statement": statement(name, a.outcome, a.classification, a.certainty, rules,
-                                                ds.category(a.reference)),
-                         "levels_down": a.rating.levels_down, "pi_low": a.pi_low, "pi_high": a.pi_high,
-                         "mid": mid, "unit": scale.get("unit", ""), "reference": a.reference})
-            domains.append(a.rating.to_frame())
-    table = pd.DataFrame(rows, columns=[*COLUMNS, "code", "id", "important_benefit", "statement", "levels_down",
-                                        "pi_low", "pi_high", "mid", "unit", "reference"])
+        ctx.assessments[key] = assessments = assess(ctx.ds, ctx.settings, ctx.rules, net)
+        rows += certainty_rows_of(ctx.ds, ctx.settings, ctx.rules, net, assessments)
+        domains += [a.rating.to_frame() for a in assessments]
+    table = pd.DataFrame(rows, columns=CERTAINTY_COLUMNS)
     dom = pd.concat(domains, ignore_index=True) if domains else pd.DataFrame()
     return table, dom
 
@@ -83,8 +59,7 @@ def register_absolute(ctx: BuildContext, table: pd.DataFrame) -> None:
 
 def certainty(ctx: BuildContext) -> None:
     ctx.progress("certainty of the evidence (GRADE)")
-    rules = load_rules()
-    table, domains = certainty_rows(ctx, rules)
+    table, domains = certainty_rows(ctx)
     ctx.tables["certainty"] = table
     write_csv(table[COLUMNS], ctx.out / "certainty.csv")
     write_csv(domains, ctx.out / "certainty_domains.csv")

@@ -8,43 +8,24 @@ from typing import Callable
 
 import pandas as pd
 
-from analysis.models.network import NetworkFit
+from analysis.cache import Cache
+from analysis.certainty import Assessment
+from analysis.engine import NetworkResult
 from analysis.registry import NumberRegistry
 from analysis.settings import Settings
-
-
-@dataclass(frozen=True)
-class NetworkResult:
-    """One fitted network: an outcome in a population."""
-
-    outcome: str
-    population: str
-    arms: pd.DataFrame  # the analysis table the fit used (with provenance columns)
-    fit: NetworkFit
-    contributions: pd.DataFrame  # treat1, treat2, study, contribution (percent)
-
-    @property
-    def key(self) -> str:
-        return f"{self.outcome}/{self.population}"
-
-    @property
-    def studies(self) -> list[str]:
-        return sorted(self.arms["study"].astype(str).unique())
-
-    def study_shares(self, a: str, b: str) -> dict[str, float]:
-        """Percentage contribution of each study to the estimate of a versus b (zero shares left out)."""
-        c = self.contributions
-        rows = c[((c["treat1"] == a) & (c["treat2"] == b)) | ((c["treat1"] == b) & (c["treat2"] == a))]
-        return {str(r.study): float(r.contribution) for r in rows.itertuples() if r.contribution > 0}
 
 
 @dataclass
 class BuildContext:
     ds: object  # analysis.dataset.Dataset
     settings: Settings
+    rules: dict  # the GRADE and evidence-to-decision rules (the project's settings/guideline.yaml)
     registry: NumberRegistry
     out: Path  # the staging results directory
     progress: Callable[[str], None]
-    scenario: str = "base"
+    scenario: str = "base"  # labels the registry only: no stage behaves differently under a scenario
+    cache: Cache = field(default_factory=lambda: Cache(None))
+    project_dir: Path | None = None  # the project whose letters the answers stage reads
     networks: dict[str, NetworkResult] = field(default_factory=dict)  # key "outcome/population"
+    assessments: dict[str, tuple[Assessment, ...]] = field(default_factory=dict)  # GRADE, once per network
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # a stage's table for later stages

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from analysis.certainty import load_rules
 from analysis.pipeline.context import BuildContext
 
-FUNCTION = "analysis.certainty.config.load_rules"
+FUNCTION = "analysis.certainty.config.load_rules"  # the project's settings/guideline.yaml
 
 
 def method_settings(ctx: BuildContext) -> None:
-    rules = load_rules()
+    rules = ctx.rules
     reg, mid = ctx.registry, ctx.settings.pain_mid_cm
     for outcome, mid_entry in sorted((ctx.ds.guideline.get("mids") or {}).items()):
         if outcome != "pain" and isinstance(mid_entry, dict) and "value" in mid_entry:

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from analysis.effects import contrasts_from_arms
-from analysis.models.contribution import contribution_matrix
+from analysis.engine import NetworkResult, fit_outcome_network
 from analysis.models.nodesplit import node_split
 from analysis.nma_files import heterogeneity_summary
-from analysis.pipeline.context import BuildContext, NetworkResult
-from analysis.pipeline.evidence import fit_or_common, reference_component, write_without_evidence
+from analysis.pipeline.context import BuildContext
+from analysis.pipeline.evidence import write_without_evidence
 from analysis.results_io import write_csv, write_json
 
 FIT = "analysis.models.network.fit_network"
-
-
-def fit_outcome_network(ctx: BuildContext, outcome: str, population: str) -> NetworkResult | None:
-    s = ctx.settings
-    arms = ctx.ds.analysis_arms(outcome=outcome, population=population)
-    arms, dropped = reference_component(arms, s.reference)  # a scenario may cut nodes off: report, not fail
-    write_without_evidence(ctx.out, outcome, population, dropped, f"not connected to {s.reference}")
-    if arms.empty:
-        return None
-    studies = contrasts_from_arms(arms, s.measure, s.reference, source=f"{outcome}/{population} analysis table")
-    fit = fit_or_common(studies, s.measure, s.method, s.reference, s.level)
-    return NetworkResult(outcome, population, arms, fit, contribution_matrix(fit))
 
 
 def write_network(ctx: BuildContext, net: NetworkResult) -> None:
@@ -74,7 +61,8 @@ def networks(ctx: BuildContext) -> None:
     for outcome in ctx.settings.outcomes:
         for population in ctx.settings.populations:
             ctx.progress(f"network meta-analysis: {outcome}, {population}")
-            net = fit_outcome_network(ctx, outcome, population)
+            net, dropped = fit_outcome_network(ctx.ds, ctx.settings, outcome, population)
+            write_without_evidence(ctx.out, outcome, population, dropped, f"not connected to {ctx.settings.reference}")
             if net is None:  # no trial connected to the reference (possible under a scenario)
                 continue
             ctx.networks[net.key] = net

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from analysis.certainty import load_rules
 from analysis.pipeline.context import BuildContext
 from analysis.recommendations import recommend
 from analysis.results_io import write_csv
@@ -13,7 +12,7 @@ def recommendations(ctx: BuildContext) -> None:
     table = ctx.tables.get("certainty")
     if table is None:
         raise RuntimeError("the recommendations stage needs the certainty stage to run first")
-    recs = recommend(table, ctx.ds.guideline, load_rules())
+    recs = recommend(table, ctx.ds.guideline, ctx.rules)
     ctx.tables["recommendations"] = recs
     write_csv(recs, ctx.out / "recommendations.csv")
-    write_csv(recommend(table, ctx.ds.guideline, load_rules(), details=True), ctx.out / "recommendation_details.csv")
+    write_csv(recommend(table, ctx.ds.guideline, ctx.rules, details=True), ctx.out / "recommendation_details.csv")

@@ -14,11 +14,12 @@ from __future__ import annotations
 import numpy as np
 
 from analysis.effects import contrasts_from_arms
+from analysis.engine import reference_component
 from analysis.errors import AnalysisError
 from analysis.models.network import fit_network
 from analysis.nma_files import heterogeneity_summary
 from analysis.pipeline.context import BuildContext
-from analysis.pipeline.evidence import reference_component, write_without_evidence
+from analysis.pipeline.evidence import write_without_evidence
 from analysis.results_io import write_csv, write_json
 
 OUTCOME = "pain_responder"

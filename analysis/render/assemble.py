@@ -10,7 +10,7 @@ import base64
 import re
 from pathlib import Path
 
-from . import RenderError
+from .errors import RenderError
 from .qmd import Markdown, _mask_code, substitute_inline
 
 IMAGE_MIMES = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpg"}

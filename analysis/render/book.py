@@ -9,19 +9,24 @@ figures, bibliography) stay in ``<out>/_work/``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
 
 import yaml
 
-from . import RenderError
+from analysis.cache import Cache, tree_digest
+from analysis.project import BOOK_DIR
+
 from .assemble import chapter_markdown
-from .execute import execute_chapter
+from .errors import RenderError
+from .execute import Kernel, execute_chapter
 from .pandoc import to_html, to_typst
 from .pdf import compile_pdf, source_date_epoch
 from .qmd import Qmd, QmdError, parse
@@ -92,8 +97,15 @@ def book_entries(book: dict) -> list[Entry]:
 
 def render_book(project_dir: Path, out_dir: Path | None = None,
                 progress: Callable[[str], None] | None = None,
-                formats: Iterable[str] = FORMATS) -> RenderResult:
-    """Execute every chapter and write ``<out>/index.html`` and ``<out>/<name>.pdf``."""
+                formats: Iterable[str] = FORMATS, cache: Cache | None = None,
+                reads: str = "") -> RenderResult:
+    """Execute every chapter and write ``<out>/index.html`` and ``<out>/<name>.pdf``.
+
+    Quarto's ``freeze`` idea, keyed on content: with a ``cache``, a chapter re-executes only when its
+    source, the execution options or ``reads`` (a digest of what the chapters read, e.g. the results
+    directory) changed; otherwise its markdown and figures come from the cache. The chapters that do run
+    share one kernel, each starting from a cleared namespace.
+    """
     t0 = time.perf_counter()
     say = progress or (lambda _msg: None)
     formats = tuple(formats)
@@ -103,7 +115,7 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     cfg = load_config(project_dir)
     book = cfg["book"]
     out_dir = Path(out_dir or project_dir / ((cfg.get("project") or {}).get("output-dir")
-                                             or "_book")).resolve()
+                                             or BOOK_DIR)).resolve()
     _guard_out_dir(out_dir, project_dir)
     entries = book_entries(book)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -111,30 +123,18 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     try:
         work = staging / "_work"
         work.mkdir()
-        chapters = _chapters(entries, project_dir, cfg, work, say)
+        chapters = _chapters(entries, project_dir, cfg, work, say, cache or Cache(None), reads)
         bibs = _copy_all(cfg.get("bibliography"), project_dir, work)
         csl = _copy_all(cfg.get("csl"), project_dir, work)
         (work / "book.md").write_text(_metadata(cfg, bibs, csl) + "\n".join(chapters),
                                       encoding="utf-8")
         fmt = cfg.get("format") or {}
         html = pdf = None
-        if "html" in formats:
-            say("pandoc -> HTML")
-            html_opts = fmt.get("html") if isinstance(fmt.get("html"), dict) else {}
-            css = [project_dir / c for c in _as_list(html_opts.get("css"))]
-            to_html(work, staging / "index.html", css=css, **_toc(html_opts))
+        made = _outputs(work, staging, project_dir, fmt, book, formats, cache or Cache(None), say)
+        if "html" in made:
             html = out_dir / "index.html"
-        if "pdf" in formats:
-            say("pandoc -> Typst")
-            typ_opts = fmt.get("typst") if isinstance(fmt.get("typst"), dict) else {}
-            variables = {k: typ_opts[k] for k in ("papersize", "fontsize", "mainfont")
-                         if typ_opts.get(k)}
-            typ = to_typst(work, variables=variables, **_toc(typ_opts))
-            name = f"{Path(str(book.get('output-file') or 'book')).stem}.pdf"
-            say("typst -> PDF")
-            for warning in compile_pdf(typ, staging / name):
-                say(f"typst warning: {warning}")
-            pdf = out_dir / name
+        if "pdf" in made:
+            pdf = out_dir / made["pdf"]
         _swap(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -143,34 +143,108 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     return RenderResult(html, pdf, done, round(time.perf_counter() - t0, 3))
 
 
+def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict, formats: tuple[str, ...],
+             cache: Cache, say: Callable[[str], None]) -> dict[str, str]:
+    """Pandoc -> HTML and pandoc -> Typst -> PDF, side by side (two processes), each reused from the cache
+    when the assembled book (markdown, figures, bibliography) and its options are unchanged. Returns the
+    file name written into ``staging`` for each format."""
+    inputs = tree_digest(work, skip=lambda rel: rel.parts[0] in ("notebooks", "chapter-figures"))
+    jobs = {}
+    if "html" in formats:
+        html_opts = fmt.get("html") if isinstance(fmt.get("html"), dict) else {}
+        css = [project_dir / c for c in _as_list(html_opts.get("css"))]
+        key = {"format": "html", "book": inputs, "toc": _toc(html_opts),
+               "css": [hashlib.sha256(c.read_bytes() if c.is_file() else b"").hexdigest() for c in css]}
+
+        def html() -> bytes:
+            say("pandoc -> HTML")
+            return to_html(work, staging / "index.html", css=css, **_toc(html_opts)).read_bytes()
+
+        jobs["index.html"] = (key, html)
+    if "pdf" in formats:
+        typ_opts = fmt.get("typst") if isinstance(fmt.get("typst"), dict) else {}
+        variables = {k: typ_opts[k] for k in ("papersize", "fontsize", "mainfont") if typ_opts.get(k)}
+        name = f"{Path(str(book.get('output-file') or 'book')).stem}.pdf"
+        key = {"format": "pdf", "book": inputs, "toc": _toc(typ_opts), "variables": variables}
+
+        def pdf() -> tuple[bytes, list[str]]:
+            say("pandoc -> Typst")
+            typ = to_typst(work, variables=variables, **_toc(typ_opts))
+            say("typst -> PDF")
+            warnings = compile_pdf(typ, staging / name)
+            return (staging / name).read_bytes(), warnings
+
+        jobs[name] = (key, pdf)
+    for name, (key, _) in jobs.items():
+        if cache.contains("output", key):
+            say(f"{name}: the book is unchanged, not converted again")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(cache.get, "output", key, make) for name, (key, make) in jobs.items()}
+        results = {name: f.result() for name, f in futures.items()}
+    made = {}
+    for name, value in results.items():
+        data, warnings = value if isinstance(value, tuple) else (value, [])
+        for warning in warnings:
+            say(f"typst warning: {warning}")
+        (staging / name).write_bytes(data)
+        made["pdf" if name.endswith(".pdf") else "html"] = name
+    return made
+
+
 def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
-              say: Callable[[str], None]) -> list[str]:
+              say: Callable[[str], None], cache: Cache, reads: str) -> list[str]:
     defaults = dict(cfg.get("execute") or {})  # Quarto's defaults apply when unset (echo: true)
     files = [e for e in entries if e.path]
     out = []
-    for entry in entries:
-        if entry.path is None:
-            classes = " ".join(f".{c}" for c in entry.classes)
-            out.append(f"# {entry.title} {{{classes}}}\n")
-            continue
-        n = files.index(entry) + 1
-        say(f"executing {entry.path} ({n}/{len(files)})")
-        qmd = _read(project_dir, entry.path)
-        run = execute_chapter(qmd, entry.path, project_dir, defaults, work / "notebooks")
-        out.append(chapter_markdown(run, entry.path, work / "figures", classes=entry.classes))
+    with Kernel(project_dir, work / "notebooks" / "kernel.log") as kernel:
+        for entry in entries:
+            if entry.path is None:
+                classes = " ".join(f".{c}" for c in entry.classes)
+                out.append(f"# {entry.title} {{{classes}}}\n")
+                continue
+            n = files.index(entry) + 1
+            text = _source(project_dir, entry.path)
+            key = {"chapter": entry.path, "source": text, "classes": list(entry.classes), "defaults": defaults,
+                   "reads": reads}  # not the project's location: output never depends on it (rapidrec verify)
+            if cache.contains("chapter", key):
+                say(f"{entry.path} ({n}/{len(files)}): unchanged, not executed again")
+            else:
+                say(f"executing {entry.path} ({n}/{len(files)})")
+            md, figures = cache.get("chapter", key, lambda: _execute(
+                entry, _parse(text, entry.path), project_dir, defaults, work, kernel))
+            for name, data in figures.items():
+                (work / "figures").mkdir(exist_ok=True)
+                (work / "figures" / name).write_bytes(data)
+            out.append(md)
     return out
 
 
-def _read(project_dir: Path, rel: str) -> Qmd:
+def _execute(entry: Entry, qmd: Qmd, project_dir: Path, defaults: dict, work: Path,
+             kernel: Kernel) -> tuple[str, dict[str, bytes]]:
+    """(the chapter's markdown, its figures by file name) from running it in ``kernel``."""
+    run = execute_chapter(qmd, entry.path, project_dir, defaults, work / "notebooks", kernel=kernel)
+    fig_dir = work / "chapter-figures" / Path(entry.path).stem
+    md = chapter_markdown(run, entry.path, fig_dir, classes=entry.classes)
+    figures = {p.name: p.read_bytes() for p in sorted(fig_dir.glob("*"))} if fig_dir.is_dir() else {}
+    shutil.rmtree(fig_dir, ignore_errors=True)
+    return md, figures
+
+
+def _source(project_dir: Path, rel: str) -> str:
     path = project_dir / rel
     if path.suffix not in (".qmd", ".md"):
         raise RenderError(f"unsupported chapter type {path.suffix!r} (use .qmd or .md)",
                           chapter=rel)
     try:
-        return parse(path.read_text(encoding="utf-8"), rel)
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise RenderError("chapter file listed in _quarto.yml does not exist",
                           chapter=rel) from None
+
+
+def _parse(text: str, rel: str) -> Qmd:
+    try:
+        return parse(text, rel)
     except QmdError as e:
         raise RenderError("cannot parse chapter", chapter=rel, detail=str(e)) from None
 

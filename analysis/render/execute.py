@@ -1,11 +1,14 @@
-"""Execute a parsed chapter's cells for real in a fresh Jupyter kernel.
+"""Execute a parsed chapter's cells for real in a Jupyter kernel.
 
-One kernel per chapter (Quarto's isolation), IPC transport with an absolute
-socket path, cwd = project root, immediate shutdown. A hidden setup cell
-configures matplotlib (inline backend even under MPLBACKEND=Agg; SVG with
-deterministic metadata), registers a DataFrame -> pipe-table markdown
-formatter, and defines the inline-expression helper. Inline `{python} expr`
-expressions are evaluated by cells injected after their markdown block.
+One kernel serves every chapter of a render (:class:`Kernel`, started when the
+first chapter needs it; IPC transport with an absolute socket path, cwd =
+project root, immediate shutdown). A hidden setup cell opens every chapter:
+it clears the namespace the previous chapter left (``%reset -f``, figures
+closed, matplotlib's settings restored), configures matplotlib (inline backend
+even under MPLBACKEND=Agg; SVG with deterministic metadata), registers a
+DataFrame -> pipe-table markdown formatter, and defines the inline-expression
+helper. Inline `{python} expr` expressions are evaluated by cells injected
+after their markdown block.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import os
 import shutil
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +27,8 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from . import RenderError
 from .assemble import pipe_table, traceback_text
+from .errors import RenderError
 from .qmd import Code, Markdown, Qmd, inline_expressions
 
 INLINE_MIME = "application/x-rapidrec-inline+json"
@@ -58,10 +62,15 @@ def merged_defaults(defaults: dict, front: dict) -> dict:
 
 def _setup_source(project_dir: Path, dpi: int) -> str:
     return "\n".join([
+        "get_ipython().run_line_magic('reset', '-f')  # what an earlier chapter left in this kernel",
         "import sys as _rr_sys",
-        f"_rr_sys.path.insert(0, {str(project_dir)!r})",
-        "get_ipython().run_line_magic('matplotlib', 'inline')",
         "import matplotlib as _rr_mpl",
+        "import matplotlib.pyplot as _rr_plt",
+        "_rr_plt.close('all')",
+        "_rr_mpl.rc_file_defaults()",
+        f"if {str(project_dir)!r} not in _rr_sys.path:",
+        f"    _rr_sys.path.insert(0, {str(project_dir)!r})",
+        "get_ipython().run_line_magic('matplotlib', 'inline')",
         "from matplotlib_inline.backend_inline import set_matplotlib_formats as _rr_fmt",
         "_rr_fmt('svg', metadata={'Date': None})",
         "_rr_mpl.rcParams.update({'svg.hashsalt': 'rapidrec', 'svg.fonttype': 'path',",
@@ -118,9 +127,62 @@ def build_notebook(qmd: Qmd, defaults: dict, project_dir: Path, dpi: int):
     return nb, plan
 
 
+class Kernel:
+    """One Jupyter kernel for the chapters of a render; started on first use, shut down on exit.
+
+        with Kernel(project_dir, work_dir / "kernel.log") as kernel:
+            run = execute_chapter(qmd, chapter, project_dir, defaults, work_dir, kernel=kernel)
+    """
+
+    def __init__(self, project_dir: Path, log_path: Path, timeout: int = 1800):
+        self.project_dir, self.log_path, self.timeout = Path(project_dir), Path(log_path), timeout
+        self.client: NotebookClient | None = None
+        self._stack = ExitStack()
+
+    def __enter__(self) -> "Kernel":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stack.close()
+        self.client = None
+
+    def _start(self) -> NotebookClient:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self._stack.enter_context(open(self.log_path, "wb"))
+        sock_dir = Path(tempfile.mkdtemp(prefix="rr-kernel-"))  # short absolute path (<108 chars)
+        self._stack.callback(shutil.rmtree, sock_dir, ignore_errors=True)
+        km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sock_dir / "k"))
+        client = NotebookClient(nbformat.v4.new_notebook(), km=km, timeout=self.timeout, allow_errors=True,
+                                shutdown_kernel="immediate", record_timing=False,
+                                resources={"metadata": {"path": str(self.project_dir)}})
+        env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        try:
+            self._stack.enter_context(client.setup_kernel(cleanup_kc=True, env=env, cwd=str(self.project_dir),
+                                                          stdout=log, stderr=log))
+        except RuntimeError as e:  # kernel failed to start / respond
+            raise RenderError("could not run the Jupyter kernel",
+                              detail=f"{type(e).__name__}: {e}\n{_tail(self.log_path)}") from None
+        self.client = client
+        return client
+
+    def run(self, nb, plan, qmd: Qmd, chapter: str):
+        client = self.client or self._start()
+        client.nb = nb
+        client.reset_execution_trackers()
+        try:
+            return _run_plan(client, nb, plan, qmd, chapter, self.timeout)
+        except DeadKernelError as e:
+            self.__exit__()
+            raise RenderError("the Jupyter kernel died", chapter=chapter,
+                              detail=f"{e}\n{_tail(self.log_path)}") from None
+        except RuntimeError as e:  # the kernel stopped responding
+            raise RenderError("could not run the Jupyter kernel", chapter=chapter,
+                              detail=f"{type(e).__name__}: {e}\n{_tail(self.log_path)}") from None
+
+
 def execute_chapter(qmd: Qmd, chapter: str, project_dir: Path, defaults: dict,
-                    work_dir: Path, *, dpi: int = 150, timeout: int = 1800) -> ChapterRun:
-    """Run every cell of ``qmd``; raise RenderError naming the failing cell."""
+                    work_dir: Path, *, kernel: Kernel, dpi: int = 150) -> ChapterRun:
+    """Run every cell of ``qmd`` in ``kernel``; raise RenderError naming the failing cell."""
     t0 = time.perf_counter()
     defaults = merged_defaults(defaults, qmd.front)
     nb, plan = build_notebook(qmd, defaults, project_dir, dpi)
@@ -129,27 +191,7 @@ def execute_chapter(qmd: Qmd, chapter: str, project_dir: Path, defaults: dict,
     if not any(kind in ("code", "inline") for kind, _ in plan):  # nothing to run: no kernel
         nbformat.write(nb, work_dir / f"{stem}.ipynb")
         return ChapterRun(qmd, [], {}, nb, time.perf_counter() - t0)
-    log_path = work_dir / f"{stem}.kernel.log"
-    sock_dir = Path(tempfile.mkdtemp(prefix="rr-kernel-"))  # short absolute path (<108 chars)
-    km = AsyncKernelManager(kernel_name="python3", transport="ipc", ip=str(sock_dir / "k"))
-    client = NotebookClient(nb, km=km, timeout=timeout, allow_errors=True,
-                            shutdown_kernel="immediate", record_timing=False,
-                            resources={"metadata": {"path": str(project_dir)}})
-    env = {**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    try:
-        with open(log_path, "wb") as log:
-            try:
-                with client.setup_kernel(cleanup_kc=True, env=env, cwd=str(project_dir),
-                                         stdout=log, stderr=log):
-                    cells, inline = _run_plan(client, nb, plan, qmd, chapter, timeout)
-            except DeadKernelError as e:
-                raise RenderError("the Jupyter kernel died", chapter=chapter,
-                                  detail=f"{e}\n{_tail(log_path)}") from None
-            except RuntimeError as e:  # kernel failed to start / respond
-                raise RenderError("could not run the Jupyter kernel", chapter=chapter,
-                                  detail=f"{type(e).__name__}: {e}\n{_tail(log_path)}") from None
-    finally:
-        shutil.rmtree(sock_dir, ignore_errors=True)
+    cells, inline = kernel.run(nb, plan, qmd, chapter)
     nbformat.write(nb, work_dir / f"{stem}.ipynb")
     return ChapterRun(qmd, cells, inline, nb, time.perf_counter() - t0)
 

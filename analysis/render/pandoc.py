@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pypandoc
 
-from . import RenderError
+from .errors import RenderError
 
 CROSSREF = Path(__file__).with_name("crossref.lua")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typst
 
-from . import RenderError
+from .errors import RenderError
 
 
 def source_date_epoch() -> int:

@@ -16,7 +16,17 @@ from typing import Callable
 
 import yaml
 
-OUT_DIR = "_responses"  # _responses/<name>/index.html and <name>.pdf
+from analysis.audit.appendix import COMPACT_PDF, entries_markdown, study_markdown
+from analysis.audit.explain import AuditData
+from analysis.book import RESULTS_ENV, results_dir
+from analysis.errors import AnalysisError
+from analysis.project import ANSWER_RESULTS as RESULTS_SUBDIR
+from analysis.project import ANSWERS_DIR, RESULTS_DIR
+from analysis.render import RenderError, render_book
+from analysis.responses.show import number_ids
+from analysis.results_io import read_json
+
+OUT_DIR = ANSWERS_DIR  # _responses/<name>/index.html and <name>.pdf
 
 DISCLAIMER = ("Demonstration only. The trial-level data behind every number in this document are synthetic: "
               "fictional trials calibrated to reproduce the published aggregate results of the guideline and its "
@@ -26,11 +36,6 @@ DISCLAIMER = ("Demonstration only. The trial-level data behind every number in t
 
 def audit_markdown(name: str, results: Path | None = None) -> str:
     """The audit appendix of the answer: an entry for every number it prints, then the studies' rows."""
-    from analysis.audit.appendix import COMPACT_PDF, entries_markdown, study_markdown
-    from analysis.audit.explain import AuditData
-    from analysis.book import results_dir
-    from analysis.responses.show import number_ids
-
     results = Path(results or results_dir())
     data = AuditData(results)
     ids = number_ids(name, results)
@@ -68,14 +73,8 @@ def _project_files(name: str, heading: str, formats) -> dict[str, str]:
 def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] = lambda m: None,
                   formats=("html", "pdf")):
     """Render the answer to ``responses/<name>/letter.yaml`` (its results must be built) into ``_responses/<name>/``."""
-    from analysis.book import RESULTS_ENV
-    from analysis.errors import AnalysisError
-    from analysis.render import RenderError, render_book
-    from analysis.responses.run import RESULTS_SUBDIR
-    from analysis.results_io import read_json
-
     project_dir = Path(project_dir).resolve()
-    results = project_dir / "_results"
+    results = project_dir / RESULTS_DIR
     letter = results / RESULTS_SUBDIR / name / "letter.json"
     if not letter.exists():
         raise AnalysisError(f"no results for the letter {name!r}; run `rapidrec respond {name}` (it builds them)")

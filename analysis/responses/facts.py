@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
+from analysis.results_io import read_json
 from analysis.scenarios.compare import CHANGED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED
 
 PAIN, RESPONDER = "pain", "pain_responder"
@@ -257,10 +259,6 @@ def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id:
 
 def facts_from_results(scenario_dir, base_names: dict[str, str] | None = None) -> ScenarioFacts:
     """:func:`scenario_facts` of a scenario results directory (comparison.csv, scenario.json, treatments)."""
-    from pathlib import Path
-
-    from analysis.results_io import read_json
-
     d = Path(scenario_dir)
     comparison = pd.read_csv(d / "comparison.csv", dtype=str, keep_default_na=False)
     names = dict(base_names or {})

@@ -40,9 +40,20 @@ from pathlib import Path
 
 import yaml
 
+from analysis.audit.lint import _ALLOW, NUMERAL
+from analysis.scenarios import apply_scenario
 from analysis.scenarios.spec import (
-    ID_RE, Scenario, ScenarioInvalid, ScenarioIssue, _Collector, _is_text as _text, _mapping_keys, load_scenario,
+    ID_RE,
+    Scenario,
+    ScenarioInvalid,
+    ScenarioIssue,
+    _Collector,
+    _mapping_keys,
+    load_scenario,
     scenario_from_data,
+)
+from analysis.scenarios.spec import (
+    _is_text as _text,
 )
 from analysis.scenarios.yamlines import dotted, line_of, load_with_lines
 
@@ -238,8 +249,6 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
                     c.add(q, str(item)[:60], "a scenario file name or a scenario written inline (a mapping)")
                     continue
                 if dataset is not None:
-                    from analysis.scenarios import apply_scenario
-
                     apply_scenario(dataset, sc)  # raises ScenarioInvalid when the result is not a valid dataset
             except ScenarioInvalid as exc:
                 issues = exc.issues
@@ -290,8 +299,6 @@ CLAIM_PROSE = ("summary", "where", "answer")
 
 def _numerals(c: _Collector, data: dict) -> None:
     """Text the book prints must not carry hand-typed numbers (the rule of :mod:`analysis.audit.lint`)."""
-    from analysis.audit.lint import NUMERAL, _ALLOW
-
     def check(path, value):
         if not isinstance(value, str):
             return

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Callable
 
 from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
+from analysis.responses.letter import short_citation
 
 Num = Callable[[str], object]  # id -> object with .markdown (a registry number)
 
@@ -51,8 +52,6 @@ def _filter(where: dict) -> str:
 
 
 def _short_citation(study: dict) -> str:
-    from analysis.responses.letter import short_citation
-
     return short_citation(str(study.get("citation", "")), study.get("year")) if study.get("citation") else ""
 
 

@@ -1,13 +1,14 @@
 """Build stage: run every scenario of every letter and register the numbers the answers print.
 
-The last stage of the base build (:data:`analysis.build.STAGES`). For each letter in
+The last stage of the base build (:func:`analysis.build.stages`). For each letter in
 ``responses/*/letter.yaml`` (validated together; any problem stops the build, nothing is written):
 
 - each scenario (committed file or inline) is run like ``rapidrec scenario`` does
-  (:func:`analysis.scenarios.apply_scenario`, the build's stages, then
-  :func:`analysis.scenarios.run.write_outputs`: comparison, summary, paired forest plots) into
-  ``_results/responses/scenarios/<id>/``. A scenario is re-run only when its inputs changed: the data
-  package, the settings, the scenario's text and the code (``cache.json`` holds the key);
+  (:func:`analysis.scenarios.apply_scenario`, the stages of a build under a scenario, then
+  :func:`analysis.scenarios.outputs.write_outputs`: comparison, summary, paired forest plots) into
+  ``_results/responses/scenarios/<id>/``. Its files are computed once and kept in the build's cache
+  under the data package, the settings, the rules and the scenario's text (:mod:`analysis.cache`), so a
+  changed letter re-runs only the scenarios that changed;
 - its estimates (pain and responder networks), trials analysed and MID are copied from the scenario's
   registry into the base registry as ``scenarios/<scenario id>/<id>``, each entry keeping its own scenario,
   settings and studies, so the book's audit appendix and ``rapidrec audit`` cover every number the answers
@@ -17,130 +18,125 @@ The last stage of the base build (:data:`analysis.build.STAGES`). For each lette
 
 from __future__ import annotations
 
-import hashlib
-import json
+import multiprocessing as mp
 import re
-import shutil
 import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
-from analysis.results_io import read_json, write_json
+from analysis.errors import AnalysisError
+from analysis.pipeline.run import manifest, run_stages
+from analysis.project import ANSWER_RESULTS, SCENARIO_RESULTS
+from analysis.registry import load_numbers
+from analysis.responses.facts import facts_from_results
+from analysis.responses.letter import load_letters
+from analysis.responses.paragraphs import scenario_id
+from analysis.results_io import write_json
+from analysis.scenarios import apply_scenario
+from analysis.scenarios.outputs import write_outputs
 
-RESULTS_SUBDIR = "responses"  # _results/responses/
-SCENARIO_SUBDIR = "scenarios"  # _results/responses/scenarios/<id>/
-CACHE_FILE = "cache.json"
+RESULTS_SUBDIR = ANSWER_RESULTS  # _results/responses/
+SCENARIO_SUBDIR = SCENARIO_RESULTS  # _results/responses/scenarios/<id>/
 OPERATIONS_FILE = "operations.json"
+WORKERS = 2
 
 
-def code_fingerprint() -> str:
-    """Hash of the analysis code and the certainty rules: cached scenario results are only reused with both."""
-    import analysis
-    from analysis.certainty.config import SETTINGS_FILE
-
-    root = Path(analysis.__file__).resolve().parent
-    h = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")) + [Path(SETTINGS_FILE)]:
-        if path.exists():
-            h.update(path.relative_to(root.parent).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+def answers_stage(scenario_stages: tuple):
+    """The stage, running each letter's scenarios with ``scenario_stages`` (the project build's choice)."""
+    stage = partial(responses, scenario_stages=tuple(scenario_stages))
+    stage.__name__ = "answers to critics"
+    return stage
 
 
-def cache_key(data_hash: str, settings: dict, scenario, fingerprint: str) -> str:
-    # the scenario's text, not its path: a copy of the project (rapidrec verify) reuses the same key
-    payload = json.dumps({"data": data_hash, "settings": settings, "text": scenario.text, "code": fingerprint},
-                         sort_keys=True)
-    return hashlib.sha256(payload.encode()).hexdigest()
-
-
-def responses_stage(ctx) -> None:
-    """The build stage (base case only; a no-op under a scenario, and when there is no responses/)."""
-    if ctx.scenario != "base":
-        return
-    from analysis.responses.letter import load_letters
-
-    project = Path(ctx.ds.path).resolve().parent
-    letters = load_letters(project, ctx.ds)
+def responses(ctx, scenario_stages: tuple) -> None:
+    """Run (or reuse) every letter's scenarios into ``ctx.out``; nothing to do without ``responses/``."""
+    letters = load_letters(ctx.project_dir, ctx.ds) if ctx.project_dir is not None else []
     if not letters:
         return
     ctx.progress(f"answers to critics: {len(letters)} letter(s)")
     # the comparisons read the base registry and manifest: write them as they will be (run_stages rewrites both)
     ctx.registry.save(ctx.out / "numbers.json")
-    write_json({"data_hash": ctx.ds.data_hash, "settings": ctx.settings.to_dict(), "scenario": ctx.scenario},
-               ctx.out / "manifest.json")
-    previous = project / "_results" / RESULTS_SUBDIR / SCENARIO_SUBDIR
+    write_json(manifest(ctx), ctx.out / "manifest.json")
     target = ctx.out / RESULTS_SUBDIR / SCENARIO_SUBDIR
-    fingerprint = code_fingerprint()
     unique: dict[str, object] = {}
     for letter in letters:
         for sc in letter.scenarios():
             unique.setdefault(sc.id, sc)
-    jobs = [(sc, previous / sid, target / sid) for sid, sc in unique.items()]
-    run_all(ctx, jobs, fingerprint)
+    run_all(ctx, [(sc, target / sid) for sid, sc in unique.items()], scenario_stages)
     for sid in unique:  # in a fixed order: the registry is the same however the runs were scheduled
         register(ctx.registry, sid, target / sid)
     for letter in letters:
         write_json(letter.to_dict(), ctx.out / RESULTS_SUBDIR / letter.name / "letter.json")
 
 
-WORKERS = 2
-_SHARED: dict = {}  # set before the workers fork: the build context and the code fingerprint
+_SHARED: dict = {}  # set before the workers fork: the build context and the stages
 
 
 def _job(args) -> str:
-    sc, previous, out = args
-    return str(run_one(_SHARED["ctx"], sc, previous, out, _SHARED["fingerprint"]))
+    sc, out = args
+    return str(run_one(_SHARED["ctx"], sc, out, _SHARED["stages"]))
 
 
-def run_all(ctx, jobs: list, fingerprint: str) -> None:
-    """Run (or reuse) every scenario; scenarios to re-run go to ``WORKERS`` forked processes."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
+def run_all(ctx, jobs: list, scenario_stages: tuple) -> None:
+    """Run every scenario; those not in the cache go to ``WORKERS`` forked processes."""
     todo = []
-    for sc, previous, out in jobs:
-        if not run_one(ctx, sc, previous, out, fingerprint, reuse_only=True):
-            todo.append((sc, previous, out))
+    for sc, out in jobs:
+        if ctx.cache.contains("scenario", cache_key(ctx, sc, scenario_stages)):
+            ctx.progress(f"scenario {sc.id}: unchanged, results reused")
+            run_one(ctx, sc, out, scenario_stages)
+        else:
+            todo.append((sc, out))
+    if not todo:
+        return
+    ctx.progress(f"scenarios: {len(todo)} to run, {len(jobs) - len(todo)} reused")
+    t0 = time.perf_counter()
+
+    def report(i: int, sid: str) -> None:
+        left = (time.perf_counter() - t0) / i * (len(todo) - i)
+        ctx.progress(f"scenario {sid}: done ({i} of {len(todo)}" + (f", about {left:.0f} s left)" if i < len(todo)
+                                                                     else ")"))
+
     if len(todo) > 1 and WORKERS > 1 and "fork" in mp.get_all_start_methods():
-        _SHARED.update(ctx=ctx, fingerprint=fingerprint)
+        _SHARED.update(ctx=ctx, stages=scenario_stages)
         try:
             with ProcessPoolExecutor(max_workers=WORKERS, mp_context=mp.get_context("fork")) as pool:
-                list(pool.map(_job, todo))
+                for i, done in enumerate(pool.map(_job, todo), 1):
+                    report(i, Path(done).name)
         finally:
             _SHARED.clear()
     else:
-        for sc, previous, out in todo:
-            run_one(ctx, sc, previous, out, fingerprint)
+        for i, (sc, out) in enumerate(todo, 1):
+            run_one(ctx, sc, out, scenario_stages)
+            report(i, sc.id)
 
 
-def run_one(ctx, sc, previous: Path, out: Path, fingerprint: str, reuse_only: bool = False) -> Path | None:
-    """The scenario's results in ``out`` (copied from ``previous`` when its cache key matches); with
-    ``reuse_only``, None when they would have to be computed."""
-    from analysis.build import run_stages
-    from analysis.scenarios import apply_scenario
-    from analysis.scenarios.run import write_outputs
+def cache_key(ctx, sc, scenario_stages: tuple) -> dict:
+    """What a scenario's files depend on (the base results they are compared with follow from the same)."""
+    return {"stage": "scenario", "data": ctx.ds.data_hash, "settings": ctx.settings.to_dict(), "rules": ctx.rules,
+            "text": sc.text, "file": sc.file, "stages": [s.__name__ for s in scenario_stages]}
 
-    key = cache_key(ctx.ds.data_hash, ctx.settings.to_dict(), sc, fingerprint)
-    cached = previous / CACHE_FILE
-    if cached.exists() and read_json(cached).get("key") == key:
-        ctx.progress(f"scenario {sc.id}: unchanged, results reused")
-        shutil.copytree(previous, out)
-        return out
-    if reuse_only:
-        return None
-    ctx.progress(f"scenario {sc.id}: running")
+
+def scenario_files(ctx, sc, scenario_stages: tuple) -> dict[str, bytes]:
+    """Run the scenario and return its result files (relative path -> bytes)."""
     applied = apply_scenario(ctx.ds, sc)
     settings = ctx.settings.with_guideline(applied.guideline)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{sc.id}-", dir=out.parent))
-    try:
-        run_stages(applied, settings, staging, lambda m: None, scenario=sc.id)
-        write_outputs(sc, applied, ctx.out, staging, figures=True, formats=("svg",))  # SVG: HTML and PDF
-        write_json([{"kind": op.kind, "spec": op.spec} for op in sc.operations], staging / OPERATIONS_FILE)
-        write_json({"key": key, "scenario": sc.id, "file": sc.file}, staging / CACHE_FILE)
-        staging.rename(out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with tempfile.TemporaryDirectory(prefix=f"rapidrec-{sc.id}-") as tmp:
+        out = Path(tmp)
+        run_stages(applied, settings, ctx.rules, out, scenario_stages, scenario=sc.id)
+        write_outputs(sc, applied, ctx.out, out, figures=True, formats=("svg",))  # SVG: HTML and PDF
+        write_json([{"kind": op.kind, "spec": op.spec} for op in sc.operations], out / OPERATIONS_FILE)
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def run_one(ctx, sc, out: Path, scenario_stages: tuple) -> Path:
+    """The scenario's results in ``out`` (from the cache when its key is there)."""
+    files = ctx.cache.get("scenario", cache_key(ctx, sc, scenario_stages), lambda: scenario_files(ctx, sc, scenario_stages))
+    for rel, data in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
     return out
 
 
@@ -152,11 +148,6 @@ def register(registry, sid: str, out: Path) -> list[str]:
     """Copy the scenario's numbers into the base registry as ``scenarios/<sid>/<id>``: every estimate of the pain
     and responder networks (the paragraphs print some, the paired forest plots all), the trials analysed and the
     MID. The set depends on the scenario's own results only, never on which the paragraphs choose to print."""
-    from analysis.errors import AnalysisError
-    from analysis.registry import load_numbers
-    from analysis.responses.facts import facts_from_results
-    from analysis.responses.paragraphs import scenario_id
-
     numbers = load_numbers(out / "numbers.json")
     ids = sorted(i for i in numbers if SCENARIO_NUMBERS.match(i))
     for id_ in ids:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from analysis.errors import AnalysisError
 from analysis.responses.letter import CATEGORIES, ID_RE, LETTER_FILE, RESPONSES_DIR
 
 TEMPLATE = """\
@@ -96,8 +97,6 @@ def scaffold_text(name: str, today: dt.date | None = None) -> str:
 
 def scaffold(project_dir: Path, name: str, force: bool = False) -> Path:
     """Write ``responses/<name>/letter.yaml``; refuses to overwrite an existing letter unless ``force``."""
-    from analysis.errors import AnalysisError
-
     if not ID_RE.match(name) or name == "new":
         raise AnalysisError(f"a letter name is lower-case letters, digits and '-' (and not 'new'), got {name!r}")
     path = Path(project_dir) / RESPONSES_DIR / name / LETTER_FILE

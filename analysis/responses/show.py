@@ -10,15 +10,28 @@ Nothing here computes a statistic: the letter as recorded by the build
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from analysis.book import manifest, num, results_dir
+import pandas as pd
+from IPython.display import SVG, Markdown, display
+
+from analysis.audit.links import id_from_anchor
+from analysis.book import entry, manifest, num, results_dir
+from analysis.errors import AnalysisError
+from analysis.project import ANSWER_RESULTS as RESULTS_SUBDIR
+from analysis.project import SCENARIO_RESULTS as SCENARIO_SUBDIR
 from analysis.responses.facts import PAIN, facts_from_results
 from analysis.responses.letter import month_year
 from analysis.responses.paragraphs import (
-    POPULATION, SINGLE_TRIAL, VERDICTS, claim_verdict, robustness_sentences, scenario_paragraphs, unsettled_paragraph,
+    POPULATION,
+    SINGLE_TRIAL,
+    VERDICTS,
+    claim_verdict,
+    robustness_sentences,
+    scenario_paragraphs,
+    unsettled_paragraph,
 )
-from analysis.responses.run import RESULTS_SUBDIR, SCENARIO_SUBDIR
 from analysis.results_io import read_json
 
 OUTCOME_WORDS = {"pain": "mean difference in pain versus sham", "pain_responder": "odds ratio of a pain response "
@@ -32,8 +45,6 @@ def _letter(name: str, results: Path) -> dict | None:
 
 
 def _base_names(results: Path) -> dict[str, str]:
-    import pandas as pd
-
     t = pd.read_csv(results / "treatments.csv")
     return dict(zip(t["code"], t["name"]))
 
@@ -80,8 +91,6 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
         return [("md", "The answers to critics are computed against the base case; see the book rendered "
                        "without a scenario.")]
     if letter is None:
-        from analysis.errors import AnalysisError
-
         raise AnalysisError(f"no results for the letter {name!r} in {results / RESULTS_SUBDIR}; is "
                             f"responses/{name}/letter.yaml in the project? (`rapidrec build` runs every letter)")
     names = _base_names(results)
@@ -126,16 +135,11 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
 
 def _robustness_rows(results: Path) -> list[dict]:
     """The base case's robustness.csv (what evidence would change each recommendation), if it was computed."""
-    import pandas as pd
-
     path = results / "robustness.csv"
     return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records") if path.exists() else []
 
 
 def _has(id_: str) -> bool:
-    from analysis.book import entry
-    from analysis.errors import AnalysisError
-
     try:
         entry(id_)
     except AnalysisError:
@@ -166,18 +170,12 @@ def letter_markdown(name: str, results: Path | None = None, heading_level: int =
 
 def number_ids(name: str, results: Path | None = None) -> list[str]:
     """Every registry id the answer prints (for the standalone document's audit appendix)."""
-    import re
-
-    from analysis.audit.links import id_from_anchor
-
     text = letter_markdown(name, results)
     return sorted({i for i in (id_from_anchor(a) for a in re.findall(r"\]\(#(audit-[^)\s]+)\)", text)) if i})
 
 
 def show_letter(name: str, heading_level: int = 2) -> None:
     """Display the answer in a chapter: markdown blocks and the regenerated figures (SVG) with captions."""
-    from IPython.display import SVG, Markdown, display
-
     for kind, payload in letter_blocks(name, heading_level=heading_level):
         if kind == "md":
             display(Markdown(payload))

@@ -11,16 +11,13 @@ from __future__ import annotations
 
 import math
 import multiprocessing as mp
-import os
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from analysis.certainty import assess_network
+from analysis.engine import analyse_population
 from analysis.robustness.influence import influence_matrix, study_thresholds
 from analysis.robustness.loo import leave_one_out
 from analysis.robustness.shift import CRITERIA, judge_for, thresholds
@@ -49,29 +46,50 @@ class RobustnessResult:
 _SHARED: dict = {}  # set before the workers fork: dataset, settings, rules, bases, templates
 
 
-def _scratch() -> Path:
-    d = Path(_SHARED["scratch"]) / str(os.getpid())
-    d.mkdir(exist_ok=True)
-    return d
-
-
 def _task(task: tuple):
     s = _SHARED
     if task[0] == "loo":
         _, pop, study = task
-        return task, leave_one_out(s["ds"], s["settings"], pop, study, s["bases"][pop], _scratch(), s["rules"])
+        return task, leave_one_out(s["ds"], s["settings"], pop, study, s["bases"][pop], s["rules"])
     _, pop, code = task
     t, base, mid = s["templates"][(pop, code)], s["bases"][pop][code], s["mid"]
-    n = smallest_trial(s["ds"], s["settings"], t, base, -mid, _scratch(), s["rules"])
-    eff = typical_trial_effect(s["ds"], s["settings"], t, base, s["typical_n"], mid, _scratch(), s["rules"])
+    n = smallest_trial(s["ds"], s["settings"], t, base, -mid, s["rules"])
+    eff = typical_trial_effect(s["ds"], s["settings"], t, base, s["typical_n"], mid, s["rules"])
     return task, (n, eff)
 
 
-def _run(tasks: list[tuple], workers: int) -> dict:
+def describe_task(task: tuple) -> str:
+    kind, population, what = task
+    return (f"leave-one-out without {what} ({population})" if kind == "loo"
+            else f"new-trial search for {what} ({population})")
+
+
+def _run(tasks: list[tuple], workers: int, progress=lambda m: None, every: float = 3.0) -> dict:
+    """Every task's result; says at least every ``every`` seconds what has just finished and what remains."""
+    t0 = last = time.perf_counter()
+    done = {}
+
+    def report(task) -> None:
+        nonlocal last
+        now = time.perf_counter()
+        if now - last >= every or len(done) == len(tasks):
+            left = (now - t0) / len(done) * (len(tasks) - len(done))
+            progress(f"robustness: {len(done)} of {len(tasks)} re-runs done (last: {describe_task(task)})"
+                     + (f", about {left:.0f} s left" if len(done) < len(tasks) else ""))
+            last = now
+
     if workers > 1 and "fork" in mp.get_all_start_methods() and len(tasks) > 1:
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-            return dict(pool.map(_task, tasks, chunksize=1))
-    return dict(_task(t) for t in tasks)
+            for future in as_completed([pool.submit(_task, t) for t in tasks]):
+                task, result = future.result()
+                done[task] = result
+                report(task)
+    else:
+        for t in tasks:
+            task, result = _task(t)
+            done[task] = result
+            report(task)
+    return done
 
 
 def median_enrolment(ds, networks) -> float:
@@ -80,24 +98,21 @@ def median_enrolment(ds, networks) -> float:
     return float(enrolled.median())
 
 
-def robustness_analysis(ds, settings, networks: dict, rules: dict, outcome: str = "pain", full: bool = True,
-                        workers: int = 2, progress=lambda m: None) -> RobustnessResult:
-    """``networks``: the build's fitted networks (``ctx.networks``); only those of ``outcome`` are used."""
-    from analysis.robustness.rerun import rerun_population
-
+def robustness_analysis(ds, settings, networks: dict, assessments: dict, rules: dict, outcome: str = "pain",
+                        full: bool = True, workers: int = 2, progress=lambda m: None) -> RobustnessResult:
+    """``networks`` and ``assessments``: the build's fitted networks and their GRADE assessments (``ctx.networks``,
+    ``ctx.assessments``, both by network key); only those of ``outcome`` are used."""
     seconds = {}
     t0 = time.perf_counter()
     mid = float(settings.pain_mid_cm)
     hib = bool(((ds.guideline.get("analysis_scales") or {}).get(outcome) or {}).get("higher_is_better", False))
     benefit = 1 if hib else -1
-    kinds = dict(zip(ds.nodes["code"], ds.nodes["kind"]))
     nets = {k: n for k, n in sorted(networks.items()) if n.outcome == outcome and n.fit.measure == "MD"}
     rows, study_rows, judges = [], [], {}
     for key, net in nets.items():
         fit = net.fit
-        procedures = [t for t in fit.treatments if t != fit.reference and kinds.get(t) != "control"]
         H = influence_matrix(fit)
-        for a in assess_network(net, ds.studies, rules, mid, hib, ds.judgements, procedures):
+        for a in assessments[key]:
             judge = judge_for(a, fit.tau2, mid, hib, rules, ds.guideline)
             judges[(net.population, a.treatment)] = judge
             th = thresholds(judge)
@@ -138,22 +153,23 @@ def robustness_analysis(ds, settings, networks: dict, rules: dict, outcome: str 
         return RobustnessResult(summary, studies, loo, seconds, typical_n, control_sd, full=False)
 
     t1 = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="rapidrec-robustness-") as scratch:
-        bases, templates = {}, {}
-        for net in nets.values():
-            pop = net.population
-            bases[pop] = rerun_population(ds, settings, pop, Path(scratch), rules, outcome).by_code()
-            for r in summary[summary["population"] == pop].itertuples():
-                templates[(pop, r.code)] = trial_template(ds, net.arms, pop, r.code, net.fit.reference)
-                control_sd[pop] = templates[(pop, r.code)].sd
-        _SHARED.clear()
-        _SHARED.update(ds=ds, settings=settings, rules=rules, bases=bases, templates=templates, mid=mid,
-                       typical_n=typical_n, scratch=scratch)
-        tasks = [("trial", p, c) for (p, c) in templates]
-        tasks += [("loo", net.population, s) for net in nets.values() for s in net.studies]
-        progress(f"robustness: {len(templates)} trial searches and {len(tasks) - len(templates)} "
-                 f"leave-one-out re-runs on {workers} worker(s)")
-        done = _run(tasks, workers)
+    bases, templates = {}, {}
+    for net in nets.values():
+        pop = net.population
+        bases[pop] = analyse_population(ds, settings, rules, pop, outcome).by_code()
+        for r in summary[summary["population"] == pop].itertuples():
+            templates[(pop, r.code)] = trial_template(ds, net.arms, pop, r.code, net.fit.reference)
+            control_sd[pop] = templates[(pop, r.code)].sd
+    _SHARED.clear()
+    _SHARED.update(ds=ds, settings=settings, rules=rules, bases=bases, templates=templates, mid=mid,
+                   typical_n=typical_n)
+    tasks = [("trial", p, c) for (p, c) in templates]
+    tasks += [("loo", net.population, s) for net in nets.values() for s in net.studies]
+    progress(f"robustness: {len(templates)} new-trial searches and {len(tasks) - len(templates)} "
+             f"leave-one-out re-runs on {workers} worker(s)")
+    try:
+        done = _run(tasks, workers, progress)
+    finally:
         _SHARED.clear()
     seconds["reruns"] = time.perf_counter() - t1
     loo_rows = [r for t in tasks if t[0] == "loo" for r in done[t]]

@@ -2,19 +2,18 @@
 recommendations change.
 
 Each study is excluded through :func:`analysis.scenarios.apply_scenario` (an ``exclude_studies``
-operation) and the population's stages are re-run (:func:`analysis.robustness.rerun.rerun_population`).
+operation) and the population's stages are re-run (:func:`analysis.engine.analyse_population`).
 A recommendation changes when its direction or strength differs, or when no trial of the procedure is
 left to base it on.
 """
 
 from __future__ import annotations
 
-from analysis.robustness.rerun import rerun_population
+from analysis.engine import analyse_population
+from analysis.scenarios import apply_scenario, scenario_from_data
 
 
 def exclusion_scenario(study: str):
-    from analysis.scenarios import scenario_from_data
-
     return scenario_from_data({
         "id": "robustness-leave-one-out", "title": f"Without {study}",
         "description": "Robustness analysis: one study left out.",
@@ -36,13 +35,11 @@ def describe(before: dict, after: dict | None) -> str:
     return "; ".join(parts)
 
 
-def leave_one_out(ds, settings, population: str, study: str, base: dict, scratch, rules) -> list[dict]:
+def leave_one_out(ds, settings, population: str, study: str, base: dict, rules) -> list[dict]:
     """One row per procedure of the population whose recommendation, certainty or classification
     changes without ``study``: population, study, code, change (words), recommendation_changed."""
-    from analysis.scenarios import apply_scenario
-
     ds2 = apply_scenario(ds, exclusion_scenario(study), check=False)
-    now = rerun_population(ds2, settings, population, scratch, rules).by_code()
+    now = analyse_population(ds2, settings, rules, population).by_code()
     rows = []
     for code, before in base.items():
         after = now.get(code)

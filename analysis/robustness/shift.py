@@ -30,6 +30,7 @@ from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.inconsistency import rate_inconsistency
 from analysis.certainty.thresholds import scaled
 from analysis.recommendations.decision import decide
+from analysis.recommendations.harms import harms_and_burden
 
 STEP_CM = 0.01  # the printed precision: thresholds are placed on this grid
 RANGE_CM = 10.0  # the instrument's range (10 cm VAS): larger shifts are not plausible
@@ -136,8 +137,6 @@ def _scan(judge: Judge, sign: int, criterion: str, base: str):
 
 def judge_for(assessment: Assessment, tau2: float, mid: float, higher_is_better: bool, rules: dict,
               guideline: dict) -> Judge:
-    from analysis.recommendations.harms import harms_and_burden
-
     return Judge(assessment, tau2, mid, higher_is_better, rules, guideline,
                  harms_and_burden(guideline, rules).category)
 

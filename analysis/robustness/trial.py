@@ -8,7 +8,7 @@ arms and an observed mean difference equal to ``effect`` (default: the MID in fa
 descriptive fields (condition, region, spinal region, ...) are copied from a trial of the procedure in the
 network; its procedures rows from that trial's procedure and sham arms. It enters through
 :func:`analysis.scenarios.apply_scenario` (an ``add_study`` operation), and the population's stages are
-re-run (:func:`analysis.robustness.rerun.rerun_population`) for every candidate size: the search re-runs the
+re-run (:func:`analysis.engine.analyse_population`) for every candidate size: the search re-runs the
 analysis, it does not use a formula.
 
 Search (:func:`smallest_trial`): the largest size (2000 per arm) first -- if it does not change the
@@ -29,7 +29,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
+from analysis.engine import analyse_population
 from analysis.robustness.shift import RANGE_CM, STEP_CM
+from analysis.scenarios import apply_scenario, scenario_from_data
 
 TRIAL_ID = "HYPOTHETICAL-TRIAL"
 MAX_PER_ARM = 2000
@@ -89,8 +91,6 @@ def trial_template(ds, arms: pd.DataFrame, population: str, code: str, reference
 def trial_scenario(t: TrialTemplate, n_per_arm: int, effect: float, control_mean: float = 5.0):
     """The ``add_study`` scenario of a hypothetical trial with ``n_per_arm`` patients per arm and mean
     difference ``effect`` (cm, procedure minus sham; negative favours the procedure on pain)."""
-    from analysis.scenarios import scenario_from_data
-
     n = int(n_per_arm)
     study = dict(t.study, id=TRIAL_ID, enrolled_n=2 * n, population=t.population, synthetic=True,
                  has_data=True, exclusion_reason=None,
@@ -120,13 +120,10 @@ def trial_scenario(t: TrialTemplate, n_per_arm: int, effect: float, control_mean
 
 
 def changes_recommendation(ds, settings, t: TrialTemplate, base: dict, n_per_arm: int, effect: float,
-                           scratch, rules) -> bool:
+                           rules) -> bool:
     """Does adding the trial change the recommendation on ``t.code`` (``base``: its direction and strength)?"""
-    from analysis.robustness.rerun import rerun_population
-    from analysis.scenarios import apply_scenario
-
     ds2 = apply_scenario(ds, trial_scenario(t, n_per_arm, effect), check=False)
-    now = rerun_population(ds2, settings, t.population, scratch, rules).by_code().get(t.code)
+    now = analyse_population(ds2, settings, rules, t.population).by_code().get(t.code)
     return now is None or (now["direction"], now["strength"]) != (base["direction"], base["strength"])
 
 
@@ -148,21 +145,20 @@ def boundary(flips: Callable[[int], bool], low: int, high: int, start: int) -> i
     return high
 
 
-def smallest_trial(ds, settings, t: TrialTemplate, base: dict, effect: float, scratch, rules,
+def smallest_trial(ds, settings, t: TrialTemplate, base: dict, effect: float, rules,
                    max_per_arm: int = MAX_PER_ARM) -> int | None:
     """Patients per arm of the smallest trial with mean difference ``effect`` that changes the
     recommendation (None: not even ``max_per_arm``)."""
-    return boundary(lambda n: changes_recommendation(ds, settings, t, base, n, effect, scratch, rules),
+    return boundary(lambda n: changes_recommendation(ds, settings, t, base, n, effect, rules),
                     1, max_per_arm, 8)
 
 
-def typical_trial_effect(ds, settings, t: TrialTemplate, base: dict, n_per_arm: int, mid: float, scratch,
-                         rules) -> float | None:
+def typical_trial_effect(ds, settings, t: TrialTemplate, base: dict, n_per_arm: int, mid: float, rules) -> float | None:
     """The smallest mean difference in favour of the procedure (cm, returned negative) that a trial of
     ``n_per_arm`` per arm would have to show to change the recommendation, on the 0.01 cm grid between
     the MID and the instrument's range; None when even the range does not."""
     k_mid = int(round(mid / STEP_CM))
     k_max = int(round(RANGE_CM / STEP_CM))
-    k = boundary(lambda k: changes_recommendation(ds, settings, t, base, n_per_arm, -k * STEP_CM, scratch, rules),
+    k = boundary(lambda k: changes_recommendation(ds, settings, t, base, n_per_arm, -k * STEP_CM, rules),
                  k_mid - 1, k_max, k_mid)
     return None if k is None else -round(k * STEP_CM, 2)

@@ -21,8 +21,16 @@ from analysis.dataset.loader import Dataset, _public, load_dataset
 from analysis.dataset.read import RawTable
 from analysis.dataset.responders import RESPONDERS, row_checks
 from analysis.dataset.schema import TABLE_BY_NAME
+from analysis.dataset.validate import CROSS_CHECKS
 from analysis.scenarios.spec import (
-    ARM_FILTER_COLUMNS, ROW_META, TABLE_KEYS, Operation, Scenario, ScenarioInvalid, ScenarioIssue, load_scenario,
+    ARM_FILTER_COLUMNS,
+    ROW_META,
+    TABLE_KEYS,
+    Operation,
+    Scenario,
+    ScenarioInvalid,
+    ScenarioIssue,
+    load_scenario,
 )
 from analysis.scenarios.yamlines import dotted
 
@@ -365,8 +373,6 @@ APPLY = {"exclude_studies": op_exclude, "keep_studies": op_keep, "add_study": op
 
 def _row_issues(s: _State) -> None:
     """The dataset's own row checks on the result, reported against the scenario."""
-    from analysis.dataset.validate import CROSS_CHECKS
-
     display = lambda name: f"{s.ds.path.name}/{name}"  # noqa: E731
     found = [i for check in CROSS_CHECKS for i in check(s.tables, display)] + row_checks(s.tables, display)
     for iss in found:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.registry import format_number
+from analysis.registry import format_number, load_numbers
 
 KEY_CANDIDATES = ("outcome", "population", "network", "treatment", "treat1", "treat2", "comparison", "procedure",
                   "node", "code", "intervention", "study", "id", "recommendation_id")
@@ -121,8 +121,6 @@ def compare_results(base_dir: Path, scen_dir: Path) -> pd.DataFrame:
 
 
 def _numbers(d: Path) -> pd.DataFrame | None:
-    from analysis.registry import load_numbers
-
     path = d / "numbers.json"
     if not path.exists():
         return None

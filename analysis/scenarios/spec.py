@@ -32,6 +32,7 @@ from typing import ClassVar
 import yaml
 
 from analysis.dataset.issues import DatasetInvalid, ValidationIssue
+from analysis.dataset.schema import AGENTS, STUDIES, TARGETS
 from analysis.scenarios.yamlines import dotted, line_of, load_with_lines
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -135,8 +136,6 @@ def _mapping_keys(c: _Collector, spec, path, allowed: dict[str, bool], what: str
 
 def check_where(c: _Collector, where, path, *, arm_level: bool = True) -> None:
     """A filter: ``column: value``, ``column: [values]`` or ``column: {min:, max:, before:, after:}``."""
-    from analysis.dataset.schema import STUDIES, TARGETS, AGENTS
-
     if not isinstance(where, dict) or not where:
         c.add(path, where, "a non-empty mapping of column: value(s), e.g. {spinal_region: [cervical]}")
         return

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analysis.dataset.descriptor import datapackage_descriptor
 from analysis.dataset.responders import OPTIONAL_TABLES
-from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES, datapackage_descriptor
+from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
 from analysis.synthesize.guideline import guideline_text
 from analysis.synthesize.package import build_rows
 from analysis.synthesize.write import csv_text, json_text, write_text

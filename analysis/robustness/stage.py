@@ -1,4 +1,4 @@
-"""Stage: what evidence would change each recommendation (analysis.robustness).
+"""Stage: what evidence would change each recommendation (:func:`analysis.robustness.analyse.robustness_analysis`).
 
 Writes ``robustness.csv`` (one row per population and procedure: the estimate and its CI, the thresholds
 of the pooled estimate for its classification, certainty and recommendation in each direction -- "none"
@@ -9,31 +9,28 @@ exclusion alone changes it), ``robustness_studies.csv`` (every study's threshold
 ``robustness_loo.csv`` (every change a single exclusion makes), and registers the numbers the chapter
 prints under ``robustness/<population>/...``.
 
-Guarded: the re-runs it triggers call the networks, certainty and recommendations stage functions
-directly, never :func:`analysis.build.run_stages`; should a re-run ever go through the stages, this stage
-does nothing inside it (``_ACTIVE``). Under a scenario only the threshold analysis runs (it needs no
-re-run: milliseconds); the leave-one-out pass and the trial searches (about 20 s with 2 workers) are
-skipped, so that a letter's five scenarios stay fast, and their columns say "not run". Set
-``RAPIDREC_ROBUSTNESS=full`` to run them under scenarios too, or ``=off`` to skip the stage.
+``robustness_stage(full=True)`` runs all of it: the threshold analysis (no re-run: milliseconds), the
+leave-one-out pass and the trial searches (re-runs of the engine's stages, about a minute on 2 cores);
+``full=False`` only the threshold analysis, and the other columns say "not run". Which one a build runs is
+the project build's choice (:mod:`analysis.build`). The result is computed once and kept in the build's
+cache under the data, settings and rules it reads.
 """
 
 from __future__ import annotations
 
 import math
-import os
+from functools import partial
 
 import pandas as pd
 
-from analysis.certainty import load_rules
 from analysis.pipeline.context import BuildContext
 from analysis.results_io import write_csv
+from analysis.robustness.analyse import robustness_analysis
 
 FUNCTION = "analysis.robustness.analyse.robustness_analysis"
-ENV = "RAPIDREC_ROBUSTNESS"  # "full": also under scenarios; "off": skip the stage
 WORKERS = 2
 THRESHOLD_COLUMNS = ("classification_down", "classification_up", "certainty_down", "certainty_up",
                      "recommendation_down", "recommendation_up")
-_ACTIVE = False
 
 
 def _none(v):
@@ -96,24 +93,18 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
             reg.add(f"{stem}/typical-trial-effect", r.typical_trial_effect, unit="cm", decimals=2, **common)
 
 
-def robustness(ctx: BuildContext) -> None:
-    global _ACTIVE
-    mode = os.environ.get(ENV, "").strip().lower()
-    if _ACTIVE or mode == "off":
-        return
-    from analysis.robustness.analyse import robustness_analysis
-
-    full = ctx.scenario == "base" or mode == "full"
-    ctx.progress("robustness: thresholds" + (", leave-one-out and new-trial searches" if full else
-                                             " (leave-one-out and trial searches not run under a scenario)"))
-    _ACTIVE = True
-    try:
-        res = robustness_analysis(ctx.ds, ctx.settings, ctx.networks, load_rules(), full=full,
-                                  workers=WORKERS, progress=ctx.progress)
-    finally:
-        _ACTIVE = False
+def robustness(ctx: BuildContext, full: bool = True) -> None:
+    """The stage (see the module docstring); ``robustness_stage(full)`` names it for a list of stages."""
+    key = {"stage": "robustness", "data": ctx.ds.data_hash, "settings": ctx.settings.to_dict(),
+           "rules": ctx.rules, "full": full}
+    if ctx.cache.contains("robustness", key):
+        ctx.progress("robustness: unchanged since the last build, results reused")
+    else:
+        ctx.progress("robustness: thresholds" + (", leave-one-out and new-trial searches" if full else " only"))
+    res = ctx.cache.get("robustness", key, lambda: robustness_analysis(
+        ctx.ds, ctx.settings, ctx.networks, ctx.assessments, ctx.rules, full=full, workers=WORKERS,
+        progress=ctx.progress))
     ctx.tables["robustness"] = res.summary
-    ctx.progress("robustness: " + ", ".join(f"{k} {v:.1f} s" for k, v in res.seconds.items()))
     out = res.summary.copy()
     for col in (*THRESHOLD_COLUMNS, "flip_estimate", "pivotal_study_change"):
         out[col] = [_none(v) for v in out[col]]
@@ -121,3 +112,9 @@ def robustness(ctx: BuildContext) -> None:
     write_csv(res.studies, ctx.out / "robustness_studies.csv")
     write_csv(res.loo if res.full else pd.DataFrame(columns=res.loo.columns), ctx.out / "robustness_loo.csv")
     register(ctx, res, ctx.networks)
+
+
+def robustness_stage(full: bool):
+    stage = partial(robustness, full=full)
+    stage.__name__ = "robustness" if full else "robustness (thresholds only)"
+    return stage

@@ -1,0 +1,181 @@
+"""The engine's core: a dataset, its settings and the rules in; typed, frozen results out; no file written.
+
+    net, dropped = fit_outcome_network(ds, settings, "pain", "axial")  # the network of one outcome
+    assessments = assess(ds, settings, rules, net)                     # GRADE, once per network
+    result = analyse_population(ds, settings, rules, "axial")          # network -> certainty -> recommendations
+
+The build's stages (:mod:`analysis.pipeline`) call these and write and register what they return; the
+robustness searches (:mod:`analysis.robustness`) call :func:`analyse_population` on changed datasets,
+hundreds of times. Nothing here knows whether it runs on the base case, a scenario or a re-run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import pandas as pd
+
+from analysis.certainty import Assessment, assess_network, statement
+from analysis.dataset.network_check import network_parts
+from analysis.effects import contrasts_from_arms
+from analysis.errors import AnalysisError
+from analysis.models.contribution import contribution_matrix
+from analysis.models.network import NetworkFit, fit_network
+from analysis.recommendations import recommend
+from analysis.settings import Settings
+
+CERTAINTY_COLUMNS = ["population", "outcome", "procedure", "estimate", "ci_low", "ci_high", "certainty",
+                     "classification", "reasons", "code", "id", "important_benefit", "statement", "levels_down",
+                     "pi_low", "pi_high", "mid", "unit", "reference"]
+
+
+@dataclass(frozen=True)
+class NetworkResult:
+    """One fitted network: an outcome in a population."""
+
+    outcome: str
+    population: str
+    arms: pd.DataFrame  # the analysis table the fit used (with provenance columns)
+    fit: NetworkFit
+    contributions: pd.DataFrame  # treat1, treat2, study, contribution (percent)
+
+    @property
+    def key(self) -> str:
+        return f"{self.outcome}/{self.population}"
+
+    @property
+    def studies(self) -> list[str]:
+        return sorted(self.arms["study"].astype(str).unique())
+
+    @cached_property
+    def _shares(self) -> dict[tuple[str, str], dict[str, float]]:
+        """Unordered pair of treatments -> study -> percentage contribution (positive shares, frame order)."""
+        out: dict[tuple[str, str], dict[str, float]] = {}
+        c = self.contributions
+        for t1, t2, study, share in zip(c["treat1"], c["treat2"], c["study"], c["contribution"]):
+            if share > 0:
+                out.setdefault(tuple(sorted((t1, t2))), {})[str(study)] = float(share)
+        return out
+
+    def study_shares(self, a: str, b: str) -> dict[str, float]:
+        """Percentage contribution of each study to the estimate of a versus b (zero shares left out)."""
+        return dict(self._shares.get(tuple(sorted((a, b))), {}))
+
+
+def reference_component(arms: pd.DataFrame, reference: str) -> tuple[pd.DataFrame, list[str]]:
+    """(the arms of the studies in the reference's connected part, the treatments left out).
+
+    A scenario may remove every trial of a node, or the trials that linked part of a network to the
+    reference: the part connected to the reference is fitted and the rest reported without evidence.
+    """
+    if arms.empty:
+        return arms, []
+    parts = network_parts(arms)
+    keep = next((p for p in parts if reference in p), set())
+    if len(parts) == 1 and reference in keep:
+        return arms, []
+    dropped = sorted(set(arms["treatment"]) - keep)
+    in_part = arms.groupby("study")["treatment"].transform(lambda t: set(t) <= keep)
+    return arms[in_part & arms["treatment"].isin(keep)].reset_index(drop=True), dropped
+
+
+def fit_or_common(studies, measure: str, method: str, reference: str, level: float) -> NetworkFit:
+    """``fit_network``; when heterogeneity cannot be estimated (too few trials, as a scenario may leave),
+    the common-effect model instead (the fit's ``method`` then says FE)."""
+    try:
+        return fit_network(studies, measure, method, reference, level)
+    except AnalysisError as exc:
+        if "heterogeneity cannot be estimated" not in str(exc):
+            raise
+        return fit_network(studies, measure, "FE", reference, level)
+
+
+def fit_outcome_network(ds, settings: Settings, outcome: str, population: str
+                        ) -> tuple[NetworkResult | None, list[str]]:
+    """(the network of ``outcome`` in ``population``, or None when no trial is connected to the reference;
+    the treatments not connected to the reference)."""
+    arms = ds.analysis_arms(outcome=outcome, population=population)
+    arms, dropped = reference_component(arms, settings.reference)
+    if arms.empty:
+        return None, dropped
+    studies = contrasts_from_arms(arms, settings.measure, settings.reference,
+                                  source=f"{outcome}/{population} analysis table")
+    fit = fit_or_common(studies, settings.measure, settings.method, settings.reference, settings.level)
+    return NetworkResult(outcome, population, arms, fit, contribution_matrix(fit)), dropped
+
+
+def outcome_mid(ds, settings: Settings, outcome: str) -> float | None:
+    """The minimal important difference of ``outcome`` (pain: the settings'; others: the data's guideline)."""
+    if outcome == "pain":
+        return float(settings.pain_mid_cm)
+    mid = (ds.guideline.get("mids") or {}).get(outcome)
+    return float(mid["value"]) if isinstance(mid, dict) and "value" in mid else None
+
+
+def assess(ds, settings: Settings, rules: dict, net: NetworkResult) -> tuple[Assessment, ...]:
+    """GRADE certainty and classification of every procedure of ``net`` versus its reference (none for a
+    network without a MID or not on the mean-difference scale)."""
+    mid = outcome_mid(ds, settings, net.outcome)
+    if mid is None or net.fit.measure != "MD":
+        return ()
+    kinds = dict(zip(ds.nodes["code"], ds.nodes["kind"]))
+    scale = (ds.guideline.get("analysis_scales") or {}).get(net.outcome) or {}
+    procedures = [t for t in net.fit.treatments if t != net.fit.reference and kinds.get(t) != "control"]
+    return tuple(assess_network(net, ds.studies, rules, mid, bool(scale.get("higher_is_better", False)),
+                                ds.judgements, procedures))
+
+
+def certainty_rows(ds, settings: Settings, rules: dict, net: NetworkResult,
+                   assessments: tuple[Assessment, ...]) -> list[dict]:
+    """One row of the certainty table (:data:`CERTAINTY_COLUMNS`) per assessment."""
+    mid = outcome_mid(ds, settings, net.outcome)
+    unit = ((ds.guideline.get("analysis_scales") or {}).get(net.outcome) or {}).get("unit", "")
+    rows = []
+    for a in assessments:
+        name = ds.category(a.treatment)
+        rows.append({"population": a.population, "outcome": a.outcome, "procedure": name,
+                     "estimate": a.estimate, "ci_low": a.ci_low, "ci_high": a.ci_high,
+                     "certainty": a.certainty, "classification": a.classification.label,
+                     "reasons": a.rating.reasons(), "code": a.treatment, "id": a.id,
+                     "important_benefit": a.classification.important_benefit,
+                     "statement": statement(name, a.outcome, a.classification, a.certainty, rules,
+                                            ds.category(a.reference)),
+                     "levels_down": a.rating.levels_down, "pi_low": a.pi_low, "pi_high": a.pi_high,
+                     "mid": mid, "unit": unit, "reference": a.reference})
+    return rows
+
+
+@dataclass(frozen=True)
+class PopulationResult:
+    """What a recommendation rests on, for one population: the network, its assessments, the certainty
+    table and the recommendations (with their details)."""
+
+    population: str
+    net: NetworkResult | None  # None: no trial connected to the reference
+    assessments: tuple[Assessment, ...]
+    certainty: pd.DataFrame  # certainty_rows of the network
+    recommendations: pd.DataFrame  # recommend(..., details=True)
+
+    def by_code(self) -> dict[str, dict]:
+        """Procedure code -> {direction, strength, certainty, classification, estimate}."""
+        cert = self.certainty.set_index("code") if not self.certainty.empty else pd.DataFrame()
+        out = {}
+        for r in self.recommendations.itertuples():
+            c = cert.loc[r.code]
+            out[r.code] = {"direction": r.direction, "strength": r.strength, "certainty": r.certainty,
+                           "classification": c["classification"], "estimate": float(c["estimate"])}
+        return out
+
+
+def analyse_population(ds, settings: Settings, rules: dict, population: str, outcome: str = "pain"
+                       ) -> PopulationResult:
+    """Fit the population's network, rate its certainty and make its recommendations."""
+    settings = settings.with_guideline(ds.guideline)
+    net, _ = fit_outcome_network(ds, settings, outcome, population)
+    if net is None:
+        return PopulationResult(population, None, (), pd.DataFrame(columns=["code"]), pd.DataFrame(columns=["code"]))
+    assessments = assess(ds, settings, rules, net)
+    table = pd.DataFrame(certainty_rows(ds, settings, rules, net, assessments), columns=CERTAINTY_COLUMNS)
+    recs = recommend(table, ds.guideline, rules, outcome=outcome, details=True)
+    return PopulationResult(population, net, assessments, table, recs)

@@ -1,0 +1,46 @@
+"""A rapidrec project on disk: the names of its folders and files, declared once.
+
+Everything a build reads comes from the project being built (its ``data/``,
+``settings/guideline.yaml``, ``scenarios/`` and ``responses/``), never from the
+package's own source tree, so that a copied project can change any of them.
+Everything a run writes goes to the folders starting with an underscore.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# inputs
+DATA_DIR = "data"  # the data package
+SETTINGS_FILE = "settings/guideline.yaml"  # the GRADE and evidence-to-decision rules
+SCENARIOS_DIR = "scenarios"  # declarative re-analyses (scenarios/*.yaml)
+LETTERS_DIR = "responses"  # critics' letters (responses/<name>/letter.yaml)
+INPUTS = (DATA_DIR, "chapters", "_quarto.yml", "index.qmd", "references.bib", SCENARIOS_DIR, LETTERS_DIR,
+          SETTINGS_FILE.split("/")[0])
+REQUIRED_INPUTS = (DATA_DIR, "_quarto.yml")
+
+# outputs
+RESULTS_DIR = "_results"  # every computed result (rapidrec build)
+SCENARIO_RESULTS = "scenarios"  # _results/scenarios/<id>/: results under a scenario
+ANSWER_RESULTS = "responses"  # _results/responses/<letter>/letter.json and _results/responses/scenarios/<id>/
+BOOK_DIR = "_book"  # the rendered book (rapidrec render)
+SCENARIO_BOOKS_DIR = "_book-scenarios"  # _book-scenarios/<id>/: the book under a scenario
+ANSWERS_DIR = "_responses"  # _responses/<name>/: the rendered answer to a letter
+CACHE_DIR = "_cache"  # results computed once, reused while what they depend on is unchanged (analysis.cache)
+
+
+def settings_file(project_dir: Path) -> Path:
+    return Path(project_dir) / SETTINGS_FILE
+
+
+def results_dir(project_dir: Path) -> Path:
+    return Path(project_dir) / RESULTS_DIR
+
+
+def scenario_results_dir(project_dir: Path, scenario_id: str) -> Path:
+    """``<project>/_results/scenarios/<id>``: where a build under a scenario writes."""
+    return results_dir(project_dir) / SCENARIO_RESULTS / scenario_id
+
+
+def cache_dir(project_dir: Path) -> Path:
+    return Path(project_dir) / CACHE_DIR

@@ -1,0 +1,103 @@
+"""What a build under a scenario writes beside its results: the comparison with the base case.
+
+:func:`write_outputs` writes, into the scenario's results directory:
+
+- ``scenario.json``: id, title, description, assumptions, file, and what each operation did;
+- ``sources.csv``: every value the scenario adds or corrects, with its source or why it is assumed;
+- ``comparison.csv``: every compared value, base and scenario side by side, with the change marked
+  (:mod:`analysis.scenarios.compare`); ``summary.txt``: the same, readable;
+- ``without_evidence.csv``: treatments estimated in the base case and without evidence under the scenario;
+- ``forest-<outcome>-<population>.svg`` / ``.png``: base and scenario estimates in one figure.
+
+Used by ``rapidrec scenario`` (:mod:`analysis.scenarios.run`) and by the answers to critics
+(:mod:`analysis.responses.run`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from analysis.figures.scenario_forest import paired_forest
+from analysis.results_io import read_json, write_csv, write_json
+from analysis.scenarios.compare import compare_results, summary_text, without_evidence
+from analysis.scenarios.spec import Scenario
+
+XLABELS = {"pain": "Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)",
+           "pain_responder": "Odds ratio of response (at least 50% pain relief) versus sham (log scale)"}
+
+
+@dataclass(frozen=True)
+class ScenarioRun:
+    scenario: Scenario
+    results: Path
+    comparison: pd.DataFrame
+    summary: str
+    figures: tuple[Path, ...]
+
+
+def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: bool = True,
+                  formats: tuple[str, ...] = ("svg", "png")) -> ScenarioRun:
+    """Beside a scenario's built results in ``out``: scenario.json, sources.csv, the comparison with the base
+    results in ``base_dir``, summary.txt, without_evidence.csv and (with ``figures``) the paired forest plots.
+
+    ``applied`` is what :func:`apply_scenario` returned. Used by :func:`run_scenario` and by the answers to
+    critics (:mod:`analysis.responses`), which build scenarios into their own directories.
+    """
+    write_json({"id": sc.id, "title": sc.title, "description": sc.description, "file": sc.file,
+                "assumptions": list(sc.assumptions), "log": applied.log}, out / "scenario.json")
+    write_csv(pd.DataFrame(applied.sources, columns=["table", "study", "arm", "column", "value", "source",
+                                                     "assumed"]), out / "sources.csv")
+    comparison = compare_results(base_dir, out)
+    write_csv(comparison, out / "comparison.csv")
+    write_csv(without_evidence(comparison), out / "without_evidence.csv")
+    names = _names(base_dir, out)
+    summary = summary_text(comparison, sc, applied.log, names)
+    (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+    made = tuple(write_figures(base_dir, out, sc, names, formats)) if figures else ()
+    return ScenarioRun(sc, out, comparison, summary, made)
+
+
+def _names(*dirs: Path) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for d in dirs:
+        p = d / "treatments.csv"
+        if p.exists():
+            t = pd.read_csv(p)
+            names.update(zip(t["code"], t["name"]))
+    return names
+
+
+def _mid(d: Path) -> float | None:
+    p = d / "manifest.json"
+    return read_json(p).get("settings", {}).get("pain_mid_cm") if p.exists() else None
+
+
+def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str],
+                  formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
+    """One SVG and PNG (``formats``) per network with estimates in either build."""
+    made = []
+    rels = sorted({p.relative_to(d).parent for d in (base_dir, out) for p in (d / "network").glob("*/*/effects.csv")})
+    for rel in rels:
+        _, outcome, population = rel.parts
+        b, s = base_dir / rel / "effects.csv", out / rel / "effects.csv"
+        base = pd.read_csv(b) if b.exists() else None
+        scen = pd.read_csv(s) if s.exists() else None
+        binary = outcome == "pain_responder"
+        fig = paired_forest(
+            base, scen, labels=names, mid=None if binary else _mid(out), base_mid=None if binary else _mid(base_dir),
+            xlabel=XLABELS.get(outcome, f"{outcome} versus sham"), log=binary,
+            columns=("odds_ratio", "or_low", "or_high") if binary else ("estimate", "ci_low", "ci_high"),
+            title=f"{outcome.replace('_', ' ')}, {population}: base case and scenario '{sc.id}'",
+            scenario_label=f"scenario: {sc.title}")
+        stem = out / f"forest-{outcome.replace('_', '-')}-{population}"
+        for ext in formats:
+            kw = {"metadata": {"Date": None}} if ext == "svg" else {"dpi": 150}
+            with plt.rc_context({"svg.hashsalt": "rapidrec"}):  # stable SVG ids (rapidrec verify)
+                fig.savefig(stem.with_suffix(f".{ext}"), **kw)
+            made.append(stem.with_suffix(f".{ext}"))
+        plt.close(fig)
+    return made
