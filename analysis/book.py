@@ -41,6 +41,11 @@ def _numbers(path: str) -> dict:
     return load_numbers(Path(path) / "numbers.json")
 
 
+def has(id: str) -> bool:
+    """Whether a number with this id is registered (an estimate a scenario left out, say, is not)."""
+    return id in _numbers(str(results_dir()))
+
+
 def entry(id: str) -> dict:
     numbers = _numbers(str(results_dir()))
     if id not in numbers:

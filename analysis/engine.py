@@ -2,6 +2,7 @@
 
     net, dropped = fit_outcome_network(ds, settings, "pain", "axial")  # the network of one outcome
     assessments = assess(ds, settings, rules, net)                     # GRADE, once per network
+    certainty = certainty_results(ds, settings, rules, net, assessments)  # CertaintyResult per procedure
     result = analyse_population(ds, settings, rules, "axial")          # network -> certainty -> recommendations
 
 The build's stages (:mod:`analysis.pipeline`) call these and write and register what they return; the
@@ -16,18 +17,14 @@ from functools import cached_property
 
 import pandas as pd
 
-from analysis.certainty import Assessment, assess_network, statement
+from analysis.certainty import Assessment, CertaintyResult, assess_network, statement
 from analysis.dataset.network_check import network_parts
 from analysis.effects import contrasts_from_arms
 from analysis.errors import AnalysisError
 from analysis.models.contribution import contribution_matrix
 from analysis.models.network import NetworkFit, fit_network
-from analysis.recommendations import recommend
+from analysis.recommendations import Recommendation, recommend
 from analysis.settings import Settings
-
-CERTAINTY_COLUMNS = ["population", "outcome", "procedure", "estimate", "ci_low", "ci_high", "certainty",
-                     "classification", "reasons", "code", "id", "important_benefit", "statement", "levels_down",
-                     "pi_low", "pi_high", "mid", "unit", "reference"]
 
 
 @dataclass(frozen=True)
@@ -126,46 +123,42 @@ def assess(ds, settings: Settings, rules: dict, net: NetworkResult) -> tuple[Ass
                                 ds.judgements, procedures))
 
 
-def certainty_rows(ds, settings: Settings, rules: dict, net: NetworkResult,
-                   assessments: tuple[Assessment, ...]) -> list[dict]:
-    """One row of the certainty table (:data:`CERTAINTY_COLUMNS`) per assessment."""
+def certainty_results(ds, settings: Settings, rules: dict, net: NetworkResult,
+                      assessments: tuple[Assessment, ...]) -> tuple[CertaintyResult, ...]:
+    """Each assessment as the evidence-to-decision step and the book read it (names, GRADE statement)."""
     mid = outcome_mid(ds, settings, net.outcome)
     unit = ((ds.guideline.get("analysis_scales") or {}).get(net.outcome) or {}).get("unit", "")
-    rows = []
+    out = []
     for a in assessments:
         name = ds.category(a.treatment)
-        rows.append({"population": a.population, "outcome": a.outcome, "procedure": name,
-                     "estimate": a.estimate, "ci_low": a.ci_low, "ci_high": a.ci_high,
-                     "certainty": a.certainty, "classification": a.classification.label,
-                     "reasons": a.rating.reasons(), "code": a.treatment, "id": a.id,
-                     "important_benefit": a.classification.important_benefit,
-                     "statement": statement(name, a.outcome, a.classification, a.certainty, rules,
-                                            ds.category(a.reference)),
-                     "levels_down": a.rating.levels_down, "pi_low": a.pi_low, "pi_high": a.pi_high,
-                     "mid": mid, "unit": unit, "reference": a.reference})
-    return rows
+        out.append(CertaintyResult(
+            population=a.population, outcome=a.outcome, procedure=name, estimate=a.estimate, ci_low=a.ci_low,
+            ci_high=a.ci_high, certainty=a.certainty, classification=a.classification.label,
+            reasons=a.rating.reasons(), code=a.treatment, id=a.id,
+            important_benefit=a.classification.important_benefit,
+            statement=statement(name, a.outcome, a.classification, a.certainty, rules, ds.category(a.reference)),
+            levels_down=a.rating.levels_down, pi_low=a.pi_low, pi_high=a.pi_high, mid=mid, unit=unit,
+            reference=a.reference))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
 class PopulationResult:
-    """What a recommendation rests on, for one population: the network, its assessments, the certainty
-    table and the recommendations (with their details)."""
+    """What a recommendation rests on, for one population: the network, its assessments, their certainty
+    and the recommendations."""
 
     population: str
     net: NetworkResult | None  # None: no trial connected to the reference
     assessments: tuple[Assessment, ...]
-    certainty: pd.DataFrame  # certainty_rows of the network
-    recommendations: pd.DataFrame  # recommend(..., details=True)
+    certainty: tuple[CertaintyResult, ...]
+    recommendations: tuple[Recommendation, ...]
 
     def by_code(self) -> dict[str, dict]:
         """Procedure code -> {direction, strength, certainty, classification, estimate}."""
-        cert = self.certainty.set_index("code") if not self.certainty.empty else pd.DataFrame()
-        out = {}
-        for r in self.recommendations.itertuples():
-            c = cert.loc[r.code]
-            out[r.code] = {"direction": r.direction, "strength": r.strength, "certainty": r.certainty,
-                           "classification": c["classification"], "estimate": float(c["estimate"])}
-        return out
+        cert = {c.code: c for c in self.certainty}
+        return {r.code: {"direction": r.direction, "strength": r.strength, "certainty": r.certainty,
+                         "classification": cert[r.code].classification, "estimate": float(cert[r.code].estimate)}
+                for r in self.recommendations}
 
 
 def analyse_population(ds, settings: Settings, rules: dict, population: str, outcome: str = "pain"
@@ -174,8 +167,8 @@ def analyse_population(ds, settings: Settings, rules: dict, population: str, out
     settings = settings.with_guideline(ds.guideline)
     net, _ = fit_outcome_network(ds, settings, outcome, population)
     if net is None:
-        return PopulationResult(population, None, (), pd.DataFrame(columns=["code"]), pd.DataFrame(columns=["code"]))
+        return PopulationResult(population, None, (), (), ())
     assessments = assess(ds, settings, rules, net)
-    table = pd.DataFrame(certainty_rows(ds, settings, rules, net, assessments), columns=CERTAINTY_COLUMNS)
-    recs = recommend(table, ds.guideline, rules, outcome=outcome, details=True)
-    return PopulationResult(population, net, assessments, table, recs)
+    certainty = certainty_results(ds, settings, rules, net, assessments)
+    return PopulationResult(population, net, assessments, certainty,
+                            recommend(certainty, ds.guideline, rules, outcome=outcome))

@@ -9,8 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.audit.links import Cell, LinkedTable
-from analysis.book import entry, manifest, network_rows, num, table, treatment_names
-from analysis.errors import AnalysisError
+from analysis.book import entry, has, manifest, network_rows, num, table, treatment_names
 from analysis.figures.infographic import InfographicFacts
 from analysis.figures.infographic import infographic as draw_infographic
 from analysis.figures.league import league_figure as draw_league
@@ -246,9 +245,7 @@ def provider_blinding_markdown() -> str:
     """The provider-blinding subgroup analysis of joint radiofrequency ablation, in words with linked numbers."""
     ref = manifest()["settings"]["reference"]
     stem = f"pain/axial/joint-rf/vs-{ref}/subgroup/blinding-providers"
-    try:
-        entry(f"{stem}/p-interaction")
-    except AnalysisError:  # no such registry entry: that pair or analysis has no estimate
+    if not has(f"{stem}/p-interaction"):  # too few trials for the analysis
         return ("Too few trials of joint radiofrequency ablation against sham with known provider blinding remain "
                 "for a subgroup analysis.")
 
@@ -273,10 +270,9 @@ def league_figure(outcome: str, population: str):
         for col in order[:i]:
             a, b, sign = (row, col, 1) if row < col else (col, row, -1)
             stem = f"{key}/{a}/{b}"
-            try:
-                est, lo, hi = (entry(f"{stem}/{f}") for f in ("estimate", "ci-low", "ci-high"))
-            except AnalysisError:  # no such registry entry: that pair or analysis has no estimate
+            if not has(f"{stem}/estimate"):  # that pair or analysis has no estimate
                 continue
+            est, lo, hi = (entry(f"{stem}/{f}") for f in ("estimate", "ci-low", "ci-high"))
             if sign == 1:
                 texts, values = (est["text"], lo["text"], hi["text"]), (lo["value"], hi["value"])
             else:  # the registry holds a minus b; the cell shows b minus a

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from analysis.audit.links import Cell, LinkedTable
-from analysis.book import entry, manifest, num, results_dir, table, treatment_names
+from analysis.book import entry, has, manifest, num, results_dir, table, treatment_names
 from analysis.figures.robustness_plot import robustness_plot
 
 NONE = "none"
@@ -30,14 +30,6 @@ def _stem(r) -> str:
     return f"robustness/{r.population}/{r.code}"
 
 
-def _has(id: str) -> bool:
-    try:
-        entry(id)
-        return True
-    except Exception:  # noqa: BLE001 - not registered: the value is "none" or was not computed
-        return False
-
-
 def robustness_table(population: str):
     """Per procedure: its recommendation and estimate; the shift of the estimate that changes the
     recommendation (and to what); the study whose own estimate would need the smallest change; the
@@ -52,13 +44,13 @@ def robustness_table(population: str):
         stem, est = _stem(r), f"pain/{r.population}/{r.code}/vs-{ref}"
         md = Cell((num(f"{est}/estimate"), " (", num(f"{est}/ci-low"), " to ", num(f"{est}/ci-high"), ")"))
         shift = (Cell((num(f"{stem}/recommendation-down"), " \u2192 ", f"{r.recommendation_after} ({r.certainty_after})"))
-                 if _has(f"{stem}/recommendation-down") else "no plausible change")
+                 if has(f"{stem}/recommendation-down") else "no plausible change")
         study = (Cell((str(r.pivotal_study), ": ", num(f"{stem}/pivotal-study-change")))
-                 if _has(f"{stem}/pivotal-study-change") else "none plausible")
+                 if has(f"{stem}/pivotal-study-change") else "none plausible")
         if full:
-            trial = (num(f"{stem}/trial-n-per-arm") if _has(f"{stem}/trial-n-per-arm")
+            trial = (num(f"{stem}/trial-n-per-arm") if has(f"{stem}/trial-n-per-arm")
                      else Cell(("none up to ", num("robustness/max-n-per-arm"))))
-            typical = (num(f"{stem}/typical-trial-effect") if _has(f"{stem}/typical-trial-effect")
+            typical = (num(f"{stem}/typical-trial-effect") if has(f"{stem}/typical-trial-effect")
                        else "none within the scale")
             loo = r.loo_changes if isinstance(r.loo_changes, str) and r.loo_changes else NONE
         else:
@@ -79,11 +71,11 @@ def robustness_figure():
     for r in s.itertuples():
         est = f"pain/{r.population}/{r.code}/vs-{ref}"
         flip_id = f"{_stem(r)}/flip-estimate"
-        has = _has(flip_id)
+        flips = has(flip_id)
         rows.append({"population": r.population, "treatment": r.code,
                      **{f: entry(f"{est}/{f.replace('_', '-')}")["value"] for f in ("estimate", "ci_low", "ci_high")},
-                     "flip": entry(flip_id)["value"] if has else math.nan,
-                     "annotation": f"{num(f'{_stem(r)}/recommendation-down')} cm" if has else "none"})
+                     "flip": entry(flip_id)["value"] if flips else math.nan,
+                     "annotation": f"{num(f'{_stem(r)}/recommendation-down')} cm" if flips else "none"})
     return robustness_plot(pd.DataFrame(rows), float(manifest()["settings"]["pain_mid_cm"]), treatment_names())
 
 

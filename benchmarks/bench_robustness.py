@@ -54,7 +54,7 @@ def main() -> None:
         total = time.perf_counter() - t0
         print(f"run {i + 1}: total {total:.1f} s (thresholds {res.seconds['thresholds']:.2f} s, "
               f"leave-one-out + trial searches {res.seconds['reruns']:.1f} s) with {args.workers} worker(s); "
-              f"{len(res.summary)} recommendations, {len(res.loo)} leave-one-out changes"
+              f"{len(res.rows)} recommendations, {len(res.loo)} leave-one-out changes"
               + (f", {calls['n']} re-runs" if args.workers == 1 else ""))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.certainty import certainty_frame
 from tests.certainty_helpers import ROOT, run_grade
 
 EXPECTED = pd.read_csv(Path(__file__).parent / "fixtures" / "published_certainty.csv")
@@ -20,7 +21,7 @@ def base():
 
 
 def test_certainty_matches_published(base):
-    table = base.tables["certainty"]
+    table = certainty_frame(base.certainty)
     got = {(r.population, r.procedure): r.certainty for r in table[table["outcome"] == "pain"].itertuples()}
     for row in EXPECTED.itertuples():
         assert got[(row.population, row.procedure)] == row.certainty, (row.population, row.procedure)
@@ -35,7 +36,7 @@ def test_certainty_csv_columns_and_names(base):
 
 
 def test_panel_judgements_are_visible(base):
-    table = base.tables["certainty"]
+    table = certainty_frame(base.certainty)
     for est in base.ds.judgements["estimate"].unique():
         assert "panel judgement" in table.loc[table["id"] == est, "reasons"].iloc[0]
 
@@ -45,6 +46,6 @@ def test_absolute_effects_registered(base):
     entries = reg._entries
     base_id = "pain/axial/sham/baseline"
     assert base_id in entries and 0 < entries[base_id].value < 10
-    table = base.tables["certainty"]
+    table = certainty_frame(base.certainty)
     est = table.loc[table["id"] == "pain/axial/joint-rf", "estimate"].iloc[0]
     assert entries["pain/axial/joint-rf/vs-sham/absolute"].value == pytest.approx(entries[base_id].value + est)

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from analysis.certainty import load_rules
+from analysis.certainty import certainty_frame, load_rules
 from analysis.errors import AnalysisError
-from analysis.recommendations import decide, harms_and_burden, risk_difference_per_1000
+from analysis.recommendations import decide, harms_and_burden, recommendations_frame, risk_difference_per_1000
 from analysis.recommendations.absolute import control_baseline
 from tests.certainty_helpers import ROOT, add_sham_trial, copy_package, run_grade
 from tests.conftest import RULES_FILE
@@ -98,11 +98,11 @@ def test_new_evidence_of_benefit_changes_only_that_recommendation(tmp_path, base
     for i in range(4):  # four large low-risk sham-controlled trials: 3 cm less pain with epidural steroid
         add_sham_trial(data, f"ADDED-{i + 1}", "axial", "epidural-steroid", 100, active_mm=30, sham_mm=60, sd_mm=20)
     new = run_grade(data)
-    cert = new.tables["certainty"].set_index("id")
+    cert = certainty_frame(new.certainty).set_index("id")
     assert cert.loc["pain/axial/epidural-steroid", "certainty"] == "moderate"
     assert cert.loc["pain/axial/epidural-steroid", "classification"].endswith("benefit")
-    before = base.tables["recommendations"].set_index(["population", "procedure"])
-    after = new.tables["recommendations"].set_index(["population", "procedure"])
+    before = recommendations_frame(base.recommendations).set_index(["population", "procedure"])
+    after = recommendations_frame(new.recommendations).set_index(["population", "procedure"])
     changed = [k for k in before.index if tuple(before.loc[k, ["direction", "strength"]])
                != tuple(after.loc[k, ["direction", "strength"]])]
     assert changed == [("axial", "epidural steroid injection")]

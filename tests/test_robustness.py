@@ -13,6 +13,7 @@ from analysis.dataset import load_dataset
 from analysis.engine import analyse_population
 from analysis.models.network import fit_network
 from analysis.pipeline.context import BuildContext
+from analysis.recommendations import recommendations_frame
 from analysis.registry import NumberRegistry
 from analysis.robustness import STEP_CM, first_change, influence_matrix, judge_for, study_thresholds
 from analysis.robustness.loo import exclusion_scenario, leave_one_out
@@ -61,7 +62,7 @@ def test_rerun_reproduces_the_build_stages(ds, settings, base, rules, tmp_path):
                        out=tmp_path, progress=lambda m: None)
     for stage in (networks, certainty, recommendations):
         stage(ctx)
-    recs = ctx.tables["recommendations"]
+    recs = recommendations_frame(ctx.recommendations)
     for pop, res in base.items():
         built = recs[recs["population"] == pop]
         got = res.by_code()
@@ -164,8 +165,8 @@ def test_builds_under_a_scenario_run_the_threshold_analysis_only(ds, settings, b
     nets = {f"pain/{p}": r.net for p, r in base.items()}
     assessments = {f"pain/{p}": r.assessments for p, r in base.items()}
     res = robustness_analysis(ds, settings, nets, assessments, rules, full=False)
-    assert not res.full and (res.summary["trial_n_per_arm"] == "not run").all()
-    assert np.isfinite(res.summary["recommendation_down"]).any()
+    assert not res.full and not any(r.searched or r.trial_n_per_arm is not None for r in res.rows)
+    assert any(r.recommendation_down is not None and np.isfinite(r.recommendation_down) for r in res.rows)
     under_scenario = [s.__name__ for s in stages(scenario=True)]
     base_case = [s.__name__ for s in stages(scenario=False)]
     assert "robustness (thresholds only)" in under_scenario and "robustness" not in under_scenario
@@ -176,4 +177,5 @@ def test_builds_under_a_scenario_run_the_threshold_analysis_only(ds, settings, b
                        assessments=assessments)
     robustness_stage(full=False)(ctx)
     written = pd.read_csv(tmp_path / "robustness.csv")
-    assert len(written) == len(res.summary) and (written["trial_n_per_arm"] == "not run").all()
+    assert len(written) == len(res.rows) and (written["trial_n_per_arm"] == "not run").all()
+    assert (written["loo_changes"] == "not run").all() and (written["typical_trial_effect"] == "not run").all()

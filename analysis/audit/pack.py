@@ -16,8 +16,8 @@ import tarfile
 from importlib import metadata
 from pathlib import Path
 
-from analysis.audit.verify import BOOK, INPUTS, RESULTS
 from analysis.errors import AnalysisError
+from analysis.project import BOOK_DIR, INPUTS, RESULTS_DIR
 from analysis.results_io import read_json
 
 ROOT = "rapidrec-pack"
@@ -60,7 +60,7 @@ identical to a rebuild from the data, and otherwise lists each difference by fil
 def _members(project: Path) -> list[tuple[str, Path]]:
     """(archive name, path) of every file in the pack, sorted by name."""
     out = []
-    for name in (*INPUTS, RESULTS, BOOK):
+    for name in (*INPUTS, RESULTS_DIR, BOOK_DIR):
         src = project / name
         if src.is_file():
             out.append((name, src))
@@ -68,19 +68,19 @@ def _members(project: Path) -> list[tuple[str, Path]]:
             for p in src.rglob("*"):
                 rel = p.relative_to(project)
                 if (p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
-                        and not (rel.parts[0] == BOOK and len(rel.parts) > 1 and rel.parts[1] == "_work")):
+                        and not (rel.parts[0] == BOOK_DIR and len(rel.parts) > 1 and rel.parts[1] == "_work")):
                     out.append((rel.as_posix(), p))
     return sorted(out)
 
 
 def readme(project: Path) -> str:
-    manifest = read_json(project / RESULTS / "manifest.json")
-    env = read_json(project / RESULTS / "environment.json")
+    manifest = read_json(project / RESULTS_DIR / "manifest.json")
+    env = read_json(project / RESULTS_DIR / "environment.json")
     try:
         version = metadata.version("rapidrec")
     except metadata.PackageNotFoundError:  # pragma: no cover
         version = "unknown"
-    pdfs = sorted((project / BOOK).glob("*.pdf"))
+    pdfs = sorted((project / BOOK_DIR).glob("*.pdf"))
     extra = "".join(f", `{n}/`" for n in ("scenarios", "responses", "settings") if (project / n).is_dir())
     return README.format(data_hash=manifest.get("data_hash"), scenario=manifest.get("scenario", "base"),
                          python=env.get("python"), platform=env.get("platform"), rapidrec=version,
@@ -100,11 +100,11 @@ def _info(name: str, size: int, directory: bool = False) -> tarfile.TarInfo:
 def pack(project: Path, out: Path) -> Path:
     """Write the reviewer's pack of ``project`` to ``out``; returns ``out``."""
     project = Path(project).resolve()
-    for need in (RESULTS + "/numbers.json", RESULTS + "/environment.json", "data"):
+    for need in (RESULTS_DIR + "/numbers.json", RESULTS_DIR + "/environment.json", "data"):
         if not (project / need).exists():
             raise AnalysisError(f"{project} has no {need}: run `rapidrec render` before packing")
-    if not (project / BOOK / "index.html").exists():
-        raise AnalysisError(f"{project} has no rendered book ({BOOK}/index.html): run `rapidrec render` first")
+    if not (project / BOOK_DIR / "index.html").exists():
+        raise AnalysisError(f"{project} has no rendered book ({BOOK_DIR}/index.html): run `rapidrec render` first")
     out = Path(out).resolve()
     files = [(n, p) for n, p in _members(project) if p.resolve() != out]
     files.append(("README.md", None))

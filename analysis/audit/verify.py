@@ -26,12 +26,15 @@ from pypdf import PdfReader
 
 from analysis.build import build
 from analysis.errors import AnalysisError
-from analysis.project import BOOK_DIR as BOOK
-from analysis.project import INPUTS, SCENARIOS_DIR
-from analysis.project import REQUIRED_INPUTS as REQUIRED
-from analysis.project import RESULTS_DIR as RESULTS
-from analysis.project import SCENARIO_BOOKS_DIR as SCENARIO_BOOKS
-from analysis.project import SCENARIO_RESULTS as SCENARIOS
+from analysis.project import (
+    BOOK_DIR,
+    INPUTS,
+    REQUIRED_INPUTS,
+    RESULTS_DIR,
+    SCENARIO_BOOKS_DIR,
+    SCENARIO_RESULTS,
+    SCENARIOS_DIR,
+)
 from analysis.render_command import render
 from analysis.scenarios.run import run_scenario
 
@@ -61,7 +64,7 @@ def copy_inputs(project: Path, dest: Path) -> list[str]:
     for name in INPUTS:
         src = project / name
         if not src.exists():
-            if name in REQUIRED:
+            if name in REQUIRED_INPUTS:
                 raise AnalysisError(f"{project} has no {name}; is this a rapidrec project?")
             continue
         if src.is_dir():
@@ -96,21 +99,21 @@ def rebuild(project: Path, dest: Path, progress: Callable[[str], None] = lambda 
     (with its book when ``_book-scenarios/<id>/`` exists). Returns what could not be rebuilt.
     """
     copy_inputs(project, dest)
-    if (project / BOOK).exists():
+    if (project / BOOK_DIR).exists():
         render(dest, progress=progress, use_quarto=use_quarto)
     else:
         build(dest, progress=progress)
     problems = []
-    for results in sorted(p for p in (project / RESULTS / SCENARIOS).glob("*") if p.is_dir()):
+    for results in sorted(p for p in (project / RESULTS_DIR / SCENARIO_RESULTS).glob("*") if p.is_dir()):
         path = _scenario_file(dest, results)
         if path is None:
-            problems.append(Difference(f"{RESULTS}/{SCENARIOS}/{results.name}", "",
+            problems.append(Difference(f"{RESULTS_DIR}/{SCENARIO_RESULTS}/{results.name}", "",
                                        "cannot rebuild: its scenario file is not in scenarios/"))
             continue
         progress(f"rebuilding scenario {results.name}")
         with _cwd(dest):  # scenario files are named relative to the project, as when run there
             path = path.relative_to(dest)
-            if (project / SCENARIO_BOOKS / results.name).exists():
+            if (project / SCENARIO_BOOKS_DIR / results.name).exists():
                 render(dest, progress=progress, use_quarto=use_quarto, scenario=path)
             elif (results / "scenario.json").exists():
                 run_scenario(dest, path, progress=progress, figures=any(results.glob("forest-*")))
@@ -199,7 +202,7 @@ def compare_csv(file: str, cur: str, new: str) -> list[Difference]:
     return diffs
 
 
-def compare_results(cur: Path, new: Path, label: str = RESULTS) -> tuple[list[Difference], int]:
+def compare_results(cur: Path, new: Path, label: str = RESULTS_DIR) -> tuple[list[Difference], int]:
     diffs: list[Difference] = []
     files = _files(cur) | _files(new)
     for rel in sorted(files):
@@ -250,7 +253,7 @@ def pdf_pages(path: Path) -> list[str]:
     return [" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages]
 
 
-def compare_book(cur: Path, new: Path, label: str = BOOK) -> tuple[list[Difference], int]:
+def compare_book(cur: Path, new: Path, label: str = BOOK_DIR) -> tuple[list[Difference], int]:
     diffs: list[Difference] = []
     files = _files(cur, skip=("_work",)) | _files(new, skip=("_work",))
     for rel in sorted(files):
@@ -291,9 +294,9 @@ def _first_change(a: str, b: str) -> str:
 
 def compare(project: Path, rebuilt: Path) -> tuple[list[Difference], int]:
     """Every difference between the project's results and book and the rebuilt ones."""
-    diffs, n = compare_results(project / RESULTS, rebuilt / RESULTS)
-    books = [BOOK] if (project / BOOK).exists() else []
-    books += sorted(f"{SCENARIO_BOOKS}/{p.name}" for p in (project / SCENARIO_BOOKS).glob("*") if p.is_dir())
+    diffs, n = compare_results(project / RESULTS_DIR, rebuilt / RESULTS_DIR)
+    books = [BOOK_DIR] if (project / BOOK_DIR).exists() else []
+    books += sorted(f"{SCENARIO_BOOKS_DIR}/{p.name}" for p in (project / SCENARIO_BOOKS_DIR).glob("*") if p.is_dir())
     for book in books:
         d, k = compare_book(project / book, rebuilt / book, book)
         diffs, n = diffs + d, n + k
@@ -304,8 +307,8 @@ def verify(project: Path, progress: Callable[[str], None] = lambda m: None, use_
            keep: Path | None = None) -> VerifyResult:
     t0 = time.perf_counter()
     project = Path(project).resolve()
-    if not (project / RESULTS / "numbers.json").exists():
-        raise AnalysisError(f"no {RESULTS}/numbers.json in {project}: nothing to verify (run `rapidrec render`)")
+    if not (project / RESULTS_DIR / "numbers.json").exists():
+        raise AnalysisError(f"no {RESULTS_DIR}/numbers.json in {project}: nothing to verify (run `rapidrec render`)")
     tmp = Path(tempfile.mkdtemp(prefix="rapidrec-verify-"))
     try:
         progress(f"rebuilding from scratch in {tmp}")

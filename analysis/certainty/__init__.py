@@ -10,7 +10,8 @@ from analysis.certainty.assess import Assessment, assess_network, estimate_id
 from analysis.certainty.classification import Classification, classify
 from analysis.certainty.config import load_rules
 from analysis.certainty.rating import CertaintyRating, DomainRating, rate
+from analysis.certainty.result import CertaintyResult, certainty_frame
 from analysis.certainty.wording import statement
 
-__all__ = ["Assessment", "CertaintyRating", "Classification", "DomainRating", "assess_network", "classify",
-           "estimate_id", "load_rules", "rate", "statement"]
+__all__ = ["Assessment", "CertaintyRating", "CertaintyResult", "Classification", "DomainRating", "assess_network",
+           "certainty_frame", "classify", "estimate_id", "load_rules", "rate", "statement"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.certainty.classification import Classification, classify
+from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.incoherence import rate_incoherence
 from analysis.certainty.inconsistency import prediction_interval, rate_inconsistency
-from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.indirectness import rate_indirectness, study_indirect
 from analysis.certainty.judgements import apply_judgements
 from analysis.certainty.publication_bias import rate_publication_bias

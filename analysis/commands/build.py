@@ -19,5 +19,5 @@ def run(args) -> int:
 
     t0 = time.perf_counter()
     out = build(Path(args.project).resolve(), progress=progress)
-    progress(f"results written to {out} in {time.perf_counter() - t0:.1f} s")
+    progress(f"results in {out} ({time.perf_counter() - t0:.1f} s)")
     return 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import textwrap
 
-
 import matplotlib.pyplot as plt
 import pandas as pd
 

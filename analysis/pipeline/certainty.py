@@ -4,53 +4,57 @@ Writes ``certainty.csv`` (population, outcome, procedure, estimate, ci_low,
 ci_high, certainty, classification, reasons; procedure = the guideline's
 category name), ``certainty_domains.csv`` (every domain of every estimate,
 with panel overrides) and registers the control baselines and absolute
-effects. Leaves the full table in ``ctx.tables["certainty"]`` for the
-recommendations stage.
+effects. Leaves the results in ``ctx.certainty`` (and the assessments in
+``ctx.assessments``) for the stages after it.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.engine import CERTAINTY_COLUMNS, assess
-from analysis.engine import certainty_rows as certainty_rows_of
+from analysis.certainty import CertaintyResult, certainty_frame
+from analysis.certainty.result import WRITTEN
+from analysis.engine import assess
+from analysis.engine import certainty_results as engine_certainty
 from analysis.pipeline.context import BuildContext
 from analysis.recommendations.absolute import control_baseline
 from analysis.results_io import write_csv
 
-COLUMNS = CERTAINTY_COLUMNS[:9]  # written to certainty.csv; the rest serve the stages after this one
 FUNCTION = "analysis.pipeline.certainty.certainty"
 
 
-def certainty_rows(ctx: BuildContext) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(certainty table with extra columns, per-domain table) over every network with a MID; the assessments
-    are kept in ``ctx.assessments`` for the stages after this one."""
-    rows, domains = [], []
+def certainty_results(ctx: BuildContext) -> tuple[CertaintyResult, ...]:
+    """The certainty of every procedure's effect in every network with a MID, in order of network key; the
+    assessments (with their domains) are kept in ``ctx.assessments`` for the stages after this one."""
+    results: list[CertaintyResult] = []
     for key in sorted(ctx.networks):
         net = ctx.networks[key]
         ctx.assessments[key] = assessments = assess(ctx.ds, ctx.settings, ctx.rules, net)
-        rows += certainty_rows_of(ctx.ds, ctx.settings, ctx.rules, net, assessments)
-        domains += [a.rating.to_frame() for a in assessments]
-    table = pd.DataFrame(rows, columns=CERTAINTY_COLUMNS)
-    dom = pd.concat(domains, ignore_index=True) if domains else pd.DataFrame()
-    return table, dom
+        results += engine_certainty(ctx.ds, ctx.settings, ctx.rules, net, assessments)
+    return tuple(results)
 
 
-def register_absolute(ctx: BuildContext, table: pd.DataFrame) -> None:
+def domains_frame(ctx: BuildContext) -> pd.DataFrame:
+    """``certainty_domains.csv``: every domain of every assessment, with panel overrides."""
+    frames = [a.rating.to_frame() for key in sorted(ctx.assessments) for a in ctx.assessments[key]]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def register_absolute(ctx: BuildContext) -> None:
     """Control baseline (reference arms) per network, and the absolute value with each procedure."""
     for key in sorted(ctx.networks):
         net = ctx.networks[key]
-        sub = table[(table["outcome"] == net.outcome) & (table["population"] == net.population)]
-        if sub.empty:
+        sub = [r for r in ctx.certainty if (r.outcome, r.population) == (net.outcome, net.population)]
+        if not sub:
             continue
         base = control_baseline(net.arms, net.fit.reference)
         if base is None:
             continue
-        unit = sub["unit"].iloc[0]
+        unit = sub[0].unit
         ref = net.fit.reference
         ctx.registry.add(f"{net.key}/{ref}/baseline", base.value, unit=unit, function=FUNCTION, decimals=1,
                          studies=base.studies, analysis=net.key)
-        for r in sub.itertuples():
+        for r in sub:
             shares = net.study_shares(r.code, ref)
             ctx.registry.add(f"{net.key}/{r.code}/vs-{ref}/absolute", base.value + r.estimate, unit=unit,
                              function=FUNCTION, decimals=1, studies=net.studies, contributions=shares,
@@ -59,8 +63,7 @@ def register_absolute(ctx: BuildContext, table: pd.DataFrame) -> None:
 
 def certainty(ctx: BuildContext) -> None:
     ctx.progress("certainty of the evidence (GRADE)")
-    table, domains = certainty_rows(ctx)
-    ctx.tables["certainty"] = table
-    write_csv(table[COLUMNS], ctx.out / "certainty.csv")
-    write_csv(domains, ctx.out / "certainty_domains.csv")
-    register_absolute(ctx, table)
+    ctx.certainty = certainty_results(ctx)
+    write_csv(certainty_frame(ctx.certainty)[WRITTEN], ctx.out / "certainty.csv")
+    write_csv(domains_frame(ctx), ctx.out / "certainty_domains.csv")
+    register_absolute(ctx)

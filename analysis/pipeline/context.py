@@ -6,11 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-import pandas as pd
-
 from analysis.cache import Cache
-from analysis.certainty import Assessment
+from analysis.certainty import Assessment, CertaintyResult
 from analysis.engine import NetworkResult
+from analysis.recommendations import Recommendation
 from analysis.registry import NumberRegistry
 from analysis.settings import Settings
 
@@ -28,4 +27,5 @@ class BuildContext:
     project_dir: Path | None = None  # the project whose letters the answers stage reads
     networks: dict[str, NetworkResult] = field(default_factory=dict)  # key "outcome/population"
     assessments: dict[str, tuple[Assessment, ...]] = field(default_factory=dict)  # GRADE, once per network
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)  # a stage's table for later stages
+    certainty: tuple[CertaintyResult, ...] = ()  # every network's, in order of network key
+    recommendations: tuple[Recommendation, ...] = ()

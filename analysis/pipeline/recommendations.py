@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from analysis.pipeline.context import BuildContext
-from analysis.recommendations import recommend
+from analysis.recommendations import recommend, recommendations_frame
 from analysis.results_io import write_csv
 
 
 def recommendations(ctx: BuildContext) -> None:
     ctx.progress("recommendations (evidence to decision)")
-    table = ctx.tables.get("certainty")
-    if table is None:
+    if not ctx.certainty and ctx.networks:
         raise RuntimeError("the recommendations stage needs the certainty stage to run first")
-    recs = recommend(table, ctx.ds.guideline, ctx.rules)
-    ctx.tables["recommendations"] = recs
-    write_csv(recs, ctx.out / "recommendations.csv")
-    write_csv(recommend(table, ctx.ds.guideline, ctx.rules, details=True), ctx.out / "recommendation_details.csv")
+    ctx.recommendations = recommend(ctx.certainty, ctx.ds.guideline, ctx.rules)
+    write_csv(recommendations_frame(ctx.recommendations), ctx.out / "recommendations.csv")
+    write_csv(recommendations_frame(ctx.recommendations, details=True), ctx.out / "recommendation_details.csv")

@@ -1,9 +1,13 @@
-"""One recommendation per procedure and population, from the certainty table of the critical outcome."""
+"""One recommendation per procedure and population, from the certainty of the critical outcome's evidence."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
 import pandas as pd
 
+from analysis.certainty.result import CertaintyResult
 from analysis.recommendations.decision import decide
 from analysis.recommendations.harms import harms_and_burden
 from analysis.recommendations.rationale import rationale
@@ -14,19 +18,43 @@ DETAIL_COLUMNS = ["population", "code", "procedure", "direction", "strength", "s
                   "harms_certainty", "burden_certainty", "id"]
 
 
-def recommend(certainty: pd.DataFrame, guideline: dict, rules: dict, outcome: str = "pain",
-              details: bool = False) -> pd.DataFrame:
-    """``certainty``: rows of the certainty table (population, outcome, procedure, estimate, ci_low, ci_high,
-    certainty, important_benefit, statement, mid, unit, code, id); one recommendation per row of ``outcome``.
-    With ``details``, the frame has :data:`DETAIL_COLUMNS` (the inputs of each decision) instead."""
+@dataclass(frozen=True)
+class Recommendation:
+    """The panel's recommendation on one procedure in one population, with the inputs of its decision."""
+
+    population: str
+    code: str
+    procedure: str
+    direction: str  # "for" or "against"
+    strength: str  # "strong" or "conditional"
+    statement: str  # the finding it rests on, in GRADE's words
+    certainty: str  # of the benefit
+    choice: str  # the choice the values-and-preferences rules infer
+    harms_certainty: str
+    burden_certainty: str
+    id: str  # the certainty result it rests on (outcome/population/code)
+    rationale: str
+
+
+def recommend(certainty: Iterable[CertaintyResult], guideline: dict, rules: dict,
+              outcome: str = "pain") -> tuple[Recommendation, ...]:
+    """One recommendation per certainty result of ``outcome`` (the critical outcome), in their order."""
     harms = harms_and_burden(guideline, rules)
-    rows = []
-    for r in certainty[certainty["outcome"] == outcome].to_dict("records"):
-        d = decide(r["certainty"], bool(r["important_benefit"]), harms.category, guideline, rules)
-        rows.append({"population": r["population"], "procedure": r["procedure"], "direction": d.direction,
-                     "strength": d.strength, "code": r.get("code"), "statement": r["statement"],
-                     "certainty": r["certainty"], "choice": d.choice, "harms_certainty": harms.harms_certainty,
-                     "burden_certainty": harms.burden_certainty, "id": r.get("id"),
-                     "rationale": rationale(r["procedure"], r["population"], r["statement"], r["certainty"],
-                                            r["estimate"], r["ci_low"], r["ci_high"], r["unit"], r["mid"], harms, d)})
-    return pd.DataFrame(rows, columns=DETAIL_COLUMNS if details else COLUMNS)
+    out = []
+    for r in certainty:
+        if r.outcome != outcome:
+            continue
+        d = decide(r.certainty, bool(r.important_benefit), harms.category, guideline, rules)
+        out.append(Recommendation(
+            population=r.population, code=r.code, procedure=r.procedure, direction=d.direction,
+            strength=d.strength, statement=r.statement, certainty=r.certainty, choice=d.choice,
+            harms_certainty=harms.harms_certainty, burden_certainty=harms.burden_certainty, id=r.id,
+            rationale=rationale(r.procedure, r.population, r.statement, r.certainty, r.estimate, r.ci_low,
+                                r.ci_high, r.unit, r.mid, harms, d)))
+    return tuple(out)
+
+
+def recommendations_frame(recommendations: Iterable[Recommendation], details: bool = False) -> pd.DataFrame:
+    """``recommendations.csv`` (:data:`COLUMNS`) or, with ``details``, ``recommendation_details.csv``
+    (:data:`DETAIL_COLUMNS`: the inputs of each decision)."""
+    return pd.DataFrame([asdict(r) for r in recommendations], columns=DETAIL_COLUMNS if details else COLUMNS)

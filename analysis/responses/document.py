@@ -20,8 +20,7 @@ from analysis.audit.appendix import COMPACT_PDF, entries_markdown, study_markdow
 from analysis.audit.explain import AuditData
 from analysis.book import RESULTS_ENV, results_dir
 from analysis.errors import AnalysisError
-from analysis.project import ANSWER_RESULTS as RESULTS_SUBDIR
-from analysis.project import ANSWERS_DIR, RESULTS_DIR
+from analysis.project import ANSWER_RESULTS, ANSWERS_DIR, RESULTS_DIR
 from analysis.render import RenderError, render_book
 from analysis.responses.show import number_ids
 from analysis.results_io import read_json
@@ -75,7 +74,7 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
     """Render the answer to ``responses/<name>/letter.yaml`` (its results must be built) into ``_responses/<name>/``."""
     project_dir = Path(project_dir).resolve()
     results = project_dir / RESULTS_DIR
-    letter = results / RESULTS_SUBDIR / name / "letter.json"
+    letter = results / ANSWER_RESULTS / name / "letter.json"
     if not letter.exists():
         raise AnalysisError(f"no results for the letter {name!r}; run `rapidrec respond {name}` (it builds them)")
     heading = read_json(letter)["title"]

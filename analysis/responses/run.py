@@ -37,8 +37,6 @@ from analysis.results_io import write_json
 from analysis.scenarios import apply_scenario
 from analysis.scenarios.outputs import write_outputs
 
-RESULTS_SUBDIR = ANSWER_RESULTS  # _results/responses/
-SCENARIO_SUBDIR = SCENARIO_RESULTS  # _results/responses/scenarios/<id>/
 OPERATIONS_FILE = "operations.json"
 WORKERS = 2
 
@@ -59,7 +57,7 @@ def responses(ctx, scenario_stages: tuple) -> None:
     # the comparisons read the base registry and manifest: write them as they will be (run_stages rewrites both)
     ctx.registry.save(ctx.out / "numbers.json")
     write_json(manifest(ctx), ctx.out / "manifest.json")
-    target = ctx.out / RESULTS_SUBDIR / SCENARIO_SUBDIR
+    target = ctx.out / ANSWER_RESULTS / SCENARIO_RESULTS
     unique: dict[str, object] = {}
     for letter in letters:
         for sc in letter.scenarios():
@@ -68,7 +66,7 @@ def responses(ctx, scenario_stages: tuple) -> None:
     for sid in unique:  # in a fixed order: the registry is the same however the runs were scheduled
         register(ctx.registry, sid, target / sid)
     for letter in letters:
-        write_json(letter.to_dict(), ctx.out / RESULTS_SUBDIR / letter.name / "letter.json")
+        write_json(letter.to_dict(), ctx.out / ANSWER_RESULTS / letter.name / "letter.json")
 
 
 _SHARED: dict = {}  # set before the workers fork: the build context and the stages

@@ -17,10 +17,9 @@ import pandas as pd
 from IPython.display import SVG, Markdown, display
 
 from analysis.audit.links import id_from_anchor
-from analysis.book import entry, manifest, num, results_dir
+from analysis.book import has, manifest, num, results_dir
 from analysis.errors import AnalysisError
-from analysis.project import ANSWER_RESULTS as RESULTS_SUBDIR
-from analysis.project import SCENARIO_RESULTS as SCENARIO_SUBDIR
+from analysis.project import ANSWER_RESULTS, SCENARIO_RESULTS
 from analysis.responses.facts import PAIN, facts_from_results
 from analysis.responses.letter import month_year
 from analysis.responses.paragraphs import (
@@ -40,7 +39,7 @@ MAX_FIGURES = 2  # per scenario: the networks that changed most
 
 
 def _letter(name: str, results: Path) -> dict | None:
-    path = results / RESULTS_SUBDIR / name / "letter.json"
+    path = results / ANSWER_RESULTS / name / "letter.json"
     return read_json(path) if path.exists() else None
 
 
@@ -50,7 +49,7 @@ def _base_names(results: Path) -> dict[str, str]:
 
 
 def scenario_dir(sid: str, results: Path | None = None) -> Path:
-    return (results or results_dir()) / RESULTS_SUBDIR / SCENARIO_SUBDIR / sid
+    return (results or results_dir()) / ANSWER_RESULTS / SCENARIO_RESULTS / sid
 
 
 def figures_of(facts, sdir: Path) -> list[tuple[Path, str]]:
@@ -91,7 +90,7 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
         return [("md", "The answers to critics are computed against the base case; see the book rendered "
                        "without a scenario.")]
     if letter is None:
-        raise AnalysisError(f"no results for the letter {name!r} in {results / RESULTS_SUBDIR}; is "
+        raise AnalysisError(f"no results for the letter {name!r} in {results / ANSWER_RESULTS}; is "
                             f"responses/{name}/letter.yaml in the project? (`rapidrec build` runs every letter)")
     names = _base_names(results)
     h = "#" * heading_level
@@ -126,7 +125,7 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
         if claim.get("answer"):
             blocks.append(("md", f"*Our comment.* {claim['answer']}"))
         if claim["category"] in SINGLE_TRIAL:
-            said = robustness_sentences(facts, _robustness_rows(results), num, _has)
+            said = robustness_sentences(facts, _robustness_rows(results), num, has)
             if said:
                 blocks.append(("md", " ".join(said)))
         blocks.append(("md", claim_verdict(facts)))
@@ -137,14 +136,6 @@ def _robustness_rows(results: Path) -> list[dict]:
     """The base case's robustness.csv (what evidence would change each recommendation), if it was computed."""
     path = results / "robustness.csv"
     return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records") if path.exists() else []
-
-
-def _has(id_: str) -> bool:
-    try:
-        entry(id_)
-    except AnalysisError:
-        return False
-    return True
 
 
 def _heading(claim: dict) -> str:

@@ -13,7 +13,7 @@ import math
 import multiprocessing as mp
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -29,14 +29,75 @@ SUMMARY_COLUMNS = [
     "recommendation_down", "recommendation_up", "recommendation_after", "certainty_after", "flip_estimate",
     "pivotal_study", "pivotal_study_change", "studies_plausible", "trial_n_per_arm", "trial_effect",
     "typical_n_per_arm", "typical_trial_effect", "loo_changes"]
-NOT_RUN = "not run"
+NOT_RUN = "not run"  # in robustness.csv: a search that was not run (a build under a scenario)
+NONE = "none"  # in robustness.csv: no plausible shift, study or trial changes it
 
 
-@dataclass
+@dataclass(frozen=True)
+class Robustness:
+    """What would change one recommendation. ``None`` means that nothing plausible does (no shift within
+    the instrument's range, no study, no trial up to the largest size searched); the searches' fields are
+    ``None`` too when they were not run (``searched`` is false)."""
+
+    population: str
+    procedure: str
+    code: str
+    estimate: float
+    ci_low: float
+    ci_high: float
+    certainty: str
+    classification: str
+    recommendation: str
+    classification_down: float | None  # shifts of the pooled estimate (cm) that change each, either way
+    classification_up: float | None
+    certainty_down: float | None
+    certainty_up: float | None
+    recommendation_down: float | None
+    recommendation_up: float | None
+    recommendation_after: str | None  # after the shift that changes the recommendation
+    certainty_after: str | None
+    flip_estimate: float | None  # the pooled estimate at which the recommendation changes
+    pivotal_study: str | None  # the study whose own estimate would need the smallest change
+    pivotal_study_change: float | None
+    studies_plausible: int  # studies for which a plausible change of their own estimate suffices
+    searched: bool  # the leave-one-out pass and the trial searches were run
+    trial_n_per_arm: int | None = None  # the smallest new trial at the MID that changes it
+    trial_effect: float | None = None  # the effect that trial shows (the MID, in favour of the procedure)
+    typical_n_per_arm: int | None = None
+    typical_trial_effect: float | None = None  # the effect a trial of typical size would have to show
+    loo_changes: tuple[str, ...] = ()  # "study: change" for each single exclusion that changes it
+
+
+def summary_frame(rows) -> pd.DataFrame:
+    """``robustness.csv``: one row per recommendation, "none" where nothing plausible changes it and
+    "not run" for the searches a build under a scenario skips."""
+    def value(v):
+        return NONE if v is None else v
+
+    records = []
+    for r in rows:
+        rec = {c: getattr(r, c) for c in SUMMARY_COLUMNS[:SUMMARY_COLUMNS.index("trial_n_per_arm")]}
+        for c in ("classification_down", "classification_up", "certainty_down", "certainty_up",
+                  "recommendation_down", "recommendation_up", "flip_estimate", "pivotal_study_change"):
+            rec[c] = value(rec[c])
+        for c in ("recommendation_after", "certainty_after", "pivotal_study"):
+            rec[c] = rec[c] or ""
+        if r.searched:
+            rec.update(trial_n_per_arm=value(r.trial_n_per_arm), trial_effect=r.trial_effect,
+                       typical_trial_effect=value(r.typical_trial_effect), loo_changes="; ".join(r.loo_changes))
+        else:
+            rec.update(trial_n_per_arm=NOT_RUN, trial_effect=NOT_RUN, typical_trial_effect=NOT_RUN,
+                       loo_changes=NOT_RUN)
+        rec["typical_n_per_arm"] = r.typical_n_per_arm
+        records.append(rec)
+    return pd.DataFrame(records, columns=SUMMARY_COLUMNS)
+
+
+@dataclass(frozen=True)
 class RobustnessResult:
-    summary: pd.DataFrame
-    studies: pd.DataFrame
-    loo: pd.DataFrame
+    rows: tuple[Robustness, ...]
+    studies: pd.DataFrame  # every study's threshold for every estimate
+    loo: pd.DataFrame  # every change a single exclusion makes
     seconds: dict = field(default_factory=dict)
     typical_n_per_arm: int | None = None
     control_sd: dict = field(default_factory=dict)  # population -> pooled control-arm SD (cm)
@@ -125,39 +186,34 @@ def robustness_analysis(ds, settings, networks: dict, assessments: dict, rules: 
             study_rows.append(st)
             plausible = st[st["plausible"]]
             pivot = plausible.loc[plausible["change"].abs().idxmin()] if not plausible.empty else None
-            row = {"population": net.population, "procedure": ds.category(a.treatment), "code": a.treatment,
-                   "estimate": a.estimate, "ci_low": a.ci_low, "ci_high": a.ci_high, "certainty": base.certainty,
-                   "classification": base.classification, "recommendation": base.recommendation,
-                   "recommendation_after": flip[1].recommendation if flip else "",
-                   "certainty_after": flip[1].certainty if flip else "",
-                   "flip_estimate": a.estimate + shift if flip else float("nan"),
-                   "pivotal_study": pivot["study"] if pivot is not None else "",
-                   "pivotal_study_change": float(pivot["change"]) if pivot is not None else float("nan"),
-                   "studies_plausible": int(len(plausible))}
-            for criterion in CRITERIA:
-                for side in ("down", "up"):
-                    hit = th[(criterion, side)]
-                    row[f"{criterion}_{side}"] = hit[0] if hit else float("nan")
-            rows.append(row)
+            shifts = {f"{criterion}_{side}": th[(criterion, side)][0] if th[(criterion, side)] else None
+                      for criterion in CRITERIA for side in ("down", "up")}
+            rows.append(Robustness(
+                population=net.population, procedure=ds.category(a.treatment), code=a.treatment,
+                estimate=a.estimate, ci_low=a.ci_low, ci_high=a.ci_high, certainty=base.certainty,
+                classification=base.classification, recommendation=base.recommendation, **shifts,
+                recommendation_after=flip[1].recommendation if flip else None,
+                certainty_after=flip[1].certainty if flip else None,
+                flip_estimate=a.estimate + shift if flip else None,
+                pivotal_study=pivot["study"] if pivot is not None else None,
+                pivotal_study_change=float(pivot["change"]) if pivot is not None else None,
+                studies_plausible=int(len(plausible)), searched=False))
     seconds["thresholds"] = time.perf_counter() - t0
-    summary = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     studies = pd.concat(study_rows, ignore_index=True) if study_rows else pd.DataFrame()
     typical_n = math.ceil(median_enrolment(ds, nets.values()) / 2) if nets else None
     control_sd = {}
     loo = pd.DataFrame(columns=["population", "study", "code", "change", "recommendation_changed",
                                 "estimate_without"])
     if not full or not nets:
-        for c in ("trial_n_per_arm", "trial_effect", "typical_trial_effect", "loo_changes"):
-            summary[c] = NOT_RUN
-        summary["typical_n_per_arm"] = typical_n
-        return RobustnessResult(summary, studies, loo, seconds, typical_n, control_sd, full=False)
+        rows = [replace(r, typical_n_per_arm=typical_n) for r in rows]
+        return RobustnessResult(tuple(rows), studies, loo, seconds, typical_n, control_sd, full=False)
 
     t1 = time.perf_counter()
     bases, templates = {}, {}
     for net in nets.values():
         pop = net.population
         bases[pop] = analyse_population(ds, settings, rules, pop, outcome).by_code()
-        for r in summary[summary["population"] == pop].itertuples():
+        for r in (r for r in rows if r.population == pop):
             templates[(pop, r.code)] = trial_template(ds, net.arms, pop, r.code, net.fit.reference)
             control_sd[pop] = templates[(pop, r.code)].sd
     _SHARED.clear()
@@ -176,16 +232,11 @@ def robustness_analysis(ds, settings, networks: dict, assessments: dict, rules: 
     if loo_rows:
         loo = pd.DataFrame(loo_rows, columns=loo.columns).sort_values(["population", "study", "code"],
                                                                       ignore_index=True)
-    trial_n, trial_eff, pivotal = [], [], []
-    for r in summary.itertuples():
+    searched = []
+    for r in rows:
         n, eff = done[("trial", r.population, r.code)]
-        trial_n.append("none" if n is None else int(n))
-        trial_eff.append("none" if eff is None else eff)
         hit = loo[(loo["population"] == r.population) & (loo["code"] == r.code) & loo["recommendation_changed"]]
-        pivotal.append("; ".join(f"{x.study}: {x.change}" for x in hit.itertuples()))
-    summary["trial_n_per_arm"] = trial_n
-    summary["trial_effect"] = benefit * mid
-    summary["typical_n_per_arm"] = typical_n
-    summary["typical_trial_effect"] = trial_eff
-    summary["loo_changes"] = pivotal
-    return RobustnessResult(summary, studies, loo, seconds, typical_n, control_sd, full=True)
+        searched.append(replace(r, searched=True, trial_n_per_arm=None if n is None else int(n),
+                                trial_effect=benefit * mid, typical_n_per_arm=typical_n, typical_trial_effect=eff,
+                                loo_changes=tuple(f"{x.study}: {x.change}" for x in hit.itertuples())))
+    return RobustnessResult(tuple(searched), studies, loo, seconds, typical_n, control_sd, full=True)

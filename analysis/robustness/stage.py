@@ -18,23 +18,18 @@ cache under the data, settings and rules it reads.
 
 from __future__ import annotations
 
-import math
 from functools import partial
 
 import pandas as pd
 
 from analysis.pipeline.context import BuildContext
 from analysis.results_io import write_csv
-from analysis.robustness.analyse import robustness_analysis
+from analysis.robustness.analyse import robustness_analysis, summary_frame
 
 FUNCTION = "analysis.robustness.analyse.robustness_analysis"
 WORKERS = 2
 THRESHOLD_COLUMNS = ("classification_down", "classification_up", "certainty_down", "certainty_up",
                      "recommendation_down", "recommendation_up")
-
-
-def _none(v):
-    return "none" if isinstance(v, float) and math.isnan(v) else v
 
 
 def register(ctx: BuildContext, res, nets: dict) -> None:
@@ -44,21 +39,19 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
         reg.add("robustness/typical-n-per-arm", res.typical_n_per_arm, unit="patients per arm", function=FUNCTION,
                 decimals=0)
         reg.add("robustness/max-n-per-arm", 2000, unit="patients per arm", function=FUNCTION, decimals=0)
-    summary = res.summary
+    rows = res.rows
     # counts over every recommendation depend on every study of every network analysed
     every = dict(studies=sorted({s for net in pops.values() for s in net.studies}))
-    reg.add("robustness/recommendations", len(summary), unit="recommendations", function=FUNCTION, decimals=0, **every)
-    reg.add("robustness/plausible-shifts", int(summary["recommendation_down"].notna().sum()
-                                               + summary["recommendation_up"].notna().sum()
-                                               - (summary["recommendation_down"].notna()
-                                                  & summary["recommendation_up"].notna()).sum()),
+    reg.add("robustness/recommendations", len(rows), unit="recommendations", function=FUNCTION, decimals=0, **every)
+    reg.add("robustness/plausible-shifts",
+            sum(r.recommendation_down is not None or r.recommendation_up is not None for r in rows),
             unit="recommendations", function=FUNCTION, decimals=0, **every)
     if res.full:
-        reg.add("robustness/trial-flips", int(sum(isinstance(v, int) for v in summary["trial_n_per_arm"])),
+        reg.add("robustness/trial-flips", sum(r.trial_n_per_arm is not None for r in rows),
                 unit="recommendations", function=FUNCTION, decimals=0, **every)
-        reg.add("robustness/typical-trial-flips", int(sum(isinstance(v, float) for v in summary["typical_trial_effect"])),
+        reg.add("robustness/typical-trial-flips", sum(r.typical_trial_effect is not None for r in rows),
                 unit="recommendations", function=FUNCTION, decimals=0, **every)
-        reg.add("robustness/loo-changes", int((summary["loo_changes"] != "").sum()), unit="recommendations",
+        reg.add("robustness/loo-changes", sum(bool(r.loo_changes) for r in rows), unit="recommendations",
                 function=FUNCTION, decimals=0, **every)
     for pop, sd in sorted(res.control_sd.items()):
         net = pops[pop]
@@ -73,23 +66,23 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
             # the count depends on every study's exclusion, so every study of the network feeds it
             reg.add(f"robustness/{pop}/loo-pivotal", len(changed), unit="studies", function=FUNCTION,
                     decimals=0, studies=net.studies, analysis=net.key)
-    for r in res.summary.itertuples():
+    for r in rows:
         net = pops[r.population]
         stem, shares = f"robustness/{r.population}/{r.code}", net.study_shares(r.code, net.fit.reference)
         common = dict(function=FUNCTION, studies=net.studies, contributions=shares, analysis=net.key)
         for col in THRESHOLD_COLUMNS:
             v = getattr(r, col)
-            if not math.isnan(v):
+            if v is not None:
                 reg.add(f"{stem}/{col.replace('_', '-')}", v, unit="cm", decimals=2, **common)
-        if not math.isnan(r.flip_estimate):
+        if r.flip_estimate is not None:
             reg.add(f"{stem}/flip-estimate", r.flip_estimate, unit="cm", decimals=2, **common)
-        if r.pivotal_study:
+        if r.pivotal_study is not None:
             # the study's own threshold depends on its influence, hence on every study of the network
             reg.add(f"{stem}/pivotal-study-change", r.pivotal_study_change, unit="cm", decimals=2,
                     **{**common, "function": "analysis.robustness.influence.study_thresholds"})
-        if isinstance(r.trial_n_per_arm, int):
+        if r.trial_n_per_arm is not None:
             reg.add(f"{stem}/trial-n-per-arm", r.trial_n_per_arm, unit="patients per arm", decimals=0, **common)
-        if isinstance(r.typical_trial_effect, float):
+        if r.typical_trial_effect is not None:
             reg.add(f"{stem}/typical-trial-effect", r.typical_trial_effect, unit="cm", decimals=2, **common)
 
 
@@ -104,11 +97,7 @@ def robustness(ctx: BuildContext, full: bool = True) -> None:
     res = ctx.cache.get("robustness", key, lambda: robustness_analysis(
         ctx.ds, ctx.settings, ctx.networks, ctx.assessments, ctx.rules, full=full, workers=WORKERS,
         progress=ctx.progress))
-    ctx.tables["robustness"] = res.summary
-    out = res.summary.copy()
-    for col in (*THRESHOLD_COLUMNS, "flip_estimate", "pivotal_study_change"):
-        out[col] = [_none(v) for v in out[col]]
-    write_csv(out, ctx.out / "robustness.csv")
+    write_csv(summary_frame(res.rows), ctx.out / "robustness.csv")
     write_csv(res.studies, ctx.out / "robustness_studies.csv")
     write_csv(res.loo if res.full else pd.DataFrame(columns=res.loo.columns), ctx.out / "robustness_loo.csv")
     register(ctx, res, ctx.networks)

@@ -9,7 +9,6 @@ points per cm of pain relief, plus noise; reported by about half the trials.
 
 from __future__ import annotations
 
-
 from analysis.synthesize.calibrate import PainArm
 from analysis.synthesize.design import Trial
 from analysis.synthesize.reporting import Format, choose_function_format, report

@@ -10,19 +10,23 @@ import zlib
 
 import numpy as np
 
-from analysis.synthesize.arms import pain_arms, plan_arms, deviations
+from analysis.synthesize.arms import deviations, pain_arms, plan_arms
 from analysis.synthesize.calibrate import PainModel, calibrate, network_of
 from analysis.synthesize.characteristics import excluded_characteristics, usable_characteristics
 from analysis.synthesize.design import Trial, all_trials
 from analysis.synthesize.features import blinding, guidance, risk_of_bias, technique
+from analysis.synthesize.judgements import judgement_rows
+from analysis.synthesize.other_guidance import other_guidance_rows
 from analysis.synthesize.outcomes import (
-    adverse_event_rows, final_or_change, function_rows, pain_rows, schedule,
+    adverse_event_rows,
+    final_or_change,
+    function_rows,
+    pain_rows,
+    schedule,
 )
 from analysis.synthesize.procedures import CO_INTERVENTIONS, NODES, arm_procedure, node_rows
 from analysis.synthesize.reporting import choose_pain_format
 from analysis.synthesize.responders import responder_rows
-from analysis.synthesize.judgements import judgement_rows
-from analysis.synthesize.other_guidance import other_guidance_rows
 
 SURNAMES = ("Avenor", "Brightwell", "Castellane", "Dunmore", "Elvaston", "Farrowby", "Galloway-Synth",
             "Halvorsen-Fict", "Isherwood", "Jolliffe", "Kestrel", "Lindqvist-Syn", "Marchetti-Fict", "Norwood",

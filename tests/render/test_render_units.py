@@ -11,8 +11,7 @@ from analysis.render import RenderError
 from analysis.render.assemble import mark_chapter, pipe_table
 from analysis.render.book import book_entries
 from analysis.render.pandoc import CROSSREF, pandoc_path
-from analysis.render.qmd import Code, Markdown, QmdError, inline_expressions, parse, \
-    substitute_inline
+from analysis.render.qmd import Code, Markdown, QmdError, inline_expressions, parse, substitute_inline
 
 QMD = '''---
 title: "Chapter"
