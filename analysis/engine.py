@@ -1,19 +1,22 @@
 """The engine's core: a dataset, its settings and the rules in; typed, frozen results out; no file written.
 
+    results = analyse(ds, settings, rules)  # every network, responder network, assessment, recommendation
     net, dropped = fit_outcome_network(ds, settings, "pain", "axial")  # the network of one outcome
     assessments = assess(ds, settings, rules, net)                     # GRADE, once per network
     certainty = certainty_results(ds, settings, rules, net, assessments)  # CertaintyResult per procedure
     result = analyse_population(ds, settings, rules, "axial")          # network -> certainty -> recommendations
 
-The build's stages (:mod:`analysis.pipeline`) call these and write and register what they return; the
-robustness searches (:mod:`analysis.robustness`) call :func:`analyse_population` on changed datasets,
-hundreds of times. Nothing here knows whether it runs on the base case, a scenario or a re-run.
+The build (:func:`analysis.pipeline.run.run_stages`) calls :func:`analyse` once and its stages write and
+register what it returns; the robustness searches (:mod:`analysis.robustness`) call
+:func:`analyse_population` (one population's pain network, certainty and recommendations) on changed
+datasets, hundreds of times. Nothing here knows whether it runs on the base case, a scenario or a re-run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Callable
 
 import pandas as pd
 
@@ -77,15 +80,15 @@ def reference_component(arms: pd.DataFrame, reference: str) -> tuple[pd.DataFram
     return arms[in_part & arms["treatment"].isin(keep)].reset_index(drop=True), dropped
 
 
-def fit_or_common(studies, measure: str, method: str, reference: str, level: float) -> NetworkFit:
-    """``fit_network``; when heterogeneity cannot be estimated (too few trials, as a scenario may leave),
-    the common-effect model instead (the fit's ``method`` then says FE)."""
+def fit_or_common(studies, measure: str, method: str, reference: str, level: float) -> tuple[NetworkFit, str]:
+    """(``fit_network``, the method used); when heterogeneity cannot be estimated (too few trials, as a
+    scenario may leave), the common-effect model instead (the method used, and the fit's, is then FE)."""
     try:
-        return fit_network(studies, measure, method, reference, level)
+        return fit_network(studies, measure, method, reference, level), method
     except AnalysisError as exc:
         if "heterogeneity cannot be estimated" not in str(exc):
             raise
-        return fit_network(studies, measure, "FE", reference, level)
+        return fit_network(studies, measure, "FE", reference, level), "FE"
 
 
 def fit_outcome_network(ds, settings: Settings, outcome: str, population: str
@@ -98,8 +101,42 @@ def fit_outcome_network(ds, settings: Settings, outcome: str, population: str
         return None, dropped
     studies = contrasts_from_arms(arms, settings.measure, settings.reference,
                                   source=f"{outcome}/{population} analysis table")
-    fit = fit_or_common(studies, settings.measure, settings.method, settings.reference, settings.level)
+    fit, _ = fit_or_common(studies, settings.measure, settings.method, settings.reference, settings.level)
     return NetworkResult(outcome, population, arms, fit, contribution_matrix(fit)), dropped
+
+
+RESPONDER_OUTCOME = "pain_responder"
+
+
+@dataclass(frozen=True)
+class ResponderResult:
+    """The responder network of one population (e.g. at least 50% pain relief), on the log odds ratio."""
+
+    population: str
+    arms: pd.DataFrame  # study, treatment, n, events (with provenance columns)
+    fit: NetworkFit
+    method: str  # the heterogeneity estimator used: the settings', or FE when too few trials to estimate it
+
+    @property
+    def key(self) -> str:
+        return f"{RESPONDER_OUTCOME}/{self.population}"
+
+    @property
+    def studies(self) -> list[str]:
+        return sorted(self.arms["study"].astype(str).unique())
+
+
+def fit_responder_network(ds, settings: Settings, population: str) -> tuple[ResponderResult | None, list[str]]:
+    """(the responder network of ``population``, or None without a trial connected to the reference; the
+    treatments not connected to the reference). Trials reporting only responders enter here, not the
+    mean-difference network."""
+    arms = ds.responder_arms(population=population, outcome=RESPONDER_OUTCOME)
+    arms, dropped = reference_component(arms, settings.reference)
+    if arms.empty or arms["study"].nunique() < 1:
+        return None, dropped
+    studies = contrasts_from_arms(arms, "OR", settings.reference, source=f"{RESPONDER_OUTCOME} analysis table")
+    fit, method = fit_or_common(studies, "OR", settings.method, settings.reference, settings.level)
+    return ResponderResult(population, arms, fit, method), dropped
 
 
 def outcome_mid(ds, settings: Settings, outcome: str) -> float | None:
@@ -172,3 +209,44 @@ def analyse_population(ds, settings: Settings, rules: dict, population: str, out
     certainty = certainty_results(ds, settings, rules, net, assessments)
     return PopulationResult(population, net, assessments, certainty,
                             recommend(certainty, ds.guideline, rules, outcome=outcome))
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the engine computes from one dataset: the build writes and registers it, stage by stage.
+    The mappings are keyed ``outcome/population`` (responders: by population) and are not to be changed."""
+
+    networks: dict[str, NetworkResult] = field(default_factory=dict)
+    without_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # treatments not connected
+    responders: dict[str, ResponderResult] = field(default_factory=dict)
+    assessments: dict[str, tuple[Assessment, ...]] = field(default_factory=dict)  # GRADE, with its domains
+    certainty: tuple[CertaintyResult, ...] = ()  # in order of network key
+    recommendations: tuple[Recommendation, ...] = ()
+
+
+def analyse(ds, settings: Settings, rules: dict, progress: Callable[[str], None] = lambda m: None) -> Results:
+    """The networks of every outcome and population, the responder networks, the certainty of every
+    procedure's effect (each assessment computed once) and the recommendations."""
+    settings = settings.with_guideline(ds.guideline)
+    networks, without, responders = {}, {}, {}
+    for outcome in settings.outcomes:
+        for population in settings.populations:
+            progress(f"network meta-analysis: {outcome}, {population}")
+            net, dropped = fit_outcome_network(ds, settings, outcome, population)
+            without[f"{outcome}/{population}"] = tuple(dropped)
+            if net is not None:  # None: no trial connected to the reference (possible under a scenario)
+                networks[net.key] = net
+    for population in settings.populations:
+        res, dropped = fit_responder_network(ds, settings, population)
+        without[f"{RESPONDER_OUTCOME}/{population}"] = tuple(dropped)
+        if res is not None:
+            progress(f"responder network: {population} ({len(res.studies)} trials)")
+            responders[population] = res
+    progress("certainty of the evidence (GRADE)")
+    assessments, certainty = {}, []
+    for key in sorted(networks):
+        assessments[key] = assess(ds, settings, rules, networks[key])
+        certainty += certainty_results(ds, settings, rules, networks[key], assessments[key])
+    progress("recommendations (evidence to decision)")
+    return Results(networks, without, responders, assessments, tuple(certainty),
+                   recommend(certainty, ds.guideline, rules))

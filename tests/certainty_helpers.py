@@ -9,6 +9,7 @@ from pathlib import Path
 
 from analysis.certainty import load_rules
 from analysis.dataset import load_dataset
+from analysis.engine import analyse
 from analysis.pipeline.certainty import certainty
 from analysis.pipeline.context import BuildContext
 from analysis.pipeline.networks import networks
@@ -20,13 +21,15 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_grade(data_dir: Path) -> BuildContext:
-    """Networks, certainty and recommendations of the package at ``data_dir`` (results in a temporary dir)."""
+    """Networks, certainty and recommendations of the package at ``data_dir``, analysed and written (into a
+    temporary directory) by the stages that write them."""
     ds = load_dataset(data_dir)
     settings = Settings().with_guideline(ds.guideline)
     out = Path(tempfile.mkdtemp(prefix="grade-"))
-    ctx = BuildContext(ds=ds, settings=settings, rules=load_rules(ROOT / "settings" / "guideline.yaml"),
+    rules = load_rules(ROOT / "settings" / "guideline.yaml")
+    ctx = BuildContext(ds=ds, settings=settings, rules=rules,
                        registry=NumberRegistry(ds.data_hash, settings.to_dict(), "test"), out=out,
-                       progress=lambda m: None)
+                       progress=lambda m: None, results=analyse(ds, settings, rules))
     for stage in (networks, certainty, recommendations):
         stage(ctx)
     return ctx

@@ -21,7 +21,7 @@ def base():
 
 
 def test_certainty_matches_published(base):
-    table = certainty_frame(base.certainty)
+    table = certainty_frame(base.results.certainty)
     got = {(r.population, r.procedure): r.certainty for r in table[table["outcome"] == "pain"].itertuples()}
     for row in EXPECTED.itertuples():
         assert got[(row.population, row.procedure)] == row.certainty, (row.population, row.procedure)
@@ -36,7 +36,7 @@ def test_certainty_csv_columns_and_names(base):
 
 
 def test_panel_judgements_are_visible(base):
-    table = certainty_frame(base.certainty)
+    table = certainty_frame(base.results.certainty)
     for est in base.ds.judgements["estimate"].unique():
         assert "panel judgement" in table.loc[table["id"] == est, "reasons"].iloc[0]
 
@@ -46,6 +46,6 @@ def test_absolute_effects_registered(base):
     entries = reg._entries
     base_id = "pain/axial/sham/baseline"
     assert base_id in entries and 0 < entries[base_id].value < 10
-    table = certainty_frame(base.certainty)
+    table = certainty_frame(base.results.certainty)
     est = table.loc[table["id"] == "pain/axial/joint-rf", "estimate"].iloc[0]
     assert entries["pain/axial/joint-rf/vs-sham/absolute"].value == pytest.approx(entries[base_id].value + est)

@@ -98,11 +98,11 @@ def test_new_evidence_of_benefit_changes_only_that_recommendation(tmp_path, base
     for i in range(4):  # four large low-risk sham-controlled trials: 3 cm less pain with epidural steroid
         add_sham_trial(data, f"ADDED-{i + 1}", "axial", "epidural-steroid", 100, active_mm=30, sham_mm=60, sd_mm=20)
     new = run_grade(data)
-    cert = certainty_frame(new.certainty).set_index("id")
+    cert = certainty_frame(new.results.certainty).set_index("id")
     assert cert.loc["pain/axial/epidural-steroid", "certainty"] == "moderate"
     assert cert.loc["pain/axial/epidural-steroid", "classification"].endswith("benefit")
-    before = recommendations_frame(base.recommendations).set_index(["population", "procedure"])
-    after = recommendations_frame(new.recommendations).set_index(["population", "procedure"])
+    before = recommendations_frame(base.results.recommendations).set_index(["population", "procedure"])
+    after = recommendations_frame(new.results.recommendations).set_index(["population", "procedure"])
     changed = [k for k in before.index if tuple(before.loc[k, ["direction", "strength"]])
                != tuple(after.loc[k, ["direction", "strength"]])]
     assert changed == [("axial", "epidural steroid injection")]

@@ -10,7 +10,7 @@ import pytest
 
 from analysis.certainty import assess_network, load_rules
 from analysis.dataset import load_dataset
-from analysis.engine import analyse_population
+from analysis.engine import Results, analyse, analyse_population
 from analysis.models.network import fit_network
 from analysis.pipeline.context import BuildContext
 from analysis.recommendations import recommendations_frame
@@ -54,15 +54,8 @@ def _assessment(net, code, ds, rules):
 
 
 def test_rerun_reproduces_the_build_stages(ds, settings, base, rules, tmp_path):
-    from analysis.pipeline.certainty import certainty
-    from analysis.pipeline.networks import networks
-    from analysis.pipeline.recommendations import recommendations
 
-    ctx = BuildContext(ds=ds, settings=settings, rules=rules, registry=NumberRegistry(ds.data_hash, {}),
-                       out=tmp_path, progress=lambda m: None)
-    for stage in (networks, certainty, recommendations):
-        stage(ctx)
-    recs = recommendations_frame(ctx.recommendations)
+    recs = recommendations_frame(analyse(ds, settings, rules).recommendations)
     for pop, res in base.items():
         built = recs[recs["population"] == pop]
         got = res.by_code()
@@ -173,8 +166,8 @@ def test_builds_under_a_scenario_run_the_threshold_analysis_only(ds, settings, b
     assert "calibration" not in under_scenario and "answers to critics" not in under_scenario
     assert {"robustness", "calibration", "answers to critics"} <= set(base_case)
     ctx = BuildContext(ds=ds, settings=settings, rules=rules, registry=NumberRegistry(ds.data_hash, {}),
-                       out=tmp_path, progress=lambda m: None, networks=nets,
-                       assessments=assessments)
+                       out=tmp_path, progress=lambda m: None,
+                       results=Results(networks=nets, assessments=assessments))
     robustness_stage(full=False)(ctx)
     written = pd.read_csv(tmp_path / "robustness.csv")
     assert len(written) == len(res.rows) and (written["trial_n_per_arm"] == "not run").all()

@@ -4,18 +4,16 @@ Writes ``certainty.csv`` (population, outcome, procedure, estimate, ci_low,
 ci_high, certainty, classification, reasons; procedure = the guideline's
 category name), ``certainty_domains.csv`` (every domain of every estimate,
 with panel overrides) and registers the control baselines and absolute
-effects. Leaves the results in ``ctx.certainty`` (and the assessments in
-``ctx.assessments``) for the stages after it.
+effects. The certainty results and their assessments are the engine's
+(:func:`analysis.engine.analyse`), each computed once.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis.certainty import CertaintyResult, certainty_frame
+from analysis.certainty import certainty_frame
 from analysis.certainty.result import WRITTEN
-from analysis.engine import assess
-from analysis.engine import certainty_results as engine_certainty
 from analysis.pipeline.context import BuildContext
 from analysis.recommendations.absolute import control_baseline
 from analysis.results_io import write_csv
@@ -23,20 +21,10 @@ from analysis.results_io import write_csv
 FUNCTION = "analysis.pipeline.certainty.certainty"
 
 
-def certainty_results(ctx: BuildContext) -> tuple[CertaintyResult, ...]:
-    """The certainty of every procedure's effect in every network with a MID, in order of network key; the
-    assessments (with their domains) are kept in ``ctx.assessments`` for the stages after this one."""
-    results: list[CertaintyResult] = []
-    for key in sorted(ctx.networks):
-        net = ctx.networks[key]
-        ctx.assessments[key] = assessments = assess(ctx.ds, ctx.settings, ctx.rules, net)
-        results += engine_certainty(ctx.ds, ctx.settings, ctx.rules, net, assessments)
-    return tuple(results)
-
-
 def domains_frame(ctx: BuildContext) -> pd.DataFrame:
     """``certainty_domains.csv``: every domain of every assessment, with panel overrides."""
-    frames = [a.rating.to_frame() for key in sorted(ctx.assessments) for a in ctx.assessments[key]]
+    assessments = ctx.results.assessments
+    frames = [a.rating.to_frame() for key in sorted(assessments) for a in assessments[key]]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
@@ -44,7 +32,7 @@ def register_absolute(ctx: BuildContext) -> None:
     """Control baseline (reference arms) per network, and the absolute value with each procedure."""
     for key in sorted(ctx.networks):
         net = ctx.networks[key]
-        sub = [r for r in ctx.certainty if (r.outcome, r.population) == (net.outcome, net.population)]
+        sub = [r for r in ctx.results.certainty if (r.outcome, r.population) == (net.outcome, net.population)]
         if not sub:
             continue
         base = control_baseline(net.arms, net.fit.reference)
@@ -62,8 +50,6 @@ def register_absolute(ctx: BuildContext) -> None:
 
 
 def certainty(ctx: BuildContext) -> None:
-    ctx.progress("certainty of the evidence (GRADE)")
-    ctx.certainty = certainty_results(ctx)
-    write_csv(certainty_frame(ctx.certainty)[WRITTEN], ctx.out / "certainty.csv")
+    write_csv(certainty_frame(ctx.results.certainty)[WRITTEN], ctx.out / "certainty.csv")
     write_csv(domains_frame(ctx), ctx.out / "certainty_domains.csv")
     register_absolute(ctx)

@@ -1,4 +1,4 @@
-"""What the stages of a build share."""
+"""What the stages of a build share: the engine's results, and where to write and register them."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.cache import Cache
-from analysis.certainty import Assessment, CertaintyResult
-from analysis.engine import NetworkResult
-from analysis.recommendations import Recommendation
+from analysis.engine import Results
 from analysis.registry import NumberRegistry
 from analysis.settings import Settings
 
@@ -22,10 +20,11 @@ class BuildContext:
     registry: NumberRegistry
     out: Path  # the staging results directory
     progress: Callable[[str], None]
+    results: Results = field(default_factory=Results)  # analysis.engine.analyse: what the stages write
     scenario: str = "base"  # labels the registry only: no stage behaves differently under a scenario
     cache: Cache = field(default_factory=lambda: Cache(None))
     project_dir: Path | None = None  # the project whose letters the answers stage reads
-    networks: dict[str, NetworkResult] = field(default_factory=dict)  # key "outcome/population"
-    assessments: dict[str, tuple[Assessment, ...]] = field(default_factory=dict)  # GRADE, once per network
-    certainty: tuple[CertaintyResult, ...] = ()  # every network's, in order of network key
-    recommendations: tuple[Recommendation, ...] = ()
+
+    @property
+    def networks(self):
+        return self.results.networks

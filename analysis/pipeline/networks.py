@@ -1,8 +1,9 @@
-"""Stage: the network meta-analysis of each outcome and population, with its result tables and numbers."""
+"""Stage: the network meta-analysis of each outcome and population (:func:`analysis.engine.analyse`): its
+result tables and numbers, and the treatments left without evidence."""
 
 from __future__ import annotations
 
-from analysis.engine import NetworkResult, fit_outcome_network
+from analysis.engine import NetworkResult
 from analysis.models.nodesplit import node_split
 from analysis.nma_files import heterogeneity_summary
 from analysis.pipeline.context import BuildContext
@@ -60,10 +61,8 @@ def register_league(ctx: BuildContext, net: NetworkResult, league, unit: str, de
 def networks(ctx: BuildContext) -> None:
     for outcome in ctx.settings.outcomes:
         for population in ctx.settings.populations:
-            ctx.progress(f"network meta-analysis: {outcome}, {population}")
-            net, dropped = fit_outcome_network(ctx.ds, ctx.settings, outcome, population)
-            write_without_evidence(ctx.out, outcome, population, dropped, f"not connected to {ctx.settings.reference}")
-            if net is None:  # no trial connected to the reference (possible under a scenario)
-                continue
-            ctx.networks[net.key] = net
-            write_network(ctx, net)
+            key = f"{outcome}/{population}"
+            write_without_evidence(ctx.out, outcome, population, ctx.results.without_evidence.get(key, ()),
+                                   f"not connected to {ctx.settings.reference}")
+            if key in ctx.networks:  # not when no trial is connected to the reference (possible under a scenario)
+                write_network(ctx, ctx.networks[key])

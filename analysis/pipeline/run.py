@@ -1,8 +1,9 @@
 """Run stages in order on one dataset, into one results directory.
 
-:data:`ENGINE_STAGES` are the analysis of a dataset: descriptions, networks, certainty and
-recommendations. Which further stages run (calibration, robustness, the answers to critics) is decided
-by the project build (:mod:`analysis.build`), never by a stage asking whether it runs under a scenario.
+The engine analyses the dataset once (:func:`analysis.engine.analyse`); the stages write and register
+what it returned, and describe the dataset. :data:`ENGINE_STAGES` are those of every build; which further
+stages run (calibration, robustness, the answers to critics) is decided by the project build
+(:mod:`analysis.build`), never by a stage asking whether it runs under a scenario.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Callable, Sequence
 
 from analysis.audit.provenance import write_provenance
 from analysis.cache import Cache
+from analysis.engine import analyse
 from analysis.pipeline.certainty import certainty
 from analysis.pipeline.characteristics import characteristics
 from analysis.pipeline.context import BuildContext
@@ -63,7 +65,8 @@ def run_stages(ds, settings: Settings, rules: dict, out: Path, stages: Sequence[
     """
     registry = NumberRegistry(ds.data_hash, settings.to_dict(), scenario)
     ctx = BuildContext(ds=ds, settings=settings, rules=rules, registry=registry, out=out, progress=progress,
-                       scenario=scenario, cache=cache or Cache(None), project_dir=project_dir)
+                       results=analyse(ds, settings, rules, progress), scenario=scenario,
+                       cache=cache or Cache(None), project_dir=project_dir)
     for stage in stages:
         stage(ctx)
     write_provenance(ctx)  # after every stage: the rows behind every network any stage fitted

@@ -95,7 +95,7 @@ def robustness(ctx: BuildContext, full: bool = True) -> None:
     else:
         ctx.progress("robustness: thresholds" + (", leave-one-out and new-trial searches" if full else " only"))
     res = ctx.cache.get("robustness", key, lambda: robustness_analysis(
-        ctx.ds, ctx.settings, ctx.networks, ctx.assessments, ctx.rules, full=full, workers=WORKERS,
+        ctx.ds, ctx.settings, ctx.networks, ctx.results.assessments, ctx.rules, full=full, workers=WORKERS,
         progress=ctx.progress))
     write_csv(summary_frame(res.rows), ctx.out / "robustness.csv")
     write_csv(res.studies, ctx.out / "robustness_studies.csv")
