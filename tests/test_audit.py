@@ -7,6 +7,7 @@ book; the study-removal tests only build (no render).
 import csv
 import json
 import re
+import shutil
 import tarfile
 from pathlib import Path
 
@@ -195,19 +196,43 @@ def _drop_study(data_dir: Path, study: str) -> None:
 
 
 def test_removing_a_study_changes_only_the_numbers_audit_attributes_to_it(project, tmp_path):
+    """Every number the base case computes (the answers' scenario numbers are copies of their scenarios'
+    entries, checked by the next test; the copies here have no letters, so each build is a third as long)."""
     from analysis.build import build
 
     base = AuditData(project / "_results")
+    own = {i: e for i, e in base.numbers.items() if not i.startswith("scenarios/")}
+    assert len(own) > 500
     for study in _studies_to_remove(base):
         copy = copy_project(tmp_path / study)
+        shutil.rmtree(copy / "responses")
         _drop_study(copy / "data", study)
         build(copy)
         after = AuditData(copy / "_results").numbers
-        changed = {i for i, e in base.numbers.items()
+        changed = {i for i, e in own.items()
                    if i not in after or (after[i]["value"], after[i]["text"]) != (e["value"], e["text"])}
         said = set(base.numbers_of_study(study))
         assert changed, f"removing {study} changed no number"
         assert changed <= said, f"removing {study} changed numbers audit did not attribute to it: {changed - said}"
+
+
+def test_the_answers_numbers_keep_their_scenarios_studies(project, numbers):
+    """``scenarios/<id>/...`` entries are their scenario's own entries: value, text and the studies (with
+    their contributions) that a removal would change them through."""
+    copied = [i for i in numbers if i.startswith("scenarios/")]
+    assert len(copied) > 100
+    by_scenario: dict[str, dict] = {}
+    for id_ in copied:
+        sid, own = id_.split("/", 2)[1:]
+        if sid not in by_scenario:
+            path = project / "_results" / "responses" / "scenarios" / sid / "numbers.json"
+            by_scenario[sid] = json.loads(path.read_text())["numbers"]
+        source = by_scenario[sid][own]
+        for field in ("value", "text", "unit", "studies", "contributions"):
+            assert numbers[id_][field] == source[field], (id_, field)
+        assert numbers[id_]["scenario"] == sid, id_
+        if own.endswith(("/estimate", "/or")):  # an estimate is fed by the studies of its network
+            assert numbers[id_]["studies"], id_
 
 
 # --- rapidrec lint -------------------------------------------------------------------------------
