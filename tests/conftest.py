@@ -62,9 +62,36 @@ class Rendered:
     stderr: str  # the progress `rapidrec render` printed
 
     @cached_property
-    def pdf_pages(self) -> list[str]:
-        """The text of every page of the PDF (extracted once: about 20 s for the whole book)."""
-        return [page.extract_text() for page in PdfReader(self.path / "_book" / "rapidrec-guideline.pdf").pages]
+    def pdf(self) -> PdfReader:
+        return PdfReader(self.path / "_book" / "rapidrec-guideline.pdf")
+
+    def pdf_page(self, index: int) -> str:
+        """The text of one page of the PDF, extracted once (pypdf takes about 0.1 s a page)."""
+        pages = self.__dict__.setdefault("_pages", {})
+        if index not in pages:
+            pages[index] = self.pdf.pages[index].extract_text()
+        return pages[index]
+
+    @cached_property
+    def pdf_chapters(self) -> dict[str, int]:
+        """Title of each top-level entry of the PDF's outline -> its first page (0-based)."""
+        return {item.title: self.pdf.get_destination_page_number(item) for item in self.pdf.outline
+                if not isinstance(item, list)}
+
+    @cached_property
+    def appendix_page(self) -> int:
+        """The first page of the audit appendix (the last half of the book)."""
+        return next(page for title, page in self.pdf_chapters.items() if "Audit trail" in title)
+
+    def pdf_text(self, *titles: str) -> str:
+        """The text of the parts of the PDF that begin at the outline entries ``titles`` (each part runs to the
+        next entry): extracting only what a test reads, as pypdf needs up to 0.5 s for a page with figures."""
+        starts = sorted(self.pdf_chapters.values()) + [len(self.pdf.pages)]
+        pages = []
+        for title in titles:
+            first = self.pdf_chapters[title]
+            pages += range(first, next(s for s in starts if s > first))
+        return "\n".join(self.pdf_page(i) for i in sorted(set(pages)))
 
 
 @pytest.fixture(scope="session")
