@@ -92,14 +92,26 @@ def characteristics(studies: pd.DataFrame) -> list[Row]:
     return summary_rows(studies) + count_rows(studies)
 
 
-def trial_flow(studies: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class FlowRow:
+    item: str  # slug used in registry ids
+    label: str
+    trials: int
+
+
+def trial_flow(studies: pd.DataFrame) -> tuple[FlowRow, ...]:
     """Eligible trials, trials without usable data by reason, and trials analysed."""
     used = analysed(studies)
     reasons = studies.loc[~studies["has_data"].astype(bool), "exclusion_reason"].fillna("not_reported")
-    rows = [("eligible", "Eligible randomised trials", len(studies))]
+    rows = [FlowRow("eligible", "Eligible randomised trials", len(studies))]
     for code, n in sorted(reasons.value_counts().items(), key=lambda kv: (-kv[1], kv[0])):
-        rows.append((f"excluded-{code}".replace("_", "-"), label(code), int(n)))
-    rows.append(("analysed", "Trials in the meta-analyses", len(used)))
+        rows.append(FlowRow(f"excluded-{code}".replace("_", "-"), label(code), int(n)))
+    rows.append(FlowRow("analysed", "Trials in the meta-analyses", len(used)))
     for pop in ("axial", "radicular", "mixed"):
-        rows.append((f"analysed-{pop}", label(pop), int((used["population"] == pop).sum())))
-    return pd.DataFrame(rows, columns=["item", "label", "trials"])
+        rows.append(FlowRow(f"analysed-{pop}", label(pop), int((used["population"] == pop).sum())))
+    return tuple(rows)
+
+
+def flow_frame(rows) -> pd.DataFrame:
+    """``trial_flow.csv``: item, label, trials."""
+    return pd.DataFrame([(r.item, r.label, r.trials) for r in rows], columns=["item", "label", "trials"])

@@ -21,11 +21,14 @@ from typing import Callable
 import pandas as pd
 
 from analysis.certainty import Assessment, CertaintyResult, assess_network, statement
+from analysis.characteristics import FlowRow, Row, trial_flow
+from analysis.characteristics import characteristics as table2
 from analysis.dataset.network_check import network_parts
 from analysis.effects import contrasts_from_arms
 from analysis.errors import AnalysisError
 from analysis.models.contribution import contribution_matrix
 from analysis.models.network import NetworkFit, fit_network
+from analysis.models.subgroup import SubgroupAnalysis, direct_effects, subgroup_analysis
 from analysis.recommendations import Recommendation, recommend
 from analysis.settings import Settings
 
@@ -211,22 +214,66 @@ def analyse_population(ds, settings: Settings, rules: dict, population: str, out
                             recommend(certainty, ds.guideline, rules, outcome=outcome))
 
 
+# the subgroup analyses the guideline reports: (network, treatment, covariate of studies.csv, the levels
+# compared -> their names in the registry)
+SUBGROUPS = (("pain/axial", "joint-rf", "blinding_providers", {"no": "providers-not-blinded",
+                                                               "yes": "providers-blinded"}),)
+
+
+@dataclass(frozen=True)
+class Subgroup:
+    """One direct comparison of a network split by a study-level covariate, with the test of interaction."""
+
+    network: str  # outcome/population
+    treatment: str
+    reference: str
+    covariate: str  # a column of studies.csv
+    names: dict[str, str]  # level -> its name in the registry
+    analysis: SubgroupAnalysis
+
+    @property
+    def studies(self) -> list[str]:
+        return sorted(s for level in self.analysis.levels for s in self.analysis.studies[level])
+
+
+def subgroups(ds, settings: Settings, networks: dict[str, NetworkResult]) -> tuple[Subgroup, ...]:
+    """The subgroup analyses of :data:`SUBGROUPS` that the data allow (two levels with trials each)."""
+    out = []
+    for key, treatment, covariate, names in SUBGROUPS:
+        net = networks.get(key)
+        if net is None or treatment not in net.fit.treatments:
+            continue
+        effects = direct_effects(net.arms, treatment, settings.reference)
+        values = dict(zip(ds.studies["id"].astype(str), ds.studies[covariate].astype(str)))
+        effects[covariate] = effects["study"].map(values)
+        effects = effects[effects[covariate].isin(names)]
+        if effects[covariate].nunique() < 2:
+            continue
+        out.append(Subgroup(key, treatment, settings.reference, covariate, dict(names),
+                            subgroup_analysis(effects, covariate)))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Results:
     """Everything the engine computes from one dataset: the build writes and registers it, stage by stage.
     The mappings are keyed ``outcome/population`` (responders: by population) and are not to be changed."""
 
+    characteristics: tuple[Row, ...] = ()  # Table 2 of the trials analysed
+    trial_flow: tuple[FlowRow, ...] = ()  # eligible, without usable data (by reason), analysed
     networks: dict[str, NetworkResult] = field(default_factory=dict)
     without_evidence: dict[str, tuple[str, ...]] = field(default_factory=dict)  # treatments not connected
     responders: dict[str, ResponderResult] = field(default_factory=dict)
+    subgroups: tuple[Subgroup, ...] = ()
     assessments: dict[str, tuple[Assessment, ...]] = field(default_factory=dict)  # GRADE, with its domains
     certainty: tuple[CertaintyResult, ...] = ()  # in order of network key
     recommendations: tuple[Recommendation, ...] = ()
 
 
 def analyse(ds, settings: Settings, rules: dict, progress: Callable[[str], None] = lambda m: None) -> Results:
-    """The networks of every outcome and population, the responder networks, the certainty of every
-    procedure's effect (each assessment computed once) and the recommendations."""
+    """The trials' characteristics and flow, the networks of every outcome and population, the responder
+    networks, the subgroup analyses, the certainty of every procedure's effect (each assessment computed
+    once) and the recommendations."""
     settings = settings.with_guideline(ds.guideline)
     networks, without, responders = {}, {}, {}
     for outcome in settings.outcomes:
@@ -242,11 +289,14 @@ def analyse(ds, settings: Settings, rules: dict, progress: Callable[[str], None]
         if res is not None:
             progress(f"responder network: {population} ({len(res.studies)} trials)")
             responders[population] = res
+    found = subgroups(ds, settings, networks)
     progress("certainty of the evidence (GRADE)")
     assessments, certainty = {}, []
     for key in sorted(networks):
         assessments[key] = assess(ds, settings, rules, networks[key])
         certainty += certainty_results(ds, settings, rules, networks[key], assessments[key])
     progress("recommendations (evidence to decision)")
-    return Results(networks, without, responders, assessments, tuple(certainty),
-                   recommend(certainty, ds.guideline, rules))
+    return Results(characteristics=tuple(table2(ds.studies)), trial_flow=trial_flow(ds.studies),
+                   networks=networks, without_evidence=without, responders=responders, subgroups=found,
+                   assessments=assessments, certainty=tuple(certainty),
+                   recommendations=recommend(certainty, ds.guideline, rules))

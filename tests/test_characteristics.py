@@ -2,7 +2,7 @@
 
 import pytest
 
-from analysis.characteristics import characteristics, trial_flow
+from analysis.characteristics import characteristics, flow_frame, trial_flow
 from analysis.dataset import load_dataset
 from analysis.synthesize import targets as T
 from tests.conftest import ROOT
@@ -44,7 +44,7 @@ def test_medians_match_the_published_table(rows):
 
 
 def test_flow_adds_up(studies):
-    flow = trial_flow(studies).set_index("item")["trials"]
+    flow = flow_frame(trial_flow(studies)).set_index("item")["trials"]
     excluded = flow[[i for i in flow.index if i.startswith("excluded-")]].sum()
     assert flow["eligible"] == T.TRIALS_ELIGIBLE
     assert flow["analysed"] == T.TRIALS_ANALYSED
