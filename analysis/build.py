@@ -36,7 +36,6 @@ from analysis.project import (
     LETTERS_DIR,
     RESULTS_DIR,
     SCENARIO_RESULTS,
-    SCENARIOS_DIR,
     scenario_results_dir,
     settings_file,
 )
@@ -60,15 +59,25 @@ def stages(scenario: bool) -> tuple:
     return (*ENGINE_STAGES, calibration, *robustness, answers_stage(stages(scenario=True)))
 
 
+def letter_inputs(project_dir: Path) -> dict[str, str]:
+    """Path -> SHA-256 of every file the answers stage may read: the letters and every YAML file of the
+    project outside its output folders (a letter may name a scenario file anywhere in the project)."""
+    def skipped(rel: Path) -> bool:
+        return any(part.startswith(("_", ".")) for part in rel.parts) or rel.parts[0] == DATA_DIR
+
+    files = {p for p in (project_dir / LETTERS_DIR).rglob("*") if p.is_file()}
+    files |= {p for pattern in ("*.yaml", "*.yml") for p in project_dir.rglob(pattern)
+              if p.is_file() and not skipped(p.relative_to(project_dir))}
+    return {p.relative_to(project_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(files)}
+
+
 def inputs_key(project_dir: Path, settings: Settings, rules: dict, scenario) -> str:
-    """SHA-256 of everything a build reads: the data package, settings and rules, the scenario (or, for the
-    base case, every letter and scenario file the answers stage may read), the robustness mode and the code."""
-    letters = {} if scenario is not None else {
-        p.relative_to(project_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for folder in (LETTERS_DIR, SCENARIOS_DIR) for p in sorted((project_dir / folder).rglob("*"))
-        if p.is_file()}
+    """SHA-256 of everything a build reads: the data package, settings and rules, the scenario (its text and
+    file), or for the base case every file the answers stage may read; the robustness mode and the code
+    with the versions it runs on."""
+    letters = {} if scenario is not None else letter_inputs(project_dir)
     payload = {"data": data_hash(project_dir / DATA_DIR), "settings": settings.to_dict(), "rules": rules,
-               "scenario": scenario.text if scenario is not None else None, "letters": letters,
+               "scenario": (scenario.text, scenario.file) if scenario is not None else None, "letters": letters,
                "robustness": os.environ.get(ROBUSTNESS_ENV, "").strip().lower(), "code": code_fingerprint()}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -89,11 +98,16 @@ def up_to_date(results: Path, key: str) -> bool:
 
 
 def swap_in(staging: Path, final: Path) -> None:
-    """Replace ``final`` by ``staging`` (both in the same directory)."""
+    """Replace ``final`` by ``staging`` (both in the same directory); ``final`` is put back if that fails."""
     old = final.with_name(f".{final.name}-old-{os.getpid()}")
     if final.exists():
         final.rename(old)
-    staging.rename(final)
+    try:
+        staging.rename(final)
+    except BaseException:
+        if old.exists():
+            old.rename(final)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -104,7 +118,8 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
     With ``scenario`` (a scenario file or :class:`analysis.scenarios.Scenario`), the data package is
     re-analysed under it (:func:`analysis.scenarios.apply_scenario`; data/ is never modified) and the
     results go to ``_results/scenarios/<id>/``; the base results in ``_results/`` stay as they are.
-    With ``cache=False`` nothing is read from or written to the project's cache (``rapidrec verify``).
+    With ``cache=False`` nothing is read from or written to the project's cache, and the results are rebuilt
+    even when up to date.
     """
     project_dir = Path(project_dir).resolve()
     rules = load_rules(settings_file(project_dir))

@@ -5,7 +5,8 @@
 
 ``key`` is a JSON-like value naming what the result depends on -- the data it reads (a hash), the
 settings and rules it reads, the scenario's text -- and the cache adds the hash of the package's own
-source code (:func:`code_fingerprint`), so that changed code never reuses an old result. joblib hashes
+source code and of the versions of Python and of the libraries and tools it runs
+(:func:`code_fingerprint`), so that changed code or an upgraded library never reuses an old result. joblib hashes
 the key and stores the value; each stored value carries the SHA-256 of its bytes, checked on every read:
 an entry that is corrupted, truncated or edited is recomputed (and replaced), never served. Deleting the
 cache directory changes no output, only the time a build takes. ``Cache(None)`` caches nothing.
@@ -15,7 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import platform
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -27,12 +30,26 @@ T = TypeVar("T")
 SIZE_LIMIT = "2G"  # least recently used entries beyond this are dropped (Cache.trim)
 PACKAGE_ROOT = Path(__file__).resolve().parent
 CODE_SUFFIXES = (".py", ".lua", ".typ", ".css")
+# the libraries and tools whose versions a result depends on (pandoc and Typst come as these wheels)
+ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
+                "ipykernel", "pypandoc-binary", "typst", "joblib")
+
+
+def package_versions() -> dict[str, str | None]:
+    versions = {}
+    for name in ENV_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """SHA-256 of the package's source files (Python and the renderer's filters and templates)."""
-    h = hashlib.sha256()
+    """SHA-256 of the package's source files (Python and the renderer's filters and templates), the Python
+    version and the versions of :data:`ENV_PACKAGES`."""
+    h = hashlib.sha256(repr((platform.python_version(), sorted(package_versions().items()))).encode())
     for path in sorted(p for p in PACKAGE_ROOT.rglob("*") if p.suffix in CODE_SUFFIXES and p.is_file()):
         h.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
@@ -72,8 +89,12 @@ class Cache:
             return compute()
         full_key = {"key": key, "code": code_fingerprint()}
         digest, blob = self._call(name, full_key, compute)
-        if hashlib.sha256(blob).hexdigest() != digest:  # damaged entry: recompute and replace it
-            (digest, blob), _ = self._call.call(name, full_key, compute)
+        if hashlib.sha256(blob).hexdigest() == digest:
+            try:
+                return pickle.loads(blob)
+            except Exception:  # noqa: BLE001 - sound bytes that no longer unpickle: recompute below
+                pass
+        (digest, blob), _ = self._call.call(name, full_key, compute)  # damaged entry: recompute, replace
         return pickle.loads(blob)
 
     def contains(self, name: str, key) -> bool:

@@ -59,8 +59,8 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
 
     build(project_dir, progress=progress)
     try:
-        result = render_book(project_dir, progress=progress, cache=Cache(project_dir),
-                             reads=tree_digest(results_dir(project_dir)))
+        read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads
+        result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=tree_digest(read))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")

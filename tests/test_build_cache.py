@@ -122,3 +122,21 @@ def test_editing_one_chapter_executes_only_that_chapter(project, tmp_path):
     before = (project / "_book" / "index.html").read_text(encoding="utf-8")
     after = (clone / "_book" / "index.html").read_text(encoding="utf-8")
     assert after.replace("<p>A sentence added by a test.</p>\n", "") == before
+
+
+def test_a_scenario_file_anywhere_in_the_project_is_part_of_the_inputs(project, tmp_path):
+    """A letter may name a scenario file outside scenarios/: editing it makes the results out of date."""
+    from analysis.build import inputs_key, letter_inputs
+    from analysis.certainty import load_rules
+    from analysis.settings import Settings
+
+    clone = clone_project(project, tmp_path / "p")
+    extra = clone / "extra" / "x.yaml"
+    extra.parent.mkdir()
+    extra.write_text("id: x\n", encoding="utf-8")
+    rules = load_rules(clone / "settings" / "guideline.yaml")
+    before = inputs_key(clone, Settings(), rules, None)
+    assert "extra/x.yaml" in letter_inputs(clone)
+    assert not any(name.startswith(("_", "data/")) for name in letter_inputs(clone))
+    extra.write_text("id: y\n", encoding="utf-8")
+    assert inputs_key(clone, Settings(), rules, None) != before

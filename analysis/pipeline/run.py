@@ -9,12 +9,11 @@ stages run (calibration, robustness, the answers to critics) is decided by the p
 from __future__ import annotations
 
 import platform
-from importlib import metadata
 from pathlib import Path
 from typing import Callable, Sequence
 
 from analysis.audit.provenance import write_provenance
-from analysis.cache import Cache
+from analysis.cache import Cache, package_versions
 from analysis.engine import analyse
 from analysis.pipeline.certainty import certainty
 from analysis.pipeline.characteristics import characteristics
@@ -33,21 +32,13 @@ from analysis.settings import Settings
 
 ENGINE_STAGES = (dataset_summary, characteristics, harms, method_settings, networks, responders, network_graphs,
                  subgroups, certainty, recommendations)
-ENV_PACKAGES = ("numpy", "scipy", "statsmodels", "pandas", "matplotlib", "pyyaml", "nbclient",
-                "ipykernel", "pypandoc-binary", "typst", "joblib")
 
 Stage = Callable[[BuildContext], None]
 
 
 def environment_record() -> dict:
-    versions = {}
-    for name in ENV_PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = None
     return {"python": platform.python_version(), "implementation": platform.python_implementation(),
-            "platform": f"{platform.system()} {platform.machine()}", "packages": versions}
+            "platform": f"{platform.system()} {platform.machine()}", "packages": package_versions()}
 
 
 def manifest(ctx: BuildContext) -> dict:

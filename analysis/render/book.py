@@ -165,7 +165,8 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
         typ_opts = fmt.get("typst") if isinstance(fmt.get("typst"), dict) else {}
         variables = {k: typ_opts[k] for k in ("papersize", "fontsize", "mainfont") if typ_opts.get(k)}
         name = f"{Path(str(book.get('output-file') or 'book')).stem}.pdf"
-        key = {"format": "pdf", "book": inputs, "toc": _toc(typ_opts), "variables": variables}
+        key = {"format": "pdf", "book": inputs, "toc": _toc(typ_opts), "variables": variables,
+               "date": os.environ.get("SOURCE_DATE_EPOCH")}  # the PDF's timestamp
 
         def pdf() -> tuple[bytes, list[str]]:
             say("pandoc -> Typst")

@@ -3,8 +3,9 @@
 One kernel serves every chapter of a render (:class:`Kernel`, started when the
 first chapter needs it; IPC transport with an absolute socket path, cwd =
 project root, immediate shutdown). A hidden setup cell opens every chapter:
-it clears the namespace the previous chapter left (``%reset -f``, figures
-closed, matplotlib's settings restored), configures matplotlib (inline backend
+it clears what the previous chapter left (``%reset -f``; figures closed;
+matplotlib's, pandas' and numpy's print settings restored; the working
+directory, the random seed and the registry's cache reset), configures matplotlib (inline backend
 even under MPLBACKEND=Agg; SVG with deterministic metadata), registers a
 DataFrame -> pipe-table markdown formatter, and defines the inline-expression
 helper. Inline `{python} expr` expressions are evaluated by cells injected
@@ -63,7 +64,17 @@ def merged_defaults(defaults: dict, front: dict) -> dict:
 def _setup_source(project_dir: Path, dpi: int) -> str:
     return "\n".join([
         "get_ipython().run_line_magic('reset', '-f')  # what an earlier chapter left in this kernel",
-        "import sys as _rr_sys",
+        "import os as _rr_os, sys as _rr_sys, warnings as _rr_warnings",
+        f"_rr_os.chdir({str(project_dir)!r})",
+        "import numpy as _rr_np, pandas as _rr_pd",
+        "_rr_np.set_printoptions(edgeitems=3, infstr='inf', linewidth=75, nanstr='nan', precision=8,",
+        "                        suppress=False, threshold=1000, formatter=None, sign='-', floatmode='maxprec')",
+        "with _rr_warnings.catch_warnings():",
+        "    _rr_warnings.simplefilter('ignore')",
+        "    _rr_pd.reset_option('all')",
+        "_rr_np.random.seed(0)",
+        "if 'analysis.book' in _rr_sys.modules:",
+        "    _rr_sys.modules['analysis.book']._numbers.cache_clear()",
         "import matplotlib as _rr_mpl",
         "import matplotlib.pyplot as _rr_plt",
         "_rr_plt.close('all')",

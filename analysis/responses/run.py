@@ -113,7 +113,9 @@ def run_all(ctx, jobs: list, scenario_stages: tuple) -> None:
 def cache_key(ctx, sc, scenario_stages: tuple) -> dict:
     """What a scenario's files depend on (the base results they are compared with follow from the same)."""
     return {"stage": "scenario", "data": ctx.ds.data_hash, "settings": ctx.settings.to_dict(), "rules": ctx.rules,
-            "text": sc.text, "file": sc.file, "stages": [s.__name__ for s in scenario_stages]}
+            "text": sc.text, "file": sc.file, "stages": [s.__name__ for s in scenario_stages],
+            # the file's line numbers travel into the provenance of the rows the scenario adds
+            "lines": sorted((repr(path), line) for path, line in sc.lines.items())}
 
 
 def scenario_files(ctx, sc, scenario_stages: tuple) -> dict[str, bytes]:

@@ -1,14 +1,14 @@
 """What evidence would change the recommendations: threshold analysis, the new trial it would take,
 and the correction it would take (leave-one-out).
 
-    from analysis.robustness import robustness_analysis
-    result = robustness_analysis(ds, settings, networks, certainty_table, recommendations_details)
+    from analysis.robustness.analyse import robustness_analysis
+    result = robustness_analysis(ds, settings, results.networks, results.assessments, rules)  # engine Results
 
 Modules: :mod:`.shift` (thresholds of a pooled estimate, after Phillippo et al. 2018/2019),
-:mod:`.influence` (per-study thresholds through the GLS influence matrix), :mod:`.rerun` (the
-networks -> certainty -> recommendations stages for one population, on any dataset), :mod:`.trial`
-(the smallest new sham-controlled trial that changes a recommendation), :mod:`.loo` (leave-one-out),
-:mod:`.analyse` (all of it, in parallel).
+:mod:`.influence` (per-study thresholds through the GLS influence matrix), :mod:`.trial` (the smallest
+new sham-controlled trial that changes a recommendation), :mod:`.loo` (leave-one-out), :mod:`.analyse`
+(all of it, in parallel; each re-run is :func:`analysis.engine.analyse_population` on a changed dataset),
+:mod:`.stage` (the build stage that writes and registers it, cached).
 """
 
 from analysis.robustness.influence import influence_matrix, study_thresholds

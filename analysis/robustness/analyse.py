@@ -1,10 +1,11 @@
 """All of the robustness analysis for the fitted networks of a build, with independent re-runs in parallel.
 
-:func:`robustness_analysis` returns a :class:`RobustnessResult`: ``summary`` (one row per population and
-procedure), ``studies`` (per-study thresholds), ``loo`` (what leaving each study out changes) and the
-seconds each part took. The threshold analysis needs no re-run (it reuses the fitted networks); the
-leave-one-out pass and the trial searches re-run the population's stages on changed datasets, spread over
-``workers`` processes (fork; the dataset is shared, not copied per task).
+:func:`robustness_analysis` returns a :class:`RobustnessResult`: ``rows`` (one :class:`Robustness` per
+population and procedure), ``studies`` (per-study thresholds), ``loo`` (what leaving each study out
+changes) and the seconds each part took. The threshold analysis needs no re-run (it reuses the fitted
+networks and their assessments); the leave-one-out pass and the trial searches re-run
+:func:`analysis.engine.analyse_population` on changed datasets, spread over ``workers`` processes (fork;
+the dataset is shared, not copied per task).
 """
 
 from __future__ import annotations
@@ -162,20 +163,19 @@ def median_enrolment(ds, networks) -> float:
 def robustness_analysis(ds, settings, networks: dict, assessments: dict, rules: dict, outcome: str = "pain",
                         full: bool = True, workers: int = 2, progress=lambda m: None) -> RobustnessResult:
     """``networks`` and ``assessments``: the build's fitted networks and their GRADE assessments (``ctx.networks``,
-    ``ctx.assessments``, both by network key); only those of ``outcome`` are used."""
+    ``ctx.results.assessments``, both by network key); only those of ``outcome`` are used."""
     seconds = {}
     t0 = time.perf_counter()
     mid = float(settings.pain_mid_cm)
     hib = bool(((ds.guideline.get("analysis_scales") or {}).get(outcome) or {}).get("higher_is_better", False))
     benefit = 1 if hib else -1
     nets = {k: n for k, n in sorted(networks.items()) if n.outcome == outcome and n.fit.measure == "MD"}
-    rows, study_rows, judges = [], [], {}
+    rows, study_rows = [], []
     for key, net in nets.items():
         fit = net.fit
         H = influence_matrix(fit)
         for a in assessments[key]:
             judge = judge_for(a, fit.tau2, mid, hib, rules, ds.guideline)
-            judges[(net.population, a.treatment)] = judge
             th = thresholds(judge)
             base = judge.state(0.0)
             flip = th[("recommendation", "down" if benefit < 0 else "up")]

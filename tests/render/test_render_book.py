@@ -165,3 +165,25 @@ def test_failing_inline_expression(tmp_path):
         render_book(project, formats=("html",))
     message = str(info.value)
     assert "index.qmd" in message and "undefined_name" in message and "NameError" in message
+
+
+def test_chapters_share_one_kernel_but_start_clean(tmp_path):
+    """A chapter sees nothing an earlier chapter left: names, print options, working directory, seed."""
+    leave = ("```{python}\nimport os\nimport numpy as np\nimport pandas as pd\nleft = 1\n"
+             "pd.set_option('display.precision', 2)\nnp.set_printoptions(precision=2)\n"
+             "os.chdir('/')\nnp.random.seed(123)\n```\n")
+    check = ("```{python}\n#| output: asis\nimport os\nimport numpy as np\nimport pandas as pd\n"
+             "print('left' in dir(), pd.get_option('display.precision'), np.get_printoptions()['precision'],\n"
+             "      os.getcwd() == OS_CWD, float(np.random.random()) == FIRST)\n```\n")
+    import numpy as np
+
+    np.random.seed(0)
+    first = float(np.random.random())  # what a chapter starting clean draws first
+    project = _book(tmp_path, {"index.qmd": "# P {.unnumbered}\n\nHi.\n", "a.qmd": "# A\n\n" + leave,
+                               "b.qmd": "# B\n\n" + check})
+    text = (project / "b.qmd").read_text()
+    (project / "b.qmd").write_text(text.replace("OS_CWD", repr(str(project.resolve())))
+                                   .replace("FIRST", repr(first)))
+    result = render_book(project, formats=("html",))
+    html = norm(result.html.read_text(encoding="utf-8"))
+    assert "False 6 8 True True" in html
