@@ -41,7 +41,8 @@ class NetworkResult:
     population: str
     arms: pd.DataFrame  # the analysis table the fit used (with provenance columns)
     fit: NetworkFit
-    contributions: pd.DataFrame  # treat1, treat2, study, contribution (percent)
+    contributions: pd.DataFrame  # treat1, treat2, study, contribution (percent); every pair, or the
+    # pairs with the reference only (robustness re-runs: fit_outcome_network(every_pair=False))
 
     @property
     def key(self) -> str:
@@ -56,9 +57,10 @@ class NetworkResult:
         """Unordered pair of treatments -> study -> percentage contribution (positive shares, frame order)."""
         out: dict[tuple[str, str], dict[str, float]] = {}
         c = self.contributions
-        for t1, t2, study, share in zip(c["treat1"], c["treat2"], c["study"], c["contribution"]):
-            if share > 0:
-                out.setdefault(tuple(sorted((t1, t2))), {})[str(study)] = float(share)
+        c = c[c["contribution"] > 0]
+        for t1, t2, study, share in zip(c["treat1"].tolist(), c["treat2"].tolist(), c["study"].tolist(),
+                                        c["contribution"].tolist()):
+            out.setdefault(tuple(sorted((t1, t2))), {})[str(study)] = float(share)
         return out
 
     def study_shares(self, a: str, b: str) -> dict[str, float]:
@@ -94,10 +96,11 @@ def fit_or_common(studies, measure: str, method: str, reference: str, level: flo
         return fit_network(studies, measure, "FE", reference, level), "FE"
 
 
-def fit_outcome_network(ds, settings: Settings, outcome: str, population: str
+def fit_outcome_network(ds, settings: Settings, outcome: str, population: str, every_pair: bool = True
                         ) -> tuple[NetworkResult | None, list[str]]:
     """(the network of ``outcome`` in ``population``, or None when no trial is connected to the reference;
-    the treatments not connected to the reference)."""
+    the treatments not connected to the reference). ``every_pair=False``: the studies' contributions to the
+    estimates versus the reference only (all that certainty and recommendations read)."""
     arms = ds.analysis_arms(outcome=outcome, population=population)
     arms, dropped = reference_component(arms, settings.reference)
     if arms.empty:
@@ -105,7 +108,8 @@ def fit_outcome_network(ds, settings: Settings, outcome: str, population: str
     studies = contrasts_from_arms(arms, settings.measure, settings.reference,
                                   source=f"{outcome}/{population} analysis table")
     fit, _ = fit_or_common(studies, settings.measure, settings.method, settings.reference, settings.level)
-    return NetworkResult(outcome, population, arms, fit, contribution_matrix(fit)), dropped
+    contributions = contribution_matrix(fit, against=None if every_pair else settings.reference)
+    return NetworkResult(outcome, population, arms, fit, contributions), dropped
 
 
 RESPONDER_OUTCOME = "pain_responder"
@@ -205,7 +209,7 @@ def analyse_population(ds, settings: Settings, rules: dict, population: str, out
                        ) -> PopulationResult:
     """Fit the population's network, rate its certainty and make its recommendations."""
     settings = settings.with_guideline(ds.guideline)
-    net, _ = fit_outcome_network(ds, settings, outcome, population)
+    net, _ = fit_outcome_network(ds, settings, outcome, population, every_pair=False)
     if net is None:
         return PopulationResult(population, None, (), (), ())
     assessments = assess(ds, settings, rules, net)

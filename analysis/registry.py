@@ -11,7 +11,7 @@ Chapters obtain numbers only by id (:func:`analysis.book.num`).
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from analysis.errors import AnalysisError
@@ -47,6 +47,9 @@ class NumberEntry:
     settings: dict | None = None  # ... and with other settings (None: the registry's)
 
 
+ENTRY_FIELDS = fields(NumberEntry)
+
+
 class NumberRegistry:
     """Collects numbers during a build; ids must be unique and well formed."""
 
@@ -78,8 +81,10 @@ class NumberRegistry:
     def to_dict(self) -> dict:
         numbers = {}
         for id_ in sorted(self._entries):
-            e = asdict(self._entries[id_])
+            entry = self._entries[id_]
+            e = {f.name: getattr(entry, f.name) for f in ENTRY_FIELDS}  # dataclasses.asdict, without deep copies
             e["studies"] = list(e["studies"])
+            e["contributions"] = dict(e["contributions"])
             e.update(settings=e["settings"] if e["settings"] is not None else self.settings,
                      scenario=e["scenario"] or self.scenario, data_hash=self.data_hash)
             numbers[id_] = e

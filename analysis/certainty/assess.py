@@ -17,7 +17,7 @@ from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.incoherence import rate_incoherence
 from analysis.certainty.inconsistency import prediction_interval, rate_inconsistency
 from analysis.certainty.indirectness import rate_indirectness, study_indirect
-from analysis.certainty.judgements import apply_judgements
+from analysis.certainty.judgements import apply_judgements, judgements_by_estimate
 from analysis.certainty.publication_bias import rate_publication_bias
 from analysis.certainty.rating import CertaintyRating, rate
 from analysis.certainty.risk_of_bias import rate_risk_of_bias, study_risk
@@ -64,12 +64,23 @@ def direct_effects(fit, a: str, b: str) -> tuple[list[float], list[float]]:
     return effects, ses
 
 
-def split_row(splits: pd.DataFrame, a: str, b: str) -> dict | None:
-    """The node-split row of a versus b (oriented a minus b), or None without direct evidence."""
-    rows = splits[((splits["treat1"] == a) & (splits["treat2"] == b)) | ((splits["treat1"] == b) & (splits["treat2"] == a))]
-    if rows.empty:
+def split_rows(splits: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """The node-split rows by pair of treatments, in both orders: (a, b) -> the row of a versus b."""
+    out = {}
+    for r in splits.to_dict("records"):
+        a, b = r["treat1"], r["treat2"]
+        out.setdefault((a, b), r)
+        out.setdefault((b, a), r)
+    return out
+
+
+def split_row(splits: dict[tuple[str, str], dict], a: str, b: str) -> dict | None:
+    """The node-split row of a versus b (oriented a minus b), or None without direct evidence
+    (``splits``: :func:`split_rows` of a network's node-split)."""
+    r = splits.get((a, b))
+    if r is None:
         return None
-    r = rows.iloc[0].to_dict()
+    r = dict(r)
     if r["indirect"] is None or (isinstance(r["indirect"], float) and math.isnan(r["indirect"])):
         return {"p": None}
     if r["treat1"] != a:
@@ -84,12 +95,13 @@ def assess_network(net, studies: pd.DataFrame, rules: dict, mid: float, higher_i
     """Assess every treatment of ``net`` (a NetworkResult) versus the fit's reference."""
     fit = net.fit
     ref = fit.reference
-    splits = node_split(fit)
+    splits = split_rows(node_split(fit))
     try:
         dbt_p = decompose_q(fit.data).design_by_treatment_p
     except Exception:  # noqa: BLE001 - a degenerate network: coherence not estimable
         dbt_p = None
     high_risk = study_risk(studies, rules)
+    judged = judgements_by_estimate(judgements)
     indirect = study_indirect(studies, rules)
     df = None
     if rules["inconsistency"].get("prediction_interval") == "t":
@@ -109,7 +121,7 @@ def assess_network(net, studies: pd.DataFrame, rules: dict, mid: float, higher_i
             rate_publication_bias(eff, ses, rules),
             rate_incoherence(split_row(splits, t, ref), dbt_p, mid, rules),
         ]
-        rating = apply_judgements(rate(estimate_id(net.outcome, net.population, t), domains, rules), judgements)
+        rating = apply_judgements(rate(estimate_id(net.outcome, net.population, t), domains, rules), judged)
         out.append(Assessment(net.outcome, net.population, t, ref, est, se, lo, hi, pi_lo, pi_hi, rating,
                               classify(est, mid, higher_is_better, rules)))
     return out

@@ -16,14 +16,22 @@ from analysis.certainty.levels import CONCERN, LEVELS_OF
 from analysis.certainty.rating import CertaintyRating
 
 
-def judgements_for(table: pd.DataFrame | None, estimate: str) -> list[dict]:
-    if table is None or table.empty:
-        return []
-    return table[table["estimate"] == estimate].to_dict("records")
+def judgements_by_estimate(table: pd.DataFrame | None) -> dict[str, list[dict]]:
+    """The rows of ``data/judgements.csv`` grouped by the estimate they judge (file order kept)."""
+    out: dict[str, list[dict]] = {}
+    if table is not None and not table.empty:
+        for j in table.to_dict("records"):
+            out.setdefault(j["estimate"], []).append(j)
+    return out
 
 
-def apply_judgements(rating: CertaintyRating, table: pd.DataFrame | None) -> CertaintyRating:
-    for j in judgements_for(table, rating.estimate):
+def apply_judgements(rating: CertaintyRating, judgements: pd.DataFrame | dict[str, list[dict]] | None
+                     ) -> CertaintyRating:
+    """``rating`` with the panel's judgements of its estimate in force (``judgements``: the table, or
+    :func:`judgements_by_estimate` of it when many ratings are judged against the same table)."""
+    if not isinstance(judgements, dict):
+        judgements = judgements_by_estimate(judgements)
+    for j in judgements.get(rating.estimate, ()):
         rule = rating.domain(j["domain"])
         levels = LEVELS_OF[j["rating"]]
         reason = (f"panel judgement: {j['rating']} (the rule said {CONCERN[min(rule.levels_down, 2)]}: "

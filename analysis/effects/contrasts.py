@@ -77,12 +77,8 @@ def _require_columns(df: pd.DataFrame, columns: list[str], source: str) -> None:
         raise DataError(f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
 
 
-def _arm_from_row(row, measure: str) -> Arm:
-    def get(name):
-        v = row.get(name)
-        return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
-
-    return Arm(str(row["treatment"]), float(row["n"]), mean=get("mean"), sd=get("sd"), events=get("events"))
+def _number(v) -> float | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
 
 
 def contrasts_from_arms(
@@ -96,12 +92,19 @@ def contrasts_from_arms(
     measure = check_measure(measure)
     value_cols = ["events"] if measure in BINARY_MEASURES else ["mean", "sd"]
     _require_columns(arms, ["study", "treatment", "n", *value_cols], source)
+    column = {c: arms[c].tolist() if c in arms.columns else [None] * len(arms)
+              for c in ("treatment", "n", "mean", "sd", "events")}
+    rows_of: dict[str, list[int]] = {}
+    for pos, study in enumerate(arms["study"].astype(str).tolist()):
+        rows_of.setdefault(study, []).append(pos)
+    index = arms.index.tolist()
     out = []
-    for study, rows in arms.groupby(arms["study"].astype(str), sort=True):
+    for study in sorted(rows_of):
         study_arms = []
-        for i, row in rows.iterrows():
-            arm = _arm_from_row(row, measure)
-            validate_arm(arm, measure, f"{source}, row {i + 2} (study {study}, treatment {arm.treatment})")
+        for pos in rows_of[study]:
+            arm = Arm(str(column["treatment"][pos]), float(column["n"][pos]), mean=_number(column["mean"][pos]),
+                      sd=_number(column["sd"][pos]), events=_number(column["events"][pos]))
+            validate_arm(arm, measure, f"{source}, row {index[pos] + 2} (study {study}, treatment {arm.treatment})")
             study_arms.append(arm)
         names = [a.treatment for a in study_arms]
         dup = sorted({t for t in names if names.count(t) > 1})
@@ -112,7 +115,7 @@ def contrasts_from_arms(
             )
         if len(study_arms) < 2:
             raise DataError(f"{source}: study {study} has {len(study_arms)} arm; expected at least 2 arms")
-        out.append(_study_contrasts(str(study), study_arms, measure, reference))
+        out.append(_study_contrasts(study, study_arms, measure, reference))
     return out
 
 

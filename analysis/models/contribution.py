@@ -163,8 +163,10 @@ def _random_walk_row(h, keys, n, source, target):
     return weight
 
 
-def comparison_contributions(fit: NetworkFit, method: str = "shortestpath", treatment_order=None):
-    """Proportion (0-1) contributed by each direct comparison to each pair: (pairs, edges, matrix)."""
+def comparison_contributions(fit: NetworkFit, method: str = "shortestpath", treatment_order=None,
+                             against: str | None = None):
+    """Proportion (0-1) contributed by each direct comparison to each pair: (pairs, edges, matrix).
+    With ``against`` a treatment, only the pairs that include it (the other rows are not computed)."""
     method = method.lower()
     if method not in CONTRIBUTION_METHODS:
         raise AnalysisError(f"unknown contribution method {method!r}; expected one of {', '.join(CONTRIBUTION_METHODS)}")
@@ -175,7 +177,12 @@ def comparison_contributions(fit: NetworkFit, method: str = "shortestpath", trea
         raise AnalysisError(
             f"treatment_order must list each of the network's treatments once: {', '.join(sorted(fit.treatments))}"
         )
+    if against is not None and against not in order:
+        raise AnalysisError(f"treatment {against!r} is not in this network; expected one of: {', '.join(order)}")
     H, pairs, keys, edges = hat_matrix(fit, order)
+    if against is not None:
+        keep = [r for r, (i, j) in enumerate(pairs) if against in (order[i], order[j])]
+        H, pairs = H[keep], [pairs[r] for r in keep]
     M = np.zeros_like(H)
     for r, (i, j) in enumerate(pairs):
         if method == "shortestpath":
@@ -186,13 +193,15 @@ def comparison_contributions(fit: NetworkFit, method: str = "shortestpath", trea
     return pairs, keys, edges, M, order
 
 
-def contribution_matrix(fit: NetworkFit, method: str = "shortestpath", treatment_order=None) -> pd.DataFrame:
-    """Percentage contribution of every study to every pair's network estimate.
+def contribution_matrix(fit: NetworkFit, method: str = "shortestpath", treatment_order=None,
+                        against: str | None = None) -> pd.DataFrame:
+    """Percentage contribution of every study to every pair's network estimate (with ``against`` a
+    treatment, to the pairs that include it only).
 
     One row per (treat1, treat2, study) -- every study appears for every pair,
     with 0 where it contributes nothing; contributions sum to 100 per pair.
     """
-    pairs, keys, edges, M, order = comparison_contributions(fit, method, treatment_order)
+    pairs, keys, edges, M, order = comparison_contributions(fit, method, treatment_order, against)
     tau2 = fit.tau2
     studies = sorted(s.study for s in fit.data.studies)
     col = {s: c for c, s in enumerate(studies)}

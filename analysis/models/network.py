@@ -16,6 +16,7 @@ DerSimonian-Laird, as netmeta), or "FE" (common effect, tau^2 = 0).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import permutations
 
 import numpy as np
@@ -173,7 +174,7 @@ class NetworkFit:
         var = self.cov[i, i] + self.cov[j, j] - 2 * self.cov[i, j]
         return float(est), float(np.sqrt(max(var, 0.0)))
 
-    @property
+    @cached_property
     def crit(self) -> float:
         return float(stats.norm.ppf(1 - (1 - self.level) / 2))
 

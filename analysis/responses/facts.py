@@ -22,6 +22,7 @@ PAIN, RESPONDER = "pain", "pain_responder"
 FIELDS = {PAIN: ("estimate", "ci-low", "ci-high"), RESPONDER: ("or", "or-low", "or-high")}
 VALUE_COLUMN = {PAIN: "estimate", RESPONDER: "odds_ratio"}
 TOP = 2  # estimates named per outcome, besides those whose rating or recommendation changed
+MAX_FIGURES = 2  # paired forest plots per scenario: the networks that changed most
 COMPARATORS = ("usual-care",)  # compared with sham like a procedure, but no procedure: never named or "best"
 
 
@@ -113,6 +114,16 @@ class ScenarioFacts:
     operations: tuple = field(default=(), compare=False)  # (kind, spec) as written in the scenario
 
     # --- what changed -------------------------------------------------------------------------------
+
+    def networks_to_show(self, limit: int = MAX_FIGURES) -> list[tuple[str, str]]:
+        """(outcome, population) of the networks whose estimates changed most, pain first, at most ``limit``
+        (pain in axial spine pain when nothing changed): the paired forest plots an answer shows."""
+        counts: dict[tuple[str, str], int] = {}
+        for e in self.estimates:
+            if e.change != UNCHANGED:
+                counts[(e.outcome, e.population)] = counts.get((e.outcome, e.population), 0) + 1
+        return sorted(counts, key=lambda k: (k[0] != PAIN, -counts[k], k[1]))[:limit] or [(PAIN, "axial")]
+
 
     def changed_recommendations(self) -> list[Recommendation]:
         """Recommendations that exist in both and differ in direction or strength."""

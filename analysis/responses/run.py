@@ -5,7 +5,8 @@ The last stage of the base build (:func:`analysis.build.stages`). For each lette
 
 - each scenario (committed file or inline) is run like ``rapidrec scenario`` does
   (:func:`analysis.scenarios.apply_scenario`, the stages of a build under a scenario, then
-  :func:`analysis.scenarios.outputs.write_outputs`: comparison, summary, paired forest plots) into
+  :func:`analysis.scenarios.outputs.write_outputs`: comparison, summary, and the paired forest plots the
+  answer shows) into
   ``_results/responses/scenarios/<id>/``. Its files are computed once and kept in the build's cache
   under the data package, the settings, the rules and the scenario's text (:mod:`analysis.cache`), so a
   changed letter re-runs only the scenarios that changed;
@@ -35,7 +36,7 @@ from analysis.responses.letter import load_letters
 from analysis.responses.paragraphs import scenario_id
 from analysis.results_io import write_json
 from analysis.scenarios import apply_scenario
-from analysis.scenarios.outputs import write_outputs
+from analysis.scenarios.outputs import names_of, write_figures, write_outputs
 
 OPERATIONS_FILE = "operations.json"
 WORKERS = 2
@@ -125,7 +126,9 @@ def scenario_files(ctx, sc, scenario_stages: tuple) -> dict[str, bytes]:
     with tempfile.TemporaryDirectory(prefix=f"rapidrec-{sc.id}-") as tmp:
         out = Path(tmp)
         run_stages(applied, settings, ctx.rules, out, scenario_stages, scenario=sc.id)
-        write_outputs(sc, applied, ctx.out, out, figures=True, formats=("svg",))  # SVG: HTML and PDF
+        write_outputs(sc, applied, ctx.out, out, figures=False)
+        # only the paired forest plots the answer shows (SVG serves HTML and PDF)
+        write_figures(ctx.out, out, sc, names_of(ctx.out, out), ("svg",), facts_from_results(out).networks_to_show())
         write_json([{"kind": op.kind, "spec": op.spec} for op in sc.operations], out / OPERATIONS_FILE)
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 

@@ -20,7 +20,7 @@ from analysis.audit.links import id_from_anchor
 from analysis.book import has, manifest, num, results_dir
 from analysis.errors import AnalysisError
 from analysis.project import ANSWER_RESULTS, SCENARIO_RESULTS
-from analysis.responses.facts import PAIN, facts_from_results
+from analysis.responses.facts import facts_from_results
 from analysis.responses.letter import month_year
 from analysis.responses.paragraphs import (
     POPULATION,
@@ -35,7 +35,6 @@ from analysis.results_io import read_json
 
 OUTCOME_WORDS = {"pain": "mean difference in pain versus sham", "pain_responder": "odds ratio of a pain response "
                  "versus sham"}
-MAX_FIGURES = 2  # per scenario: the networks that changed most
 
 
 def _letter(name: str, results: Path) -> dict | None:
@@ -53,14 +52,9 @@ def scenario_dir(sid: str, results: Path | None = None) -> Path:
 
 
 def figures_of(facts, sdir: Path) -> list[tuple[Path, str]]:
-    """The scenario's paired forest plots worth showing: networks whose estimates changed, pain first."""
-    counts: dict[tuple[str, str], int] = {}
-    for e in facts.estimates:
-        if e.change != "unchanged":
-            counts[(e.outcome, e.population)] = counts.get((e.outcome, e.population), 0) + 1
-    order = sorted(counts, key=lambda k: (k[0] != PAIN, -counts[k], k[1]))[:MAX_FIGURES] or [(PAIN, "axial")]
+    """The scenario's paired forest plots worth showing (:meth:`ScenarioFacts.networks_to_show`)."""
     out = []
-    for outcome, population in order:
+    for outcome, population in facts.networks_to_show():
         path = sdir / f"forest-{outcome.replace('_', '-')}-{population}.svg"
         if path.exists():
             out.append((path, f"Base case and scenario `{facts.id}`: {OUTCOME_WORDS.get(outcome, outcome)}, "

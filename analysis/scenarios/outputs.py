@@ -54,14 +54,14 @@ def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: boo
     comparison = compare_results(base_dir, out)
     write_csv(comparison, out / "comparison.csv")
     write_csv(without_evidence(comparison), out / "without_evidence.csv")
-    names = _names(base_dir, out)
+    names = names_of(base_dir, out)
     summary = summary_text(comparison, sc, applied.log, names)
     (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
     made = tuple(write_figures(base_dir, out, sc, names, formats)) if figures else ()
     return ScenarioRun(sc, out, comparison, summary, made)
 
 
-def _names(*dirs: Path) -> dict[str, str]:
+def names_of(*dirs: Path) -> dict[str, str]:
     names: dict[str, str] = {}
     for d in dirs:
         p = d / "treatments.csv"
@@ -77,12 +77,15 @@ def _mid(d: Path) -> float | None:
 
 
 def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str],
-                  formats: tuple[str, ...] = ("svg", "png")) -> list[Path]:
-    """One SVG and PNG (``formats``) per network with estimates in either build."""
+                  formats: tuple[str, ...] = ("svg", "png"), networks=None) -> list[Path]:
+    """One SVG and PNG (``formats``) per network with estimates in either build (only those of ``networks``,
+    (outcome, population) pairs, when given)."""
     made = []
     rels = sorted({p.relative_to(d).parent for d in (base_dir, out) for p in (d / "network").glob("*/*/effects.csv")})
     for rel in rels:
         _, outcome, population = rel.parts
+        if networks is not None and (outcome, population) not in networks:
+            continue
         b, s = base_dir / rel / "effects.csv", out / rel / "effects.csv"
         base = pd.read_csv(b) if b.exists() else None
         scen = pd.read_csv(s) if s.exists() else None

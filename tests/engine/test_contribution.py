@@ -25,6 +25,15 @@ def test_contributions_are_percentages_summing_to_100(senn_fit, method):
     np.testing.assert_allclose(cm.groupby(["treat1", "treat2"])["contribution"].sum(), 100, atol=1e-9)
 
 
+@pytest.mark.parametrize("method", CONTRIBUTION_METHODS)
+def test_contributions_against_one_treatment_are_the_full_matrix_rows_with_it(senn_fit, method):
+    full = contribution_matrix(senn_fit, method)
+    some = contribution_matrix(senn_fit, method, against="placebo")
+    expected = full[(full["treat1"] == "placebo") | (full["treat2"] == "placebo")].reset_index(drop=True)
+    assert len(some) == (len(senn_fit.treatments) - 1) * senn_fit.n_studies
+    pd.testing.assert_frame_equal(some, expected, check_exact=True)
+
+
 def pairs(rows):
     return contrasts_from_pairs(pd.DataFrame(rows, columns=["study", "treat1", "treat2", "yi", "se"]), "A")
 
@@ -55,3 +64,5 @@ def test_bad_arguments_are_errors(senn_fit):
         contribution_matrix(senn_fit, "magic")
     with pytest.raises(AnalysisError, match="treatment_order must list"):
         contribution_matrix(senn_fit, treatment_order=["placebo"])
+    with pytest.raises(AnalysisError, match="'magic' is not in this network"):
+        contribution_matrix(senn_fit, against="magic")
