@@ -78,6 +78,9 @@ class NumberRegistry:
         self._entries[id] = entry
         return entry
 
+    def __getitem__(self, id: str) -> NumberEntry:
+        return self._entries[id]
+
     def to_dict(self) -> dict:
         numbers = {}
         for id_ in sorted(self._entries):

@@ -117,16 +117,38 @@ def summary_of_findings(population: str):
     cert = table("certainty.csv")
     cert = cert[(cert["population"] == population) & (cert["outcome"] == "pain")]
     code_of = {name: code for code, name in treatment_names().items()}
-    baseline = num(f"pain/{population}/{ref}/baseline")
+    baseline = num(f"pain/{population}/{ref}/baseline") if has(f"pain/{population}/{ref}/baseline") else None
     rows = []
     for r in cert.sort_values("estimate").itertuples():
         stem = f"pain/{population}/{code_of[r.procedure]}/vs-{ref}"
         rows.append([r.procedure,
                      Cell((num(f"{stem}/estimate"), " (", num(f"{stem}/ci-low"), " to ", num(f"{stem}/ci-high"), ")")),
-                     Cell((num(f"{stem}/absolute"), " vs ", baseline)),
+                     Cell((num(f"{stem}/absolute"), " vs ", baseline)) if baseline is not None else "not estimable",
                      CERTAINTY_MARKS.get(r.certainty, r.certainty), r.classification.capitalize()])
     return LinkedTable(["Procedure", "Mean difference vs sham, cm (95% CI)", "Pain, cm: procedure vs sham",
                         "Certainty", "Classification"], rows, right=[False, True, True, False, False])
+
+
+def baseline_note() -> str:
+    """How the pain with sham in the summary-of-findings tables was obtained (linked numbers), per population."""
+    ref = manifest()["settings"]["reference"]
+    parts, left_out = [], []
+    for population in ("axial", "radicular"):
+        stem = f"pain/{population}/{ref}/baseline"
+        if not has(stem):
+            parts.append(f"no sham arm reports a final score in {population} pain, so no absolute effect is given")
+            continue
+        parts.append(f"{num(stem).markdown} cm in {population} pain ({num(stem + '-arms').markdown} arms, "
+                     f"{num(stem + '-patients').markdown} patients)")
+        if entry(stem + "-change-arms")["value"] > 0:
+            left_out.append(f"{num(stem + '-change-arms').markdown} in {population} pain")
+    text = ("*Pain with sham* in the summary of findings is the patient-weighted mean pain at follow-up in the "
+            "sham arms that report final scores: " + "; ".join(parts) + ". The pain expected with a procedure is "
+            "that value plus the procedure's mean difference.")
+    if left_out:
+        text += (" Sham arms that report change from baseline (" + ", ".join(left_out) + ") are left out: a "
+                 "change is not a level of pain, and averaging the two would understate the pain with sham.")
+    return text
 
 
 def harms_table():

@@ -51,7 +51,7 @@ def robustness_table(population: str):
             trial = (num(f"{stem}/trial-n-per-arm") if has(f"{stem}/trial-n-per-arm")
                      else Cell(("none up to ", num("robustness/max-n-per-arm"))))
             typical = (num(f"{stem}/typical-trial-effect") if has(f"{stem}/typical-trial-effect")
-                       else "none within the scale")
+                       else "no plausible trial")
             loo = r.loo_changes if isinstance(r.loo_changes, str) and r.loo_changes else NONE
         else:
             trial = typical = loo = "not run under a scenario"
@@ -86,8 +86,8 @@ def summary_markdown() -> str:
     n = num("robustness/recommendations").markdown
     plausible = num("robustness/plausible-shifts").markdown
     mid = num("settings/pain-mid").markdown
-    parts = [f"Of the {n} recommendations, {plausible} would change if the pooled estimate moved by an amount "
-             f"within the instrument's range. Under the panel's values and preferences, a recommendation "
+    parts = [f"Of the {n} recommendations, {plausible} would change if the pooled estimate moved to an effect "
+             f"a trial could show. Under the panel's values and preferences, a recommendation "
              f"changes only when the estimate reaches an important benefit (the MID, {mid} cm) with at least "
              f"low certainty, so each threshold is the distance to that point, further where the certainty "
              f"there would be very low."]

@@ -81,6 +81,34 @@ def base():
     return run_grade(ROOT / "data")
 
 
+def test_the_sham_baseline_averages_final_scores_only():
+    """A change from baseline (here -2 cm) is not a level of pain: averaging it in would put sham at 3.4 cm."""
+    arms = pd.DataFrame({"study": ["a", "a", "b", "b", "c", "c"], "treatment": ["x", "sham"] * 3,
+                         "n": [10, 10, 30, 30, 20, 20], "mean": [3.0, 6.0, 4.0, 5.0, -3.0, -2.0],
+                         "measure_type": ["final", "final", "final", "final", "change", "change"]})
+    b = control_baseline(arms, "sham")
+    assert b.value == pytest.approx(5.25) and (b.arms, b.patients, b.change_arms) == (2, 40, 1)
+    assert b.studies == ("a", "b")
+    assert control_baseline(arms[arms["study"] == "c"], "sham") is None  # change scores only: no baseline
+
+
+@pytest.mark.parametrize("population", ["axial", "radicular"])
+def test_the_registered_sham_baseline_is_the_final_score_mean_of_the_data(base, population):
+    """Recomputed here from the analysis table: the patient-weighted mean of the sham arms reporting final
+    scores. The data hold change-score sham arms too, so a baseline that mixed them in would fail."""
+    arms = base.ds.analysis_arms("pain", population)
+    sham = arms[arms["treatment"] == "sham"]
+    final = sham[sham["measure_type"] == "final"]
+    assert (sham["measure_type"] == "change").sum() > 0
+    expected = float((final["mean"] * final["n"]).sum() / final["n"].sum())
+    entry = base.registry[f"pain/{population}/sham/baseline"]
+    assert entry.value == pytest.approx(expected, rel=1e-12)
+    assert 3.5 < entry.value < 7  # sham patients end where they started, in the trials' 5-7 cm range
+    assert set(entry.studies) == set(final["study"])
+    assert base.registry[f"pain/{population}/sham/baseline-change-arms"].value == (
+        sham["measure_type"] == "change").sum()
+
+
 def test_recommendations_are_the_guidelines(base):
     recs = pd.read_csv(base.out / "recommendations.csv")
     assert list(recs.columns) == ["population", "procedure", "direction", "strength", "rationale"]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.certainty import assess_network, load_rules
@@ -17,6 +19,7 @@ from analysis.recommendations import recommendations_frame
 from analysis.registry import NumberRegistry
 from analysis.robustness import STEP_CM, first_change, influence_matrix, judge_for, study_thresholds
 from analysis.robustness.loo import exclusion_scenario, leave_one_out
+from analysis.robustness.shift import EffectRange, effect_range
 from analysis.robustness.trial import changes_recommendation, smallest_trial, trial_scenario, trial_template
 from analysis.scenarios import apply_scenario
 from analysis.settings import Settings
@@ -172,3 +175,48 @@ def test_builds_under_a_scenario_run_the_threshold_analysis_only(ds, settings, b
     written = pd.read_csv(tmp_path / "robustness.csv")
     assert len(written) == len(res.rows) and (written["trial_n_per_arm"] == "not run").all()
     assert (written["loo_changes"] == "not run").all() and (written["typical_trial_effect"] == "not run").all()
+
+
+def test_what_a_trial_can_show_is_bounded_by_where_sham_patients_end(ds, base, rules):
+    """Sham at 5.2 cm: no procedure arm ends below 0, so no effect beyond -5.2 cm (or above 4.8 cm) is plausible;
+    a threshold that needs the estimate beyond that is none, not a number no trial could show."""
+    net = base["axial"].net
+    plausible = effect_range(net.arms, "sham")
+    assert 5 < plausible.sham < 5.3 and plausible.low == -plausible.sham
+    assert plausible.high == pytest.approx(10 - plausible.sham, abs=1e-12)
+    assert plausible.contains(plausible.low) and not plausible.contains(plausible.low - STEP_CM)
+    a = _assessment(net, "im-la-steroid", ds, rules)  # estimate +1.8 cm: the recommendation flips near -1.5
+    judge = judge_for(a, net.fit.tau2, MID, False, rules, ds.guideline, plausible)
+    shift, _ = first_change(judge, -1, "recommendation")
+    assert plausible.contains(a.estimate + shift)
+    tight = judge_for(a, net.fit.tau2, MID, False, rules, ds.guideline, EffectRange(sham=1.0))
+    assert first_change(tight, -1, "recommendation") is None  # it would need the estimate below -1 cm
+
+
+def test_the_built_robustness_prints_only_effects_a_trial_could_show(rendered_project):
+    """Every printed threshold, study change and typical-trial effect (robustness.csv) is reachable: the
+    estimate after the shift, the pivotal study's contrast after its change and the typical trial's effect
+    all lie between -B and 10 - B, B the registered final-score mean of the sham arms."""
+    results = rendered_project.path / "_results"
+    numbers = json.loads((results / "numbers.json").read_text())["numbers"]
+    rob = pd.read_csv(results / "robustness.csv", dtype=str, keep_default_na=False)
+    studies = pd.read_csv(results / "robustness_studies.csv")
+    checked = 0
+    for r in rob.itertuples():
+        bounds = EffectRange(numbers[f"pain/{r.population}/sham/baseline"]["value"])
+        est = float(r.estimate)
+        for col in ("recommendation_down", "recommendation_up", "certainty_down", "certainty_up",
+                    "classification_down", "classification_up"):
+            if getattr(r, col) != "none":
+                assert bounds.contains(est + float(getattr(r, col))), (r.code, col)
+                checked += 1
+        if r.typical_trial_effect not in ("none", "not run"):
+            assert bounds.contains(float(r.typical_trial_effect)), r.code
+            checked += 1
+        if r.pivotal_study not in ("", "none"):
+            st = studies[(studies["population"] == r.population) & (studies["code"] == r.code)
+                         & (studies["study"] == r.pivotal_study)].iloc[0]
+            after = st["observed"] + st["change"]
+            assert bounds.contains(after), r.code
+            checked += 1
+    assert checked > 30

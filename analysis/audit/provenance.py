@@ -20,7 +20,7 @@ from analysis.results_io import write_csv
 
 COLUMNS = ["study", "analysis", "arm", "treatment", "source_file", "source_row", "reported", "used", "conversion"]
 STUDY_RECORD = "study"
-_KEYS = {"study", "arm", "treatment", "source_file", "source_row", "conversion"}
+_KEYS = {"study", "arm", "treatment", "source_file", "source_row", "conversion", "measure_type"}  # not "used"
 REPORTED = ["instrument", "scale_min", "scale_max", "measure_type", "statistic", "n_analysed", "mean", "sd", "se",
             "ci_low", "ci_high", "median", "q1", "q3", "timepoint_weeks"]
 

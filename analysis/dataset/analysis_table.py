@@ -2,7 +2,8 @@
 
 One row per arm of each study with usable data: ``study, treatment, n, mean,
 sd`` on the outcome's analysis scale, the ``timepoint_weeks`` the rule chose,
-and provenance (``source_file``, ``source_row`` = CSV line, ``conversion``).
+``measure_type`` (``final`` values or ``change`` from baseline, as reported) and
+provenance (``source_file``, ``source_row`` = CSV line, ``conversion``).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ DEFAULT_SCALES = {
     "pain": {"min": 0, "max": 10, "higher_is_better": False, "unit": "cm"},
 }
 DEFAULT_SCALE = {"min": 0, "max": 100, "higher_is_better": True, "unit": "points"}
-COLUMNS = ["study", "arm", "treatment", "n", "mean", "sd", "timepoint_weeks", "source_file", "source_row",
-           "conversion"]
+COLUMNS = ["study", "arm", "treatment", "n", "mean", "sd", "timepoint_weeks", "measure_type", "source_file",
+           "source_row", "conversion"]
 
 
 def analysis_scale(guideline: dict | None, outcome: str) -> dict:
@@ -47,7 +48,8 @@ def build_analysis_arms(tables: dict[str, pd.DataFrame], guideline: dict | None,
         mean, sd, conversion = analysis_values(rec, scale)
         rows.append({"study": rec["study"], "arm": rec["arm"], "treatment": procedure[(rec["study"], rec["arm"])],
                      "n": int(rec["n_analysed"]), "mean": mean, "sd": sd,
-                     "timepoint_weeks": float(rec["timepoint_weeks"]), "source_file": source_file,
+                     "timepoint_weeks": float(rec["timepoint_weeks"]), "measure_type": rec["measure_type"],
+                     "source_file": source_file,
                      "source_row": int(rec["_line"]), "conversion": conversion})
     frame = pd.DataFrame(rows, columns=COLUMNS)
     return frame.sort_values(["study", "treatment", "arm"], kind="mergesort").reset_index(drop=True)

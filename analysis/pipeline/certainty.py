@@ -29,7 +29,8 @@ def domains_frame(ctx: BuildContext) -> pd.DataFrame:
 
 
 def register_absolute(ctx: BuildContext) -> None:
-    """Control baseline (reference arms) per network, and the absolute value with each procedure."""
+    """Control baseline per network (reference arms reporting final values: how many, their patients, and the
+    change-score reference arms left out) and the absolute value with each procedure."""
     for key in sorted(ctx.networks):
         net = ctx.networks[key]
         sub = [r for r in ctx.results.certainty if (r.outcome, r.population) == (net.outcome, net.population)]
@@ -40,8 +41,15 @@ def register_absolute(ctx: BuildContext) -> None:
             continue
         unit = sub[0].unit
         ref = net.fit.reference
-        ctx.registry.add(f"{net.key}/{ref}/baseline", base.value, unit=unit, function=FUNCTION, decimals=1,
+        stem = f"{net.key}/{ref}/baseline"
+        ctx.registry.add(stem, base.value, unit=unit, function=FUNCTION, decimals=1, studies=base.studies,
+                         analysis=net.key)
+        ctx.registry.add(f"{stem}-arms", base.arms, unit="arms", function=FUNCTION, decimals=0,
                          studies=base.studies, analysis=net.key)
+        ctx.registry.add(f"{stem}-patients", base.patients, unit="patients", function=FUNCTION, decimals=0,
+                         studies=base.studies, analysis=net.key)
+        ctx.registry.add(f"{stem}-change-arms", base.change_arms, unit="arms", function=FUNCTION, decimals=0,
+                         analysis=net.key)
         for r in sub:
             shares = net.study_shares(r.code, ref)
             ctx.registry.add(f"{net.key}/{r.code}/vs-{ref}/absolute", base.value + r.estimate, unit=unit,

@@ -1,7 +1,9 @@
 """Absolute effects: the control baseline from the trials' reference (sham) arms.
 
 Continuous outcomes: the baseline is the patient-weighted mean follow-up value
-of the reference arms in the analysis table; the absolute value with the
+of the reference arms in the analysis table that report *final* values; arms
+reporting change from baseline are left out (a change is not a level: mixing
+them in would pull the baseline towards zero). The absolute value with the
 procedure is baseline + mean difference. Binary outcomes: risk differences per
 1000 from the baseline risk and an odds ratio or risk ratio.
 """
@@ -16,19 +18,22 @@ import pandas as pd
 @dataclass(frozen=True)
 class Baseline:
     value: float
-    arms: int
-    patients: int
+    arms: int  # reference arms averaged
+    patients: int  # their patients
     studies: tuple[str, ...]
+    change_arms: int = 0  # reference arms left out because they report change from baseline
 
 
 def control_baseline(arms: pd.DataFrame, reference: str, value: str = "mean") -> Baseline | None:
-    """Patient-weighted mean of ``value`` over the reference arms (None when there are none)."""
+    """Patient-weighted mean of ``value`` over the reference arms reporting final values (None when there
+    are none). A table without ``measure_type`` is taken to hold final values only."""
     ref = arms[arms["treatment"] == reference]
-    if ref.empty:
+    final = ref[ref["measure_type"] == "final"] if "measure_type" in ref.columns else ref
+    if final.empty:
         return None
-    n = ref["n"].astype(float)
-    return Baseline(float((ref[value].astype(float) * n).sum() / n.sum()), int(len(ref)), int(n.sum()),
-                    tuple(sorted(ref["study"].astype(str).unique())))
+    n = final["n"].astype(float)
+    return Baseline(float((final[value].astype(float) * n).sum() / n.sum()), int(len(final)), int(n.sum()),
+                    tuple(sorted(final["study"].astype(str).unique())), int(len(ref) - len(final)))
 
 
 def control_risk(arms: pd.DataFrame, reference: str) -> Baseline | None:

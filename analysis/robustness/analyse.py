@@ -21,7 +21,7 @@ import pandas as pd
 from analysis.engine import analyse_population
 from analysis.robustness.influence import influence_matrix, study_thresholds
 from analysis.robustness.loo import leave_one_out
-from analysis.robustness.shift import CRITERIA, judge_for, thresholds
+from analysis.robustness.shift import CRITERIA, effect_range, judge_for, thresholds
 from analysis.robustness.trial import smallest_trial, trial_template, typical_trial_effect
 
 SUMMARY_COLUMNS = [
@@ -36,8 +36,8 @@ NONE = "none"  # in robustness.csv: no plausible shift, study or trial changes i
 
 @dataclass(frozen=True)
 class Robustness:
-    """What would change one recommendation. ``None`` means that nothing plausible does (no shift within
-    the instrument's range, no study, no trial up to the largest size searched); the searches' fields are
+    """What would change one recommendation. ``None`` means that nothing plausible does (no shift to an
+    effect a trial could show, no study, no trial up to the largest size searched); the searches' fields are
     ``None`` too when they were not run (``searched`` is false)."""
 
     population: str
@@ -174,13 +174,14 @@ def robustness_analysis(ds, settings, networks: dict, assessments: dict, rules: 
     for key, net in nets.items():
         fit = net.fit
         H = influence_matrix(fit)
+        reachable = effect_range(net.arms, fit.reference)  # the effects a trial could show
         for a in assessments[key]:
-            judge = judge_for(a, fit.tau2, mid, hib, rules, ds.guideline)
+            judge = judge_for(a, fit.tau2, mid, hib, rules, ds.guideline, reachable)
             th = thresholds(judge)
             base = judge.state(0.0)
             flip = th[("recommendation", "down" if benefit < 0 else "up")]
             shift = flip[0] if flip else None
-            st = study_thresholds(fit, a.treatment, shift, H)
+            st = study_thresholds(fit, a.treatment, shift, H, reachable)
             st.insert(0, "code", a.treatment)
             st.insert(0, "population", net.population)
             study_rows.append(st)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.models.network import NetworkFit
-from analysis.robustness.shift import RANGE_CM
+from analysis.robustness.shift import EffectRange
 
 
 def influence_matrix(fit: NetworkFit) -> np.ndarray:
@@ -29,12 +29,12 @@ def influence_matrix(fit: NetworkFit) -> np.ndarray:
     return np.linalg.solve(XtW @ net.X, XtW)
 
 
-def study_thresholds(fit: NetworkFit, treatment: str, shift: float | None, H: np.ndarray | None = None
-                     ) -> pd.DataFrame:
+def study_thresholds(fit: NetworkFit, treatment: str, shift: float | None, H: np.ndarray | None = None,
+                     plausible: EffectRange = EffectRange()) -> pd.DataFrame:
     """Per study: the contrast with the largest influence on ``treatment`` versus the reference, its
     influence, and the change of that contrast that moves the estimate by ``shift`` (cm; NaN where
-    ``shift`` is None or the study has no influence), and whether that change is plausible (within the
-    instrument's range)."""
+    ``shift`` is None or the study has no influence), and whether that change is plausible: the changed
+    contrast is one a trial could show (``plausible``: its comparison arm ending where sham patients do)."""
     net = fit.data
     H = influence_matrix(fit) if H is None else H
     row = net.parameters.index(treatment)
@@ -48,7 +48,8 @@ def study_thresholds(fit: NetworkFit, treatment: str, shift: float | None, H: np
         i, hi = best[sid]
         t1, t2 = net.row_contrast[i]
         change = shift / hi if shift is not None and abs(hi) > 1e-12 else float("nan")
+        after = float(net.y[i]) + change
         rows.append({"study": sid, "contrast": f"{t1} vs {t2}", "row": i, "observed": float(net.y[i]),
                      "influence": hi, "change": change,
-                     "plausible": bool(np.isfinite(change) and abs(change) <= RANGE_CM)})
+                     "plausible": bool(np.isfinite(change) and plausible.contains(after))})
     return pd.DataFrame(rows, columns=["study", "contrast", "row", "observed", "influence", "change", "plausible"])

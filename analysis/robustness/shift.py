@@ -13,8 +13,13 @@ the node split) and every panel judgement are held as they are.
 These judgements are step functions of ``delta`` whose steps lie where the point estimate, a CI limit or a
 prediction-interval limit meets a threshold (a classification boundary or an imprecision/inconsistency
 threshold). The threshold in each direction is the first such step, placed on the 0.01 cm grid of the
-printed numbers: the reported shift changes the judgement and a shift 0.01 cm shorter does not. Shifts
-larger than the instrument's range (10 cm) are reported as none ("no plausible change flips it").
+printed numbers: the reported shift changes the judgement and a shift 0.01 cm shorter does not.
+
+What is plausible (:class:`EffectRange`): an effect (procedure minus sham) is one a trial could show only if
+the procedure's patients end inside the instrument's range when sham patients end where they do in the
+trials -- the patient-weighted mean final score of the sham arms, B (:func:`analysis.recommendations.absolute.
+control_baseline`): between -B and 10 - B cm. A shift that would put the estimate outside that range is
+reported as none ("no plausible change"), never as a number no trial could show.
 """
 
 from __future__ import annotations
@@ -29,12 +34,39 @@ from analysis.certainty.classification import classify
 from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.inconsistency import rate_inconsistency
 from analysis.certainty.thresholds import scaled
+from analysis.recommendations.absolute import control_baseline
 from analysis.recommendations.decision import decide
 from analysis.recommendations.harms import harms_and_burden
 
 STEP_CM = 0.01  # the printed precision: thresholds are placed on this grid
-RANGE_CM = 10.0  # the instrument's range (10 cm VAS): larger shifts are not plausible
+RANGE_CM = 10.0  # the instrument's range (10 cm VAS)
 CRITERIA = ("classification", "certainty", "recommendation")
+
+
+@dataclass(frozen=True)
+class EffectRange:
+    """The effects (procedure minus sham, cm) a trial could show: the procedure's patients end within the
+    instrument's range [0, RANGE_CM] when sham patients end at ``sham`` (None: not known; then any effect
+    within the instrument's range)."""
+
+    sham: float | None = None
+
+    @property
+    def low(self) -> float:
+        return -self.sham if self.sham is not None else -RANGE_CM
+
+    @property
+    def high(self) -> float:
+        return RANGE_CM - self.sham if self.sham is not None else RANGE_CM
+
+    def contains(self, effect: float) -> bool:
+        return self.low - 1e-9 <= effect <= self.high + 1e-9
+
+
+def effect_range(arms: pd.DataFrame, reference: str) -> EffectRange:
+    """The plausible effects of a network (``arms``: its analysis table; sham: its final-score baseline)."""
+    base = control_baseline(arms, reference)
+    return EffectRange(base.value if base is not None else None)
 
 
 @dataclass(frozen=True)
@@ -66,6 +98,7 @@ class Judge:
     rules: dict
     guideline: dict
     harm_category: str  # analysis.recommendations.harms_and_burden(...).category
+    plausible: EffectRange = EffectRange()  # where the shifted estimate may go
 
     def rated(self, delta: float = 0.0):
         """The certainty rating (:class:`analysis.certainty.CertaintyRating`) at the shifted location."""
@@ -112,10 +145,11 @@ def _grid(b: float, sign: int) -> float:
 
 def first_change(judge: Judge, sign: int, criterion: str = "recommendation") -> tuple[float, State] | None:
     """(shift, state there) of the first change of ``criterion`` moving in direction ``sign`` (-1: lower,
-    towards benefit on a lower-is-better scale; +1: higher), or None within the instrument's range."""
+    towards benefit on a lower-is-better scale; +1: higher), or None when no plausible estimate
+    (``judge.plausible``) changes it."""
     base = judge.state(0.0).key(criterion)
     grid = sorted({round(_grid(b, sign), 2) for b in judge.breakpoints() if sign * b >= 0}, key=abs)
-    grid = [g for g in grid if abs(g) <= RANGE_CM + 1e-9]
+    grid = [g for g in grid if judge.plausible.contains(judge.assessment.estimate + g)]
     for g in grid:
         st = judge.state(g)
         if st.key(criterion) != base:
@@ -127,8 +161,10 @@ def first_change(judge: Judge, sign: int, criterion: str = "recommendation") -> 
 
 def _scan(judge: Judge, sign: int, criterion: str, base: str):
     """Fallback: walk the grid (only when two steps fall within one grid cell)."""
-    for k in range(1, int(round(RANGE_CM / STEP_CM)) + 1):
+    for k in range(1, int(round(2 * RANGE_CM / STEP_CM)) + 1):
         g = round(sign * k * STEP_CM, 2)
+        if not judge.plausible.contains(judge.assessment.estimate + g):
+            return None
         st = judge.state(g)
         if st.key(criterion) != base:
             return g, st
@@ -136,9 +172,9 @@ def _scan(judge: Judge, sign: int, criterion: str, base: str):
 
 
 def judge_for(assessment: Assessment, tau2: float, mid: float, higher_is_better: bool, rules: dict,
-              guideline: dict) -> Judge:
+              guideline: dict, plausible: EffectRange = EffectRange()) -> Judge:
     return Judge(assessment, tau2, mid, higher_is_better, rules, guideline,
-                 harms_and_burden(guideline, rules).category)
+                 harms_and_burden(guideline, rules).category, plausible)
 
 
 def thresholds(judge: Judge) -> dict:

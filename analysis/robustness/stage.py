@@ -2,7 +2,7 @@
 
 Writes ``robustness.csv`` (one row per population and procedure: the estimate and its CI, the thresholds
 of the pooled estimate for its classification, certainty and recommendation in each direction -- "none"
-where no shift within the instrument's range changes it --, the study whose own estimate would need the
+where no plausible shift changes it (:class:`analysis.robustness.shift.EffectRange`) --, the study whose own estimate would need the
 smallest change to flip the recommendation, the smallest new sham-controlled trial showing the MID that
 changes it or "none", the effect a trial of typical size would have to show, and the studies whose
 exclusion alone changes it), ``robustness_studies.csv`` (every study's threshold for every estimate) and

@@ -16,8 +16,9 @@ recommendation, none does; otherwise sizes 8, 16, 32, ... until one does, then b
 arm. The boundary found is exact: the reported size changes the recommendation, one patient per arm fewer
 does not. (The judgements are monotone in size in all but contrived cases; where they are not, the
 boundary is the first one the doubling meets.) :func:`typical_trial_effect` searches the effect the same
-way, on the 0.01 cm grid, from the MID to the instrument's range, at the median enrolment of the
-included trials.
+way, on the 0.01 cm grid, from the MID to the largest benefit a trial could show (its procedure arm at 0 cm
+when its sham arm ends where the network's sham arms do: :class:`analysis.robustness.shift.EffectRange`), at
+half the median enrolment of the included trials.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.engine import analyse_population
-from analysis.robustness.shift import RANGE_CM, STEP_CM
+from analysis.robustness.shift import RANGE_CM, STEP_CM, EffectRange, effect_range
 from analysis.scenarios import apply_scenario, scenario_from_data
 
 TRIAL_ID = "HYPOTHETICAL-TRIAL"
@@ -60,6 +61,7 @@ class TrialTemplate:
     control_procedure: dict  # procedures.csv row of an arm of the reference
     timepoint_weeks: float
     sd: float  # pooled control-arm SD (cm)
+    plausible: EffectRange = EffectRange()  # sham's final-score mean and the effects a trial could show
 
 
 def _clean(row: dict) -> dict:
@@ -85,13 +87,16 @@ def trial_template(ds, arms: pd.DataFrame, population: str, code: str, reference
     ref_study = sid if sid in with_ref else sorted(with_ref)[0]
     tp = float(with_code.loc[with_code["study"] == sid, "timepoint_weeks"].iloc[0])
     return TrialTemplate(population, code, reference, study, procedure_row(code, sid),
-                         procedure_row(reference, ref_study), tp, pooled_control_sd(arms, reference))
+                         procedure_row(reference, ref_study), tp, pooled_control_sd(arms, reference),
+                         effect_range(arms, reference))
 
 
-def trial_scenario(t: TrialTemplate, n_per_arm: int, effect: float, control_mean: float = 5.0):
+def trial_scenario(t: TrialTemplate, n_per_arm: int, effect: float):
     """The ``add_study`` scenario of a hypothetical trial with ``n_per_arm`` patients per arm and mean
-    difference ``effect`` (cm, procedure minus sham; negative favours the procedure on pain)."""
+    difference ``effect`` (cm, procedure minus sham; negative favours the procedure on pain); its sham arm
+    ends where the network's sham arms do (5 cm when that is not known)."""
     n = int(n_per_arm)
+    control_mean = round(t.plausible.sham, 2) if t.plausible.sham is not None else RANGE_CM / 2
     study = dict(t.study, id=TRIAL_ID, enrolled_n=2 * n, population=t.population, synthetic=True,
                  has_data=True, exclusion_reason=None,
                  citation=f"Hypothetical sham-controlled trial of {t.code}, {n} patients per arm (not a real trial)",
@@ -156,9 +161,12 @@ def smallest_trial(ds, settings, t: TrialTemplate, base: dict, effect: float, ru
 def typical_trial_effect(ds, settings, t: TrialTemplate, base: dict, n_per_arm: int, mid: float, rules) -> float | None:
     """The smallest mean difference in favour of the procedure (cm, returned negative) that a trial of
     ``n_per_arm`` per arm would have to show to change the recommendation, on the 0.01 cm grid between
-    the MID and the instrument's range; None when even the range does not."""
+    the MID and the largest benefit a trial could show (its procedure arm at 0 cm: ``t.plausible``);
+    None when no plausible trial does."""
     k_mid = int(round(mid / STEP_CM))
-    k_max = int(round(RANGE_CM / STEP_CM))
+    k_max = int(math.floor(round(-t.plausible.low / STEP_CM, 9)))
+    if k_max < k_mid:
+        return None
     k = boundary(lambda k: changes_recommendation(ds, settings, t, base, n_per_arm, -k * STEP_CM, rules),
                  k_mid - 1, k_max, k_mid)
     return None if k is None else -round(k * STEP_CM, 2)
