@@ -27,6 +27,7 @@ BOOK_DIR = "_book"  # the rendered book (rapidrec render)
 SCENARIO_BOOKS_DIR = "_book-scenarios"  # _book-scenarios/<id>/: the book under a scenario
 ANSWERS_DIR = "_responses"  # _responses/<name>/: the rendered answer to a letter
 CACHE_DIR = "_cache"  # results computed once, reused while what they depend on is unchanged (analysis.cache)
+RENDER_WORK_DIR = "_cache/render"  # the last render's intermediate files, per output (not part of the book)
 
 
 def settings_file(project_dir: Path) -> Path:
@@ -44,3 +45,14 @@ def scenario_results_dir(project_dir: Path, scenario_id: str) -> Path:
 
 def cache_dir(project_dir: Path) -> Path:
     return Path(project_dir) / CACHE_DIR
+
+
+def render_work_dir(project_dir: Path, out_dir: Path) -> Path:
+    """``<project>/_cache/render/<output folder>``: the executed notebooks, kernel log, book.md and book.typ
+    of the last render into ``out_dir`` (e.g. ``_cache/render/_book``), kept for debugging."""
+    project_dir, out_dir = Path(project_dir).resolve(), Path(out_dir).resolve()
+    try:
+        rel = out_dir.relative_to(project_dir)
+    except ValueError:
+        rel = Path("elsewhere") / out_dir.name
+    return project_dir / RENDER_WORK_DIR / rel

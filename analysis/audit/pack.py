@@ -2,8 +2,7 @@
 
 A gzipped tar of the project's inputs (data package, chapters, book
 configuration, bibliography, scenarios, letters), the results registry
-(``_results/``, with ``environment.json``), the rendered book (``_book/``
-without its intermediate ``_work/``) and a README for the reviewer. Entries are
+(``_results/``, with ``environment.json``), the rendered book (``_book/``) and a README for the reviewer. Entries are
 sorted and their metadata fixed (time, owner, mode), and the gzip header carries
 no name or time, so the archive is byte-identical whenever its contents are.
 """
@@ -67,8 +66,7 @@ def _members(project: Path) -> list[tuple[str, Path]]:
         elif src.is_dir():
             for p in src.rglob("*"):
                 rel = p.relative_to(project)
-                if (p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts)
-                        and not (rel.parts[0] == BOOK_DIR and len(rel.parts) > 1 and rel.parts[1] == "_work")):
+                if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
                     out.append((rel.as_posix(), p))
     return sorted(out)
 

@@ -255,7 +255,7 @@ def pdf_pages(path: Path) -> list[str]:
 
 def compare_book(cur: Path, new: Path, label: str = BOOK_DIR) -> tuple[list[Difference], int]:
     diffs: list[Difference] = []
-    files = _files(cur, skip=("_work",)) | _files(new, skip=("_work",))
+    files = _files(cur) | _files(new)
     for rel in sorted(files):
         file = f"{label}/{rel}"
         a, b = cur / rel, new / rel

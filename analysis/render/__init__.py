@@ -9,7 +9,7 @@ markdown -> pandoc (HTML; Typst) with ``crossref.lua`` and citeproc -> typst -> 
 
 from __future__ import annotations
 
-from .book import RenderResult, render_book
+from .book import RenderResult, load_config, render_book
 from .errors import RenderError
 
-__all__ = ["RenderError", "RenderResult", "render_book"]
+__all__ = ["RenderError", "RenderResult", "load_config", "render_book"]

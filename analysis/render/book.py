@@ -1,9 +1,12 @@
 """Render a Quarto book project (``_quarto.yml``) to HTML and PDF without Quarto.
 
 Everything is written into a hidden staging directory next to the output
-directory, which replaces the output directory only when every step worked.
-Intermediate files (executed notebooks, kernel logs, book.md, book.typ,
-figures, bibliography) stay in ``<out>/_work/``.
+directory, which replaces the output directory only when every step worked; the
+output directory holds what a reader needs (``index.html``, the PDF), readable by
+everyone the umask allows. Intermediate files (executed notebooks, kernel logs,
+book.md, book.typ, figures, bibliography) go to
+:func:`analysis.project.render_work_dir` (``_cache/render/<output>``), replaced at
+each render, kept for debugging.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from typing import Callable, Iterable
 import yaml
 
 from analysis.cache import Cache, tree_digest
-from analysis.project import BOOK_DIR
+from analysis.project import BOOK_DIR, render_work_dir
 
 from .assemble import chapter_markdown
 from .errors import RenderError
@@ -40,6 +43,7 @@ class RenderResult:
     pdf: Path | None
     chapters: tuple[str, ...]
     seconds: float
+    work: Path | None = None  # the intermediate files (render_work_dir)
 
 
 @dataclass(frozen=True)
@@ -120,9 +124,11 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     entries = book_entries(book)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    _readable(staging)
+    last_work = render_work_dir(project_dir, out_dir)
+    last_work.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{last_work.name}.work-", dir=last_work.parent))
     try:
-        work = staging / "_work"
-        work.mkdir()
         chapters = _chapters(entries, project_dir, cfg, work, say, cache or Cache(None), reads)
         bibs = _copy_all(cfg.get("bibliography"), project_dir, work)
         csl = _copy_all(cfg.get("csl"), project_dir, work)
@@ -139,8 +145,18 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:  # the intermediates of this render, also a failed one, replace the last render's
+        shutil.rmtree(last_work, ignore_errors=True)
+        os.replace(work, last_work)
     done = tuple(e.path for e in entries if e.path)
-    return RenderResult(html, pdf, done, round(time.perf_counter() - t0, 3))
+    return RenderResult(html, pdf, done, round(time.perf_counter() - t0, 3), last_work)
+
+
+def _readable(path: Path) -> None:
+    """Give a directory made by ``mkdtemp`` (mode 0700) the permissions the umask gives a new directory."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o777 & ~umask)
 
 
 def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict, formats: tuple[str, ...],
@@ -165,14 +181,15 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
         typ_opts = fmt.get("typst") if isinstance(fmt.get("typst"), dict) else {}
         variables = {k: typ_opts[k] for k in ("papersize", "fontsize", "mainfont") if typ_opts.get(k)}
         name = f"{Path(str(book.get('output-file') or 'book')).stem}.pdf"
+        timestamp = pdf_timestamp(book.get("date"))
         key = {"format": "pdf", "book": inputs, "toc": _toc(typ_opts), "variables": variables,
-               "date": os.environ.get("SOURCE_DATE_EPOCH")}  # the PDF's timestamp
+               "created": timestamp}
 
         def pdf() -> tuple[bytes, list[str]]:
             say("pandoc -> Typst")
             typ = to_typst(work, variables=variables, **_toc(typ_opts))
             say("typst -> PDF")
-            warnings = compile_pdf(typ, staging / name)
+            warnings = compile_pdf(typ, staging / name, timestamp)
             return (staging / name).read_bytes(), warnings
 
         jobs[name] = (key, pdf)
@@ -284,19 +301,42 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 
 
-def _date(value) -> str:
-    """Quarto-like long date; `today` uses SOURCE_DATE_EPOCH when set."""
+def book_date(value) -> dt.date | str | None:
+    """The book's date (``book.date`` of _quarto.yml): an ISO date, or ``today`` (SOURCE_DATE_EPOCH's day
+    when set, as Quarto's ``today``); other text is kept as written; None when there is none."""
+    if value in (None, ""):
+        return None
     if value in ("today", "now", "last-modified"):
-        value = (dt.datetime.fromtimestamp(source_date_epoch(), dt.timezone.utc).date()
-                 if os.environ.get("SOURCE_DATE_EPOCH") else dt.date.today())
+        epoch = source_date_epoch()
+        return dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date() if epoch is not None else dt.date.today()
+    if isinstance(value, dt.datetime):
+        return value.date()
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value)
+            return dt.date.fromisoformat(value)
         except ValueError:
             return value
+    return value if isinstance(value, dt.date) else str(value)
+
+
+def _date(value) -> str:
+    """Quarto-like long date (``May 1, 2024``)."""
+    value = book_date(value)
     if isinstance(value, dt.date):
         return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
     return str(value)
+
+
+def pdf_timestamp(date_value) -> int:
+    """When the PDF says it was created: SOURCE_DATE_EPOCH when set; otherwise midnight (UTC) of the book's
+    date, so that the same project gives the same PDF; 0 (1970) only for a book without a date."""
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return epoch
+    day = book_date(date_value)
+    if isinstance(day, dt.date):
+        return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return 0
 
 
 def _toc(opts: dict) -> dict:
@@ -328,8 +368,7 @@ def _guard_out_dir(out_dir: Path, project_dir: Path) -> None:
     if out_dir.exists():
         if not out_dir.is_dir():
             raise RenderError(f"output path {out_dir} exists and is not a directory")
-        looks_rendered = any((out_dir / n).exists() for n in ("index.html", "_work")) or any(
-            out_dir.glob("*.pdf"))
+        looks_rendered = (out_dir / "index.html").exists() or any(out_dir.glob("*.pdf"))
         if any(out_dir.iterdir()) and not looks_rendered:
             raise RenderError(f"refusing to replace {out_dir}: "
                               "it does not look like a rendered book")

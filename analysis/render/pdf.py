@@ -10,20 +10,21 @@ import typst
 from .errors import RenderError
 
 
-def source_date_epoch() -> int:
-    """SOURCE_DATE_EPOCH if set (reproducible builds), else 0."""
+def source_date_epoch() -> int | None:
+    """SOURCE_DATE_EPOCH if set to a number (reproducible builds), else None."""
     try:
-        return int(os.environ.get("SOURCE_DATE_EPOCH", "0"))
-    except ValueError:
-        return 0
+        return int(os.environ["SOURCE_DATE_EPOCH"])
+    except (KeyError, ValueError):
+        return None
 
 
-def compile_pdf(typ: Path, pdf: Path) -> list[str]:
-    """Compile ``typ`` (root = its directory) to ``pdf``; return typst's warnings."""
+def compile_pdf(typ: Path, pdf: Path, timestamp: int) -> list[str]:
+    """Compile ``typ`` (root = its directory) to ``pdf`` created at ``timestamp`` (seconds since 1970, UTC);
+    return typst's warnings."""
     try:
         _, warnings = typst.compile_with_warnings(
             str(typ), output=str(pdf), root=str(typ.parent), ignore_system_fonts=True,
-            timestamp=source_date_epoch())
+            timestamp=timestamp)
     except typst.TypstError as e:
         hints = "\n".join(f"hint: {h}" for h in (getattr(e, "hints", None) or []))
         trace = "\n".join(str(t) for t in (getattr(e, "trace", None) or []))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import html as htmllib
+import os
 import re
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -53,9 +55,15 @@ def test_result_and_layout(rendered):
     assert result.chapters == ("index.qmd", "chapters/results.qmd", "references.qmd")
     assert result.seconds > 0
     assert "executing chapters/results.qmd (2/3)" in messages
-    assert (out / "_work" / "notebooks" / "results.ipynb").is_file()
-    assert (out / "_work" / "references.bib").is_file()
+    assert sorted(p.name for p in out.iterdir()) == ["book.pdf", "index.html"]  # what a reader needs, no more
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask  # not mkdtemp's 0700
+    assert result.work == project / "_cache" / "render" / "_book"  # the intermediates, for debugging
+    assert (result.work / "notebooks" / "results.ipynb").is_file()
+    assert (result.work / "references.bib").is_file()
     assert not [p for p in project.iterdir() if p.name.startswith("._book")]  # no staging left
+    assert [p.name for p in result.work.parent.iterdir()] == ["_book"]  # nor a stray work directory
 
 
 def test_html_contents(rendered):
@@ -78,6 +86,7 @@ def test_pdf_contents(rendered):
     for snippet in EXPECTED:
         assert snippet in text, snippet
     assert reader.metadata.title == "Minibook"
+    assert reader.metadata.creation_date.isoformat().startswith("2024-05-01T00:00:00")  # the book's date
     first = norm(reader.pages[0].extract_text())  # title page: title, author, date, abstract
     for snippet in ("Minibook", "Rapidrec Tests", "May 1, 2024", "exercises every feature"):
         assert snippet in first, snippet
@@ -85,7 +94,7 @@ def test_pdf_contents(rendered):
 
 def test_rerender_is_byte_identical_and_replaces(rendered):
     project, result, _ = rendered
-    work = project / "_book" / "_work"
+    work = result.work
     before = {p: p.read_bytes() for p in (result.html, result.pdf, work / "book.typ",
                                           work / "figures" / "results-1.svg")}
     with pytest.MonkeyPatch.context() as mp:
@@ -140,8 +149,9 @@ def test_failing_cell_names_chapter_cell_and_exception(tmp_path):
     for part in ("chapters/broken.qmd", "cell 2", "calc", "ZeroDivisionError", "division by zero"):
         assert part in message, part
     assert (out / "index.html").read_text() == "previous render"  # previous output untouched
-    assert sorted(p.name for p in project.iterdir()) == ["_book", "_quarto.yml", "chapters",
+    assert sorted(p.name for p in project.iterdir()) == ["_book", "_cache", "_quarto.yml", "chapters",
                                                          "index.qmd"]
+    assert (project / "_cache" / "render" / "_book" / "notebooks" / "kernel.log").is_file()  # to debug it
 
 
 def test_failure_leaves_no_out_dir(tmp_path):
@@ -149,7 +159,8 @@ def test_failure_leaves_no_out_dir(tmp_path):
     with pytest.raises(RenderError) as info:
         render_book(project, formats=("html",))
     assert "fig-missing" in str(info.value)
-    assert sorted(p.name for p in project.iterdir()) == ["_quarto.yml", "index.qmd"]
+    assert sorted(p.name for p in project.iterdir()) == ["_cache", "_quarto.yml", "index.qmd"]  # no _book
+    assert [p.name for p in (project / "_cache" / "render").iterdir()] == ["_book"]  # its intermediates only
 
 
 def test_unknown_reference_fails_pdf_too(tmp_path):
