@@ -17,7 +17,7 @@ import pandas as pd
 from analysis.audit.links import Cell, LinkedTable, Num
 from analysis.errors import AnalysisError
 from analysis.figures.forest import forest_plot
-from analysis.project import RESULTS_DIR
+from analysis.project import PRINTED_IDS_ENV, PRINTED_LOG_ENV, RESULTS_DIR
 from analysis.registry import load_numbers
 from analysis.results_io import read_json
 
@@ -55,13 +55,34 @@ def entry(id: str) -> dict:
     return numbers[id]
 
 
+_recorded: dict[str, set[str]] = {}  # log file -> ids written to it
+
+
+def _record(id: str) -> None:
+    """Append ``id`` to the file the renderer named for this chapter (``$RAPIDREC_PRINTED_LOG``), once."""
+    log = os.environ.get(PRINTED_LOG_ENV)
+    if log and id not in _recorded.setdefault(log, set()):
+        _recorded[log].add(id)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(id + "\n")
+
+
+def printed_ids() -> list[str] | None:
+    """The ids the chapters before this one printed with :func:`num` (for the audit appendix), as the
+    built-in renderer passes them (``$RAPIDREC_PRINTED_IDS``); None when not known (e.g. under Quarto)."""
+    path = os.environ.get(PRINTED_IDS_ENV)
+    return read_json(Path(path)) if path and Path(path).is_file() else None
+
+
 def num(id: str) -> "Num":
     """The registered number's text as printed (a ``str``).
 
     Shown as an inline expression it is a link to the number's entry in the audit
     appendix (:class:`analysis.audit.links.Num`); in f-strings it is the plain text.
     """
-    return Num(id, entry(id)["text"])
+    text = entry(id)["text"]
+    _record(id)  # printed by the chapter being rendered (printed_ids)
+    return Num(id, text)
 
 
 def table(*parts: str) -> pd.DataFrame:

@@ -26,6 +26,10 @@ ANSWER_RESULTS = "responses"  # _results/responses/<letter>/letter.json and _res
 BOOK_DIR = "_book"  # the rendered book (rapidrec render)
 SCENARIO_BOOKS_DIR = "_book-scenarios"  # _book-scenarios/<id>/: the book under a scenario
 ANSWERS_DIR = "_responses"  # _responses/<name>/: the rendered answer to a letter
+# the renderer tells a chapter's kernel where to record the registry ids it looks up, and which ids the
+# chapters before it printed (the audit appendix lists only those): analysis.book, analysis.render.book
+PRINTED_LOG_ENV = "RAPIDREC_PRINTED_LOG"  # a file: one id per line, appended as the chapter looks them up
+PRINTED_IDS_ENV = "RAPIDREC_PRINTED_IDS"  # a file: JSON list of the ids the earlier chapters looked up
 CACHE_DIR = "_cache"  # results computed once, reused while what they depend on is unchanged (analysis.cache)
 RENDER_WORK_DIR = "_cache/render"  # the last render's intermediate files, per output (not part of the book)
 

@@ -10,17 +10,21 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import yaml
+
+from analysis.audit.appendix import AUDIT_TRAIL
 from analysis.book import RESULTS_ENV
 from analysis.build import build
 from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
 from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, results_dir
-from analysis.render import RenderError, render_book
+from analysis.render import RenderError, load_config, render_book
 from analysis.scenarios.run import run_scenario
 
 
@@ -54,16 +58,69 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         if done.returncode != 0:
             raise AnalysisError(f"quarto render failed with exit status {done.returncode}")
         out = project_dir / BOOK_DIR
-        pdfs = sorted(out.glob("*.pdf"))
+        write_audit_trail(project_dir, out, results_dir(project_dir), progress)
+        pdfs = sorted(p for p in out.glob("*.pdf") if p.name != f"{AUDIT_TRAIL_NAME}.pdf")
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
     build(project_dir, progress=progress)
+    read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads
     try:
-        read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads
         result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=tree_digest(read))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
+    write_audit_trail(project_dir, result.html.parent, read, progress)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")
+
+
+AUDIT_TRAIL_NAME = Path(AUDIT_TRAIL).stem  # <book>/audit.html and audit.pdf
+AUDIT_TRAIL_CHAPTER = """# Audit trail of every number {.unnumbered}
+
+```{python}
+#| output: asis
+from analysis.audit.appendix import appendix_markdown
+
+print(appendix_markdown(complete=True))
+```
+"""
+
+
+def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
+                      progress: Callable[[str], None] = lambda m: None) -> tuple[Path, Path]:
+    """The complete audit trail of ``results`` -- every registry entry and every study's extracted rows --
+    as ``<out_dir>/audit.html`` and ``audit.pdf`` beside the book, whose appendix holds only the numbers it
+    prints. Rendered by rapidrec's own renderer (also after ``quarto render``), reused from the cache while
+    the results are unchanged."""
+    project_dir = Path(project_dir).resolve()
+    book = load_config(project_dir).get("book") or {}
+    config = {"project": {"type": "book"},
+              "book": {"title": f"Audit trail: {book.get('title', 'the book')}",
+                       "subtitle": "Every number of the results registry, how it was computed, and the extracted "
+                                   "rows behind it",
+                       **{k: book[k] for k in ("author", "date", "abstract") if book.get(k)},
+                       "chapters": ["audit.qmd"], "output-file": AUDIT_TRAIL_NAME},
+              "execute": {"echo": False, "warning": False},
+              "format": {"html": {"toc": False}, "typst": {"toc": False, "papersize": "a4"}}}
+    progress(f"the complete audit trail: {out_dir.name}/{AUDIT_TRAIL_NAME}.html and .pdf")
+    src = Path(tempfile.mkdtemp(prefix=".audit-trail-", dir=project_dir))
+    saved = os.environ.get(RESULTS_ENV)
+    os.environ[RESULTS_ENV] = str(results)  # the chapter's kernel inherits it
+    try:
+        (src / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
+                                         encoding="utf-8")
+        (src / "audit.qmd").write_text(AUDIT_TRAIL_CHAPTER, encoding="utf-8")
+        done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), reads=tree_digest(results))
+        html, pdf = out_dir / f"{AUDIT_TRAIL_NAME}.html", out_dir / f"{AUDIT_TRAIL_NAME}.pdf"
+        os.replace(done.html, html)
+        os.replace(done.pdf, pdf)
+        return html, pdf
+    except RenderError as exc:
+        raise AnalysisError(f"the complete audit trail: {exc}") from None
+    finally:
+        shutil.rmtree(src, ignore_errors=True)
+        if saved is None:
+            os.environ.pop(RESULTS_ENV, None)
+        else:
+            os.environ[RESULTS_ENV] = saved
 
 
 def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> RenderOutcome:
@@ -80,7 +137,8 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
         done = subprocess.run([quarto, "render", "--output-dir", str(out)], cwd=project_dir, env=env)
         if done.returncode != 0:
             raise AnalysisError(f"quarto render failed with exit status {done.returncode}")
-        pdfs = sorted(out.glob("*.pdf"))
+        write_audit_trail(project_dir, out, run.results, progress)
+        pdfs = sorted(p for p in out.glob("*.pdf") if p.name != f"{AUDIT_TRAIL_NAME}.pdf")
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
     progress(f"rendering the book under scenario {run.scenario.id} into {out}")
@@ -96,4 +154,5 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
             os.environ.pop(RESULTS_ENV, None)
         else:
             os.environ[RESULTS_ENV] = saved
+    write_audit_trail(project_dir, out, run.results, progress)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")

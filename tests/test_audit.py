@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from analysis.audit.explain import AuditData
-from analysis.audit.links import id_from_anchor
+from analysis.audit.links import id_from_anchor, study_anchor
 from analysis.audit.lint import book_sources, lint_files, lint_text
 from tests.conftest import ROOT, clone_project, copy_project, rapidrec
 
@@ -66,10 +66,38 @@ def test_every_number_printed_in_the_html_is_generated_or_allowlisted(html):
     assert html_unlinked_numerals(html) == []
 
 
-def test_every_registry_entry_has_an_appendix_entry(html, numbers):
-    anchors = set(re.findall(r'id="(audit-[^"]+)"', html))
+@pytest.fixture(scope="module")
+def trail(project):
+    """The complete audit trail beside the book."""
+    return (project / "_book" / "audit.html").read_text(encoding="utf-8")
+
+
+def test_every_registry_entry_and_every_cited_study_is_in_the_complete_audit_trail(project, trail, numbers):
+    anchors = set(re.findall(r'id="(audit-[^"]+)"', trail))
     for id_ in numbers:
         assert f"audit-{id_.replace('/', ':')}" in anchors, id_
+    for study in {s for e in numbers.values() for s in e.get("studies") or ()}:
+        assert study_anchor(study) in anchors, study
+    assert "synthetic" in trail[:20000] and (project / "_book" / "audit.pdf").is_file()
+
+
+def test_the_appendix_holds_the_numbers_the_book_prints_and_no_others(html, trail):
+    """The book's links (text and tables) and the forest plots' numbers have entries; nothing else does. Its
+    study names link to their extracted rows in the complete audit trail."""
+    start = html.index('id="sec-audit"')
+    body, appendix = html[:start], html[start:]
+    linked = {id_from_anchor(a) for a, _ in NUM_LINK.findall(body)}
+    entries = {id_from_anchor(a) for a in re.findall(r'id="(audit-[^"]+)"', appendix)}
+    assert linked <= entries and len(linked) > 400
+    forest = re.compile(r"^[a-z_]+/(axial|radicular)/[^/]+/(n-trials|vs-sham/(estimate|ci-low|ci-high))$")
+    assert [i for i in entries - linked if not forest.match(i)] == []
+    rows = re.findall(r'href="audit\.html#(audit-study-[^"]+)"', appendix)
+    assert rows and all(f'id="{a}"' in trail for a in set(rows))
+
+
+def test_the_audit_appendix_is_at_most_a_fifth_of_the_pdf(rendered_project):
+    pages = len(rendered_project.pdf.pages)
+    assert (pages - rendered_project.appendix_page) / pages <= 0.20  # the appendix is the book's last part
 
 
 def test_every_registry_id_named_by_a_chapter_resolves(numbers):
@@ -121,10 +149,10 @@ def test_pdf_carries_the_audit_appendix(rendered_project):
     book = rendered_project
     assert "B Audit trail of every number" in book.pdf_chapters  # an appendix, in the PDF's outline
     assert "Audit trail of every number" in book.pdf_page(book.appendix_page)
-    # long ids may break across lines (at '/'): compare without white space
-    found = next((i for i in range(book.appendix_page, len(book.pdf.pages))
-                  if "pain/axial/joint-rf/vs-sham/estimate" in "".join(book.pdf_page(i).split())), None)
-    assert found is not None
+    # long ids may break across lines (at '/'): compare without white space; an entry's id is its group's
+    # common path, then its own part
+    text = "".join("".join(book.pdf_page(i).split()) for i in range(book.appendix_page, len(book.pdf.pages)))
+    assert re.search(r"pain/axial/joint-rf/vs-sham/:.{0,300}?estimate−0\.62", text)
 
 
 def test_results_carry_no_timestamps(project):

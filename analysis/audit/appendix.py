@@ -15,19 +15,21 @@ from pathlib import Path
 
 from analysis.audit.explain import AuditData, settings_words, study_words, unit_words
 from analysis.audit.links import anchor, study_anchor
+from analysis.book import printed_ids
 from analysis.book import results_dir as find
 
 INTRO = (
     "Every number printed in this book is an entry of the results registry (`_results/numbers.json`) "
     "written by `rapidrec build`; in the HTML version each links here. Numbers in tables are registry "
-    "entries too, and the estimates and trial counts written on the forest plots are registry texts "
-    "(axis ticks are a scale, not results). An entry gives the number's full-precision value, the "
-    "function that computed it and the studies that feed it: for a network estimate, every study of its "
-    "network, since the shared heterogeneity variance links them all, with its percentage contribution "
-    "from the contribution matrix. The extracted rows behind each study, with the values used and any "
-    "conversion, follow the entries. `rapidrec audit ID` prints the same derivation, and `rapidrec audit "
-    "--study STUDY` every number a study influences; `rapidrec verify` rebuilds the book from the data "
-    "and compares."
+    "entries too, and the estimates and trial counts written on the figures are registry texts "
+    "(axis ticks are a scale, not results). Numbers that share a derivation share a paragraph: their common "
+    "id once, then each number's own part, its printed text and, where the text rounds it, its full "
+    "value; then the function that computed them and the studies that feed them: for a network estimate, "
+    "every study of its network, since the shared heterogeneity variance links them all, with its "
+    "percentage contribution from the contribution matrix. Each study links to its extracted rows, with "
+    "the values used and any conversion. `rapidrec audit ID` prints the same derivation, and `rapidrec "
+    "audit --study STUDY` every number a study influences; `rapidrec verify` rebuilds the book from the "
+    "data and compares."
 )
 
 
@@ -62,15 +64,43 @@ def named_sets(data: AuditData) -> dict[tuple[str, ...], str]:
     return sets
 
 
-def _study_link(study: str) -> str:
-    return f"[{_esc(study)}](#{study_anchor(study)})"
+AUDIT_TRAIL = "audit.html"  # the complete audit trail beside the book (_book/audit.html and audit.pdf)
 
 
-def _head(id: str, data: AuditData) -> str:
-    """One number's own line: its id (anchored), printed text, and full-precision value."""
-    e = data.numbers[id]
-    return (f"::: {{#{anchor(id)} .audit-entry}}\n**`{id}`**: printed {_esc(e['text'])}{_esc(unit_words(e))}; "
-            f"value {_esc(repr(e['value']))}\n:::\n")
+def _study_link(study: str, rows_at: str = "") -> str:
+    """A study's name linking to its extracted rows (in this document, or in the document ``rows_at``)."""
+    return f"[{_esc(study)}]({rows_at}#{study_anchor(study)})"
+
+
+def _prefix(ids: list[str]) -> str:
+    """The ids' common leading path (up to and including a '/'); '' when they share none."""
+    parts = [i.split("/") for i in ids]
+    common = []
+    for level in zip(*(p[:-1] for p in parts)):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    return "/".join(common) + "/" if common else ""
+
+
+def _same(text: str, value) -> bool:
+    """Whether the printed text is the value itself (then the value is not repeated)."""
+    try:
+        return float(str(text).replace("\u2212", "-")) == float(value)
+    except (TypeError, ValueError):
+        return False
+
+
+def _heads(ids: list[str], data: AuditData) -> str:
+    """The group's numbers in one sentence: their common id path once, then each id's last part (anchored,
+    the target of the book's links), its printed text and, where the text rounds it, its full value."""
+    prefix = _prefix(ids)
+    items = []
+    for id_ in ids:
+        e = data.numbers[id_]
+        exact = "" if _same(e["text"], e["value"]) else f" (value {_esc(repr(e['value']))})"
+        items.append(f"[`{id_[len(prefix):]}`]{{#{anchor(id_)}}} {_esc(e['text'])}{_esc(unit_words(e))}{exact}")
+    return (f"**`{prefix}`**: " if prefix else "") + "; ".join(items) + "."
 
 
 def _group_key(id: str, data: AuditData) -> tuple:
@@ -82,13 +112,12 @@ def _group_key(id: str, data: AuditData) -> tuple:
             tuple(sorted((e.get("contributions") or {}).items())), differs)
 
 
-def _feed(id: str, data: AuditData, sets: dict, count: int) -> str:
+def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
     """How the numbers of a group were computed and which studies feed them (with contributions)."""
     expl = data.explain(id)
     e = expl.entry
     reg = data.registry
-    which = "this number" if count == 1 else f"the {count} numbers above"
-    text = f"For {which}: computed by {_esc(e['function'])}"
+    text = f"Computed by {_esc(e['function'])}"
     analysis = data.analysis_of(e)
     if analysis:
         text += f" from the {_esc(analysis)} analysis table"
@@ -108,33 +137,36 @@ def _feed(id: str, data: AuditData, sets: dict, count: int) -> str:
             total += x.contribution
         rest = len(expl.studies) - len(shown)
         who = f"{len(expl.studies)} studies ({named})" if named else f"{len(expl.studies)} studies"
-        text += (f" Fed by {_esc(who)}, linked through the shared heterogeneity variance; largest contributions "
-                 "(contribution matrix): "
-                 + ", ".join(f"{_study_link(x.study)} {x.contribution:.1f}%" for x in shown)
+        text += (f" Fed by {_esc(who)}; largest contributions: "
+                 + ", ".join(f"{_study_link(x.study, rows_at)} {x.contribution:.1f}%" for x in shown)
                  + (f"; {rest} further studies contribute the rest." if rest else "."))
     elif expl.studies and named:
         text += f" Fed by {_esc(named)} ({len(expl.studies)} studies)."
     elif expl.studies:
-        text += f" Fed by {len(expl.studies)} studies: " + ", ".join(_study_link(x.study) for x in expl.studies) + "."
+        text += f" Fed by {len(expl.studies)} studies: " + ", ".join(_study_link(x.study, rows_at) for x in expl.studies) + "."
     else:
         text += " " + _esc(study_words(expl))
-    return f"::: {{.audit-feed}}\n{text}\n:::\n"
+    return text
 
 
-def entries_markdown(data: AuditData, ids=None) -> list[str]:
+def _group(ids: list[str], data: AuditData, sets: dict, rows_at: str = "") -> str:
+    return f"::: {{.audit-entry}}\n{_heads(ids, data)} {_feed(ids[0], data, sets, rows_at)}\n:::\n"
+
+
+def entries_markdown(data: AuditData, ids=None, rows_at: str = "") -> list[str]:
     """Every registry id (or those of ``ids``) anchored, in id order; consecutive ids sharing a derivation
-    share its paragraph."""
+    share one paragraph. Study names link to their rows in this document or in ``rows_at``."""
     sets = named_sets(data)
     out, group, key = [], [], None
     for id_ in sorted(data.numbers if ids is None else set(ids)):
         k = _group_key(id_, data)
         if group and k != key:
-            out += [_head(i, data) for i in group] + [_feed(group[0], data, sets, len(group))]
+            out.append(_group(group, data, sets, rows_at))
             group = []
         group.append(id_)
         key = k
     if group:
-        out += [_head(i, data) for i in group] + [_feed(group[0], data, sets, len(group))]
+        out.append(_group(group, data, sets, rows_at))
     return out
 
 
@@ -149,22 +181,38 @@ def study_markdown(study: str, data: AuditData) -> str:
     return "\n".join(lines) + "\n"
 
 
-def appendix_markdown(results_dir: Path | None = None) -> str:
-    """The body of the audit appendix chapter (markdown)."""
+def appendix_markdown(results_dir: Path | None = None, ids=None, complete: bool = False) -> str:
+    """The body of the audit appendix chapter (markdown): the entries of ``ids`` (default: those the book's
+    chapters printed, :func:`analysis.book.printed_ids`, or every entry when that is not known), their studies
+    linking to the complete audit trail (:data:`AUDIT_TRAIL`). ``complete``: the complete audit trail itself,
+    every entry and every study's extracted rows."""
     if results_dir is None:
         results_dir = find()
     data = AuditData(Path(results_dir))
     reg = data.registry
-    cited = sorted({s for e in data.numbers.values() for s in (e.get("studies") or [])})
-    parts = [COMPACT_PDF, "", INTRO, "",
+    if ids is None and not complete:
+        ids = printed_ids()
+    shown = sorted(data.numbers if complete or ids is None else {i for i in ids if i in data.numbers})
+    if complete:
+        scope = ("This document holds every entry of the registry, and after them the extracted rows of every "
+                 "study the entries cite.")
+    else:
+        scope = (f"This appendix holds the {len(shown)} entries the book prints in its text, tables and forest "
+                 f"plots; the registry holds {len(data.numbers)} in all (among them the league tables' cells and "
+                 f"the result files' other numbers). The complete audit trail beside this book ({AUDIT_TRAIL}, "
+                 "and audit.pdf) holds every entry and the extracted rows of every study; `rapidrec audit ID` "
+                 "explains any of them.")
+    parts = [COMPACT_PDF, "", INTRO + " " + scope, "",
              f"All numbers were computed under scenario **{_esc(str(reg.get('scenario')))}** from the data package "
              f"with hash {_esc(str(reg.get('data_hash')))}, with these settings: "
              f"{_esc(settings_words(reg.get('settings') or {}))}. An entry states its own settings, scenario or "
              "hash only where they differ.", "",
              "## Numbers {.unnumbered}", ""]
-    parts += entries_markdown(data)
-    parts += ["## Extracted rows by study {.unnumbered}", "",
-              "Each study's record in `studies.csv` and every extracted row an analysis used: the file and line, "
-              "the values as extracted, the values used, and any conversion.", ""]
-    parts += [study_markdown(s, data) for s in cited]
+    parts += entries_markdown(data, shown, rows_at="" if complete else AUDIT_TRAIL)
+    if complete:
+        cited = sorted({s for i in shown for s in (data.numbers[i].get("studies") or [])})
+        parts += ["## Extracted rows by study {.unnumbered}", "",
+                  "Each study's record in `studies.csv` and every extracted row an analysis used: the file and "
+                  "line, the values as extracted, the values used, and any conversion.", ""]
+        parts += [study_markdown(s, data) for s in cited]
     return "\n".join(parts) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -25,7 +26,7 @@ from typing import Callable, Iterable
 import yaml
 
 from analysis.cache import Cache, tree_digest
-from analysis.project import BOOK_DIR, render_work_dir
+from analysis.project import BOOK_DIR, PRINTED_IDS_ENV, PRINTED_LOG_ENV, render_work_dir
 
 from .assemble import chapter_markdown
 from .errors import RenderError
@@ -164,7 +165,7 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
     """Pandoc -> HTML and pandoc -> Typst -> PDF, side by side (two processes), each reused from the cache
     when the assembled book (markdown, figures, bibliography) and its options are unchanged. Returns the
     file name written into ``staging`` for each format."""
-    inputs = tree_digest(work, skip=lambda rel: rel.parts[0] in ("notebooks", "chapter-figures"))
+    inputs = tree_digest(work, skip=lambda rel: rel.parts[0] in ("notebooks", "chapter-figures", "printed"))
     jobs = {}
     if "html" in formats:
         html_opts = fmt.get("html") if isinstance(fmt.get("html"), dict) else {}
@@ -214,6 +215,8 @@ def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
     defaults = dict(cfg.get("execute") or {})  # Quarto's defaults apply when unset (echo: true)
     files = [e for e in entries if e.path]
     out = []
+    printed: set[str] = set()  # registry ids the chapters so far looked up (analysis.book.printed_ids)
+    (work / "printed").mkdir()
     with Kernel(project_dir, work / "notebooks" / "kernel.log") as kernel:
         for entry in entries:
             if entry.path is None:
@@ -222,30 +225,39 @@ def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
                 continue
             n = files.index(entry) + 1
             text = _source(project_dir, entry.path)
+            before = json.dumps(sorted(printed))
             key = {"chapter": entry.path, "source": text, "classes": list(entry.classes), "defaults": defaults,
-                   "reads": reads}  # not the project's location: output never depends on it (rapidrec verify)
+                   "reads": reads, "printed": hashlib.sha256(before.encode()).hexdigest()}
+            # (not the project's location: output never depends on it, rapidrec verify)
             if cache.contains("chapter", key):
                 say(f"{entry.path} ({n}/{len(files)}): unchanged, not executed again")
             else:
                 say(f"executing {entry.path} ({n}/{len(files)})")
-            md, figures = cache.get("chapter", key, lambda: _execute(
-                entry, _parse(text, entry.path), project_dir, defaults, work, kernel))
+            env = {PRINTED_LOG_ENV: str(work / "printed" / f"{n:03d}.txt"),
+                   PRINTED_IDS_ENV: str(work / "printed" / f"{n:03d}-before.json")}
+            Path(env[PRINTED_IDS_ENV]).write_text(before, encoding="utf-8")
+            md, figures, ids = cache.get("chapter", key, lambda: _execute(
+                entry, _parse(text, entry.path), project_dir, defaults, work, kernel, env))
             for name, data in figures.items():
                 (work / "figures").mkdir(exist_ok=True)
                 (work / "figures" / name).write_bytes(data)
+            printed.update(ids)
             out.append(md)
     return out
 
 
 def _execute(entry: Entry, qmd: Qmd, project_dir: Path, defaults: dict, work: Path,
-             kernel: Kernel) -> tuple[str, dict[str, bytes]]:
-    """(the chapter's markdown, its figures by file name) from running it in ``kernel``."""
-    run = execute_chapter(qmd, entry.path, project_dir, defaults, work / "notebooks", kernel=kernel)
+             kernel: Kernel, env: dict[str, str]) -> tuple[str, dict[str, bytes], list[str]]:
+    """(the chapter's markdown, its figures by file name, the registry ids it looked up) from running it in
+    ``kernel``."""
+    run = execute_chapter(qmd, entry.path, project_dir, defaults, work / "notebooks", kernel=kernel, env=env)
     fig_dir = work / "chapter-figures" / Path(entry.path).stem
     md = chapter_markdown(run, entry.path, fig_dir, classes=entry.classes)
     figures = {p.name: p.read_bytes() for p in sorted(fig_dir.glob("*"))} if fig_dir.is_dir() else {}
     shutil.rmtree(fig_dir, ignore_errors=True)
-    return md, figures
+    log = Path(env[PRINTED_LOG_ENV])
+    ids = sorted(set(log.read_text(encoding="utf-8").split())) if log.is_file() else []
+    return md, figures, ids
 
 
 def _source(project_dir: Path, rel: str) -> str:

@@ -61,10 +61,11 @@ def merged_defaults(defaults: dict, front: dict) -> dict:
     return out
 
 
-def _setup_source(project_dir: Path, dpi: int) -> str:
+def _setup_source(project_dir: Path, dpi: int, env: dict[str, str] | None = None) -> str:
     return "\n".join([
         "get_ipython().run_line_magic('reset', '-f')  # what an earlier chapter left in this kernel",
         "import os as _rr_os, sys as _rr_sys, warnings as _rr_warnings",
+        f"_rr_os.environ.update({dict(env or {})!r})  # what the renderer tells this chapter",
         f"_rr_os.chdir({str(project_dir)!r})",
         "import numpy as _rr_np, pandas as _rr_pd",
         "_rr_np.set_printoptions(edgeitems=3, infstr='inf', linewidth=75, nanstr='nan', precision=8,",
@@ -107,13 +108,14 @@ def _setup_source(project_dir: Path, dpi: int) -> str:
     ])
 
 
-def build_notebook(qmd: Qmd, defaults: dict, project_dir: Path, dpi: int):
-    """The chapter as a notebook, plus (kind, block index) for each notebook cell."""
+def build_notebook(qmd: Qmd, defaults: dict, project_dir: Path, dpi: int, env: dict[str, str] | None = None):
+    """The chapter as a notebook, plus (kind, block index) for each notebook cell; ``env``: environment
+    variables its setup cell sets in the kernel."""
     v4 = nbformat.v4
     nb = v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
                                                   "language": "python"}})
     plan: list[tuple[str, int]] = [("setup", -1)]
-    nb.cells.append(v4.new_code_cell(_setup_source(project_dir, dpi),
+    nb.cells.append(v4.new_code_cell(_setup_source(project_dir, dpi, env),
                                      metadata={"tags": ["rapidrec-setup"]}))
     for b, block in enumerate(qmd.blocks):
         if isinstance(block, Markdown):
@@ -192,11 +194,13 @@ class Kernel:
 
 
 def execute_chapter(qmd: Qmd, chapter: str, project_dir: Path, defaults: dict,
-                    work_dir: Path, *, kernel: Kernel, dpi: int = 150) -> ChapterRun:
-    """Run every cell of ``qmd`` in ``kernel``; raise RenderError naming the failing cell."""
+                    work_dir: Path, *, kernel: Kernel, dpi: int = 150, env: dict[str, str] | None = None
+                    ) -> ChapterRun:
+    """Run every cell of ``qmd`` in ``kernel`` (with ``env`` set there); raise RenderError naming the failing
+    cell."""
     t0 = time.perf_counter()
     defaults = merged_defaults(defaults, qmd.front)
-    nb, plan = build_notebook(qmd, defaults, project_dir, dpi)
+    nb, plan = build_notebook(qmd, defaults, project_dir, dpi, env)
     stem = Path(chapter).stem
     work_dir.mkdir(parents=True, exist_ok=True)
     if not any(kind in ("code", "inline") for kind, _ in plan):  # nothing to run: no kernel
