@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,6 +23,20 @@ from analysis.registry import load_numbers
 from analysis.results_io import read_json
 
 RESULTS_ENV = "RAPIDREC_RESULTS"
+
+
+@contextmanager
+def reading(results: Path):
+    """Chapters run inside this block (their kernels inherit the environment) read ``results``."""
+    saved = os.environ.get(RESULTS_ENV)
+    os.environ[RESULTS_ENV] = str(results)
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop(RESULTS_ENV, None)
+        else:
+            os.environ[RESULTS_ENV] = saved
 
 
 def results_dir() -> Path:

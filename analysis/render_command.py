@@ -19,7 +19,7 @@ from typing import Callable
 import yaml
 
 from analysis.audit.appendix import AUDIT_TRAIL
-from analysis.book import RESULTS_ENV
+from analysis.book import RESULTS_ENV, reading
 from analysis.build import build
 from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
@@ -102,13 +102,12 @@ def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
               "format": {"html": {"toc": False}, "typst": {"toc": False, "papersize": "a4"}}}
     progress(f"the complete audit trail: {out_dir.name}/{AUDIT_TRAIL_NAME}.html and .pdf")
     src = Path(tempfile.mkdtemp(prefix=".audit-trail-", dir=project_dir))
-    saved = os.environ.get(RESULTS_ENV)
-    os.environ[RESULTS_ENV] = str(results)  # the chapter's kernel inherits it
     try:
         (src / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                          encoding="utf-8")
         (src / "audit.qmd").write_text(AUDIT_TRAIL_CHAPTER, encoding="utf-8")
-        done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), reads=tree_digest(results))
+        with reading(results):
+            done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), reads=tree_digest(results))
         html, pdf = out_dir / f"{AUDIT_TRAIL_NAME}.html", out_dir / f"{AUDIT_TRAIL_NAME}.pdf"
         os.replace(done.html, html)
         os.replace(done.pdf, pdf)
@@ -117,10 +116,6 @@ def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
         raise AnalysisError(f"the complete audit trail: {exc}") from None
     finally:
         shutil.rmtree(src, ignore_errors=True)
-        if saved is None:
-            os.environ.pop(RESULTS_ENV, None)
-        else:
-            os.environ[RESULTS_ENV] = saved
 
 
 def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> RenderOutcome:
@@ -142,17 +137,11 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
     progress(f"rendering the book under scenario {run.scenario.id} into {out}")
-    saved = os.environ.get(RESULTS_ENV)
-    os.environ[RESULTS_ENV] = str(run.results)  # the chapters' kernels inherit it
     try:
-        result = render_book(project_dir, out_dir=out, progress=progress, cache=Cache(project_dir),
-                             reads=tree_digest(run.results))
+        with reading(run.results):
+            result = render_book(project_dir, out_dir=out, progress=progress, cache=Cache(project_dir),
+                                 reads=tree_digest(run.results))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
-    finally:
-        if saved is None:
-            os.environ.pop(RESULTS_ENV, None)
-        else:
-            os.environ[RESULTS_ENV] = saved
     write_audit_trail(project_dir, out, run.results, progress)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")

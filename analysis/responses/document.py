@@ -8,7 +8,6 @@ holding only the numbers the answer prints -- and rendered with :func:`analysis.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +17,7 @@ import yaml
 
 from analysis.audit.appendix import COMPACT_PDF, entries_markdown, study_markdown
 from analysis.audit.explain import AuditData
-from analysis.book import RESULTS_ENV, results_dir
+from analysis.book import reading, results_dir
 from analysis.errors import AnalysisError
 from analysis.project import ANSWER_RESULTS, ANSWERS_DIR, RESULTS_DIR
 from analysis.render import RenderError, load_config, render_book
@@ -83,19 +82,14 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
         raise AnalysisError(f"no results for the letter {name!r}; run `rapidrec respond {name}` (it builds them)")
     heading = read_json(letter)["title"]
     src = Path(tempfile.mkdtemp(prefix=f".respond-{name}-", dir=project_dir))
-    saved = os.environ.get(RESULTS_ENV)
-    os.environ[RESULTS_ENV] = str(results)  # the chapters' kernels inherit it
     try:
         book = load_config(project_dir).get("book") if (project_dir / "_quarto.yml").is_file() else None
         date = (book or {}).get("date")  # the guideline's edition, if its book has one
         for rel, text in _project_files(name, heading, formats, date).items():
             (src / rel).write_text(text, encoding="utf-8")
-        return render_book(src, out_dir=project_dir / OUT_DIR / name, progress=progress, formats=formats)
+        with reading(results):
+            return render_book(src, out_dir=project_dir / OUT_DIR / name, progress=progress, formats=formats)
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
     finally:
         shutil.rmtree(src, ignore_errors=True)
-        if saved is None:
-            os.environ.pop(RESULTS_ENV, None)
-        else:
-            os.environ[RESULTS_ENV] = saved
