@@ -88,3 +88,20 @@ def test_data_package_is_not_modified(rendered):
     for path in (ROOT / "data").rglob("*"):
         if path.is_file():
             assert (project / "data" / path.relative_to(ROOT / "data")).read_bytes() == path.read_bytes()
+
+
+def test_the_sources_the_data_name_are_cited_and_listed(rendered):
+    """The harms incidences come from the review data/guideline.yaml names: the text cites it (a link to its
+    entry) and the reference list holds that entry."""
+    import yaml
+
+    project, html, pdf_text, _ = rendered
+    source = yaml.safe_load((project / "data" / "guideline.yaml").read_text())["harms_observational"]["source"]
+    author = source.split()[0]  # "Malam et al., ..."
+    key = f"{author.lower()}2025"
+    assert f'href="#ref-{key}"' in html  # the in-text citation links to its entry
+    entry = re.search(rf'<div id="ref-{key}"[^>]*class="csl-entry"[^>]*>(.*?)</div>', html, flags=re.S)
+    assert entry, f"no reference-list entry for {key}"
+    assert author in entry.group(1) and "non-randomized studies" in html_text(entry.group(1)).lower()
+    assert f"{author} et al. 2025" in html_text(html)  # the citation as printed
+    assert f"{author}, Faheem" in pdf_text  # the PDF's reference list holds it too
