@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.audit.links import Cell, LinkedTable
+from analysis.audit.links import Cell, LinkedTable, NoteMarks, markdown_literal
 from analysis.book import entry, has, manifest, network_rows, num, table, treatment_names
+from analysis.certainty.levels import DOMAIN_WORDS, concern
 from analysis.figures.infographic import InfographicFacts
 from analysis.figures.infographic import infographic as draw_infographic
 from analysis.figures.league import league_figure as draw_league
@@ -112,21 +113,94 @@ def recommendations_markdown(population: str) -> str:
 
 
 def summary_of_findings(population: str):
-    """Pain relief versus sham: relative and absolute effect, certainty and classification (linked numbers)."""
+    """Pain relief versus sham: relative and absolute effect, certainty with the letters of its footnotes
+    (:func:`sof_footnotes`) and classification (linked numbers)."""
     ref = manifest()["settings"]["reference"]
-    cert = table("certainty.csv")
-    cert = cert[(cert["population"] == population) & (cert["outcome"] == "pain")]
-    code_of = {name: code for code, name in treatment_names().items()}
     baseline = num(f"pain/{population}/{ref}/baseline") if has(f"pain/{population}/{ref}/baseline") else None
+    marks, _ = _sof_notes(population)
     rows = []
-    for r in cert.sort_values("estimate").itertuples():
-        stem = f"pain/{population}/{code_of[r.procedure]}/vs-{ref}"
+    for r in _sof_rows(population).itertuples():
+        stem = f"pain/{population}/{r.code}/vs-{ref}"
         rows.append([r.procedure,
                      Cell((num(f"{stem}/estimate"), " (", num(f"{stem}/ci-low"), " to ", num(f"{stem}/ci-high"), ")")),
                      Cell((num(f"{stem}/absolute"), " vs ", baseline)) if baseline is not None else "not estimable",
-                     CERTAINTY_MARKS.get(r.certainty, r.certainty), r.classification.capitalize()])
+                     Cell((CERTAINTY_MARKS.get(r.certainty, r.certainty),
+                           NoteMarks(",".join(marks.get(f"pain/{population}/{r.code}", ()))))),
+                     r.classification.capitalize()])
     return LinkedTable(["Procedure", "Mean difference vs sham, cm (95% CI)", "Pain, cm: procedure vs sham",
                         "Certainty", "Classification"], rows, right=[False, True, True, False, False])
+
+
+def _sof_rows(population: str) -> pd.DataFrame:
+    """The pain rows of ``certainty.csv`` for ``population`` in the summary of findings' order (largest relief
+    first), with each procedure's code."""
+    cert = table("certainty.csv")
+    cert = cert[(cert["population"] == population) & (cert["outcome"] == "pain")]
+    code_of = {name: code for code, name in treatment_names().items()}
+    return cert.sort_values("estimate", kind="stable").assign(code=lambda f: f["procedure"].map(code_of))
+
+
+LEVEL_WORDS = {1: "one level", 2: "two levels"}
+
+
+def _domain_note(d) -> str | None:
+    """A footnote for one domain of one rating (``d``: a row of certainty_domains.csv), or None when the domain
+    was not rated down and no panel judgement speaks to it. Markdown: the panel's rationale is literal text."""
+    words = DOMAIN_WORDS.get(d.domain, d.domain.replace("_", " "))
+    if d.by == "panel":
+        verdict = (f"Rated down {LEVEL_WORDS[min(int(d.levels_down), 2)]} for {words}" if d.levels_down > 0
+                   else f"Not rated down for {words}")
+        return (f"{verdict} by panel judgement. The rule found a {concern(int(d.rule_levels))} concern: "
+                f"{d.summary}. The panel's reason: {markdown_literal(d.rationale)}.")
+    if d.levels_down <= 0:
+        return None
+    return f"Rated down {LEVEL_WORDS[min(int(d.levels_down), 2)]} for {words}: {d.summary}."
+
+
+def _sof_notes(population: str) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """Footnotes of a population's summary-of-findings table: estimate -> its letters, and (letter, text) in
+    order of first use; one letter per distinct text. Every domain rated down has one, and so has every panel
+    judgement (also one that keeps a domain from being rated down); when more than one domain of one cause
+    (imprecision, inconsistency, incoherence) is rated down, a note says they were rated down once."""
+    domains = table("certainty_domains.csv")
+    domains = domains[domains["estimate"].str.startswith(f"pain/{population}/")]
+    letters: dict[str, str] = {}
+    marks: dict[str, list[str]] = {}
+    by_estimate = dict(tuple(domains.groupby("estimate", sort=False)))
+    for estimate in (f"pain/{population}/{code}" for code in _sof_rows(population)["code"]):
+        if estimate not in by_estimate:
+            continue
+        rows = by_estimate[estimate]
+        texts = [t for t in map(_domain_note, rows.itertuples()) if t]
+        shared = rows[rows["same_cause"].astype(bool) & (rows["levels_down"] > 0)]
+        if len(shared) > 1:
+            names = " and ".join(DOMAIN_WORDS.get(x, x) for x in shared["domain"])
+            texts.append(f"Concerns for {names} share one cause (on which side of the MID the effect lies): "
+                         "rated down once for them together, by the larger.")
+        for t in texts:
+            letters.setdefault(t, _letter(len(letters)))
+        marks[estimate] = sorted({letters[t] for t in texts}, key=lambda m: (len(m), m))
+    return marks, [(v, k) for k, v in letters.items()]
+
+
+def _letter(i: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, ..."""
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(ord("a") + r) + out
+    return out
+
+
+def sof_footnotes(population: str) -> str:
+    """The footnotes of :func:`summary_of_findings` for ``population``, as a Markdown list lettered a, b, ..."""
+    _, notes = _sof_notes(population)
+    if not notes:
+        return f"*Footnotes, {population} pain:* no procedure was rated down in any domain.\n"
+    lines = [f"*Footnotes, {population} pain: reasons for the certainty ratings.*", ""]
+    lines += [f"{letter}. {text}" for letter, text in notes]
+    return "\n".join(lines) + "\n"
 
 
 def baseline_note() -> str:

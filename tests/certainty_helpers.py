@@ -9,12 +9,12 @@ from pathlib import Path
 
 from analysis.certainty import load_rules
 from analysis.dataset import load_dataset
-from analysis.engine import analyse
 from analysis.pipeline.certainty import certainty
 from analysis.pipeline.context import BuildContext
+from analysis.pipeline.dataset_summary import dataset_summary
 from analysis.pipeline.networks import networks
 from analysis.pipeline.recommendations import recommendations
-from analysis.registry import NumberRegistry
+from analysis.pipeline.run import run_stages
 from analysis.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,11 +27,8 @@ def run_grade(data_dir: Path) -> BuildContext:
     settings = Settings().with_guideline(ds.guideline)
     out = Path(tempfile.mkdtemp(prefix="grade-"))
     rules = load_rules(ROOT / "settings" / "guideline.yaml")
-    ctx = BuildContext(ds=ds, settings=settings, rules=rules,
-                       registry=NumberRegistry(ds.data_hash, settings.to_dict(), "test"), out=out,
-                       progress=lambda m: None, results=analyse(ds, settings, rules))
-    for stage in (networks, certainty, recommendations):
-        stage(ctx)
+    ctx = run_stages(ds, settings, rules, out, stages=(dataset_summary, networks, certainty, recommendations),
+                     scenario="test")
     return ctx
 
 

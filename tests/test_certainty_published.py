@@ -4,12 +4,17 @@ Expected values: tests/fixtures/published_certainty.csv, copied from
 ../shared/published/nma_pain_vs_sham.csv (sources in its last column).
 """
 
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis import show
+from analysis.audit.links import NoteMarks
+from analysis.book import reading
 from analysis.certainty import certainty_frame
+from analysis.certainty.levels import DOMAIN_WORDS
 from tests.certainty_helpers import ROOT, run_grade
 
 EXPECTED = pd.read_csv(Path(__file__).parent / "fixtures" / "published_certainty.csv")
@@ -49,3 +54,33 @@ def test_absolute_effects_registered(base):
     table = certainty_frame(base.results.certainty)
     est = table.loc[table["id"] == "pain/axial/joint-rf", "estimate"].iloc[0]
     assert entries["pain/axial/joint-rf/vs-sham/absolute"].value == pytest.approx(entries[base_id].value + est)
+
+
+@pytest.mark.parametrize("population", ["axial", "radicular"])
+def test_every_rating_down_has_a_footnote_naming_its_domain(base, population):
+    """GRADE summary-of-findings footnotes: each certainty below high carries letters, and the notes they point
+    to name exactly the domains rated down (and every panel judgement, with its rationale as text)."""
+    with reading(base.out):
+        sof = show.summary_of_findings(population)
+        listing = show.sof_footnotes(population)
+    notes = dict(line.split(". ", 1) for line in listing.splitlines() if re.match(r"[a-z]+\. ", line))
+    domains = pd.read_csv(base.out / "certainty_domains.csv")
+    treatments = pd.read_csv(base.out / "treatments.csv")
+    codes = dict(zip(treatments["name"], treatments["code"]))
+    checked = 0
+    for row in sof.rows:
+        procedure, certainty_cell = row[0].text, row[3]
+        letters = [p for p in certainty_cell.parts if isinstance(p, NoteMarks)]
+        marks = letters[0].split(",") if letters and letters[0] else []
+        assert all(m in notes for m in marks), (procedure, marks)
+        mine = domains[domains["estimate"] == f"pain/{population}/{codes[procedure]}"]
+        down = {DOMAIN_WORDS[d] for d in mine.loc[mine["levels_down"] > 0, "domain"]}
+        named = {m.group(1) for k in marks for m in [re.match(r"Rated down (?:one level|two levels) for (.+?)(?::| by)",
+                                                              notes[k])] if m}
+        assert named == down, procedure
+        for j in mine[mine["by"] == "panel"].itertuples():
+            assert any(j.rationale.split()[0] in notes[k] and "panel judgement" in notes[k] for k in marks)
+        if "High" not in certainty_cell.text:
+            assert marks and f"^{','.join(marks)}^" in certainty_cell.markdown
+            checked += 1
+    assert checked >= 5  # the published tables rate most procedures down

@@ -56,6 +56,20 @@ class Num(str):
         return self.markdown
 
 
+class NoteMarks(str):
+    """Footnote letters after a cell's text (e.g. "a,b"): plain text as a string, superscript as Markdown."""
+
+    @property
+    def markdown(self) -> str:
+        return f"^{self}^" if self else ""
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` as Markdown that shows exactly that text: every ASCII punctuation mark backslash-escaped (pandoc
+    lets any of them be escaped), runs of white space one space."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
 @dataclass(frozen=True)
 class Cell:
     """A table cell: literal text, or registry numbers joined by literal separators."""
@@ -68,7 +82,7 @@ class Cell:
 
     @property
     def markdown(self) -> str:
-        return "".join(p.markdown if isinstance(p, Num) else _esc(p) for p in self.parts)
+        return "".join(p.markdown if isinstance(p, (Num, NoteMarks)) else _esc(p) for p in self.parts)
 
     @property
     def ids(self) -> list[str]:

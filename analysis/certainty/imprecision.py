@@ -20,4 +20,13 @@ def rate_imprecision(ci_low: float, ci_high: float, mid: float, rules: dict) -> 
         reason = f"the {ci} crosses none of the thresholds {', '.join(fmt(t) for t in thresholds)}"
     else:
         reason = f"the {ci} crosses {' and '.join(fmt(t) for t in hit)} (the MID)"
-    return DomainRating("imprecision", min(len(hit), 2), reason)
+    return DomainRating("imprecision", min(len(hit), 2), reason, summary=_imprecision_summary(hit))
+
+
+def _imprecision_summary(hit: list[float]) -> str:
+    """The thresholds the CI crosses, in words."""
+    if not hit:
+        return "the 95% CI lies on one side of each threshold of importance"
+    if len(hit) >= 2:
+        return "the 95% CI includes both an important benefit and an important harm"
+    return "the 95% CI crosses the MID: it includes both an important effect and an effect too small to matter"

@@ -36,4 +36,8 @@ def rate_inconsistency(ci_low: float, ci_high: float, pi_low: float, pi_high: fl
         reason = f"the {pi} crosses no threshold that the CI does not"
     else:
         reason = f"the {pi} also crosses {' and '.join(fmt(t) for t in extra)}"
-    return DomainRating("inconsistency", min(len(extra), 2), reason)
+    summary = ("the 95% prediction interval crosses no threshold of importance that the CI does not"
+               if not extra else "the 95% prediction interval, where the effect of a new trial is expected, crosses "
+               + ("both thresholds of importance" if len(extra) >= 2 else "a threshold of importance")
+               + " that the CI does not: important heterogeneity")
+    return DomainRating("inconsistency", min(len(extra), 2), reason, summary=summary)

@@ -27,4 +27,6 @@ def rate_indirectness(shares: dict[str, float], indirect: dict[str, bool], rules
     levels = levels_for_share(share, r.get("serious_share"), r.get("very_serious_share"))
     what = ", ".join(f"{k} {'/'.join(v)}" for k, v in (r.get("indirect_when") or {}).items()) or "none defined"
     reason = f"{100 * share:.0f}% of the evidence from indirect trials ({what}; threshold {100 * r['serious_share']:.0f}%)"
-    return DomainRating("indirectness", levels, reason)
+    summary = ("most of the evidence comes from trials whose patients differ from those the recommendation "
+               "is for" if levels else "most of the evidence comes from trials in the population of interest")
+    return DomainRating("indirectness", levels, reason, summary=summary)

@@ -37,5 +37,5 @@ def apply_judgements(rating: CertaintyRating, judgements: pd.DataFrame | dict[st
         reason = (f"panel judgement: {j['rating']} (the rule said {CONCERN[min(rule.levels_down, 2)]}: "
                   f"{rule.reason}); {j['rationale']}")
         rating = rating.with_domain(replace(rule, levels_down=levels, reason=reason, by="panel",
-                                            rule_levels=rule.levels_down))
+                                            rule_levels=rule.levels_down, rationale=str(j["rationale"])))
     return rating

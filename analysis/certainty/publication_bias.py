@@ -14,9 +14,12 @@ def rate_publication_bias(effects, ses, rules: dict) -> DomainRating:
     if k < r["min_trials"]:
         return DomainRating("publication_bias", 0,
                            f"{k} trial(s) compare these directly; small-study effects are assessed from "
-                           f"{r['min_trials']}")
+                           f"{r['min_trials']}",
+                           summary="too few trials compare these directly to assess small-study effects")
     test = egger_test(effects, ses)
     if test.p < r["egger_p"]:
         return DomainRating("publication_bias", 1,
-                           f"small-study effects: Egger's test p = {fmt(test.p)} with {k} trials (< {r['egger_p']})")
-    return DomainRating("publication_bias", 0, f"Egger's test p = {fmt(test.p)} with {k} trials")
+                           f"small-study effects: Egger's test p = {fmt(test.p)} with {k} trials (< {r['egger_p']})",
+                           summary="Egger's test finds small-study effects, which suggest publication bias")
+    return DomainRating("publication_bias", 0, f"Egger's test p = {fmt(test.p)} with {k} trials",
+                         summary="Egger's test finds no small-study effects")

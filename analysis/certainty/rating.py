@@ -19,9 +19,11 @@ from analysis.certainty.levels import CERTAINTY, DOMAIN_WORDS, DOMAINS, certaint
 class DomainRating:
     domain: str
     levels_down: int
-    reason: str  # in words
+    reason: str  # in words, with the numbers the rule compared
     by: str = "rule"  # "rule" or "panel"
     rule_levels: int | None = None  # what the rule said, when a panel judgement replaced it
+    summary: str = ""  # the rule's reason without numbers, for a summary-of-findings footnote
+    rationale: str = ""  # the panel's reason, when a panel judgement replaced the rule
 
     @property
     def concern(self) -> str:
@@ -66,7 +68,8 @@ class CertaintyRating:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{"estimate": self.estimate, "domain": d.domain, "levels_down": d.levels_down,
-                              "concern": d.concern, "by": d.by, "rule_levels": d.rule_levels, "reason": d.reason}
+                              "concern": d.concern, "by": d.by, "rule_levels": d.rule_levels, "reason": d.reason,
+                              "summary": d.summary, "rationale": d.rationale, "same_cause": d.domain in self.same_cause}
                              for d in self.domains])
 
 

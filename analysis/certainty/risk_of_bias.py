@@ -42,4 +42,6 @@ def rate_risk_of_bias(shares: dict[str, float], high_risk: dict[str, bool], rule
     n_high = sum(1 for s, v in shares.items() if v > 0 and high_risk.get(s, False))
     reason = (f"{100 * share:.0f}% of the evidence comes from {n_high} trial(s) at high risk of bias "
               f"(threshold {100 * r['serious_share']:.0f}%)")
-    return DomainRating("risk_of_bias", levels, reason)
+    summary = ("most of the evidence comes from trials at high risk of bias" if levels else
+               "most of the evidence comes from trials at low risk of bias")
+    return DomainRating("risk_of_bias", levels, reason, summary=summary)
