@@ -6,6 +6,7 @@ column) and a function giving a file's display name, and returns issues.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Callable
 
 import pandas as pd
@@ -92,9 +93,13 @@ def study_design(t: Tables, display: Display) -> list[ValidationIssue]:
 
 
 def _conditional_study_fields(row: dict, f: str) -> list[ValidationIssue]:
+    """Study fields whose expected value depends on another field, or on today's date (the year)."""
     out, line = [], row["_line"]
     if row["has_data"] is False and row["exclusion_reason"] is None:
         out.append(ValidationIssue(f, line, "exclusion_reason", "", "a reason when has_data is false"))
+    this_year = date.today().year
+    if row["year"] is not None and row["year"] > this_year:
+        out.append(ValidationIssue(f, line, "year", row["year"], f"a year no later than the current one ({this_year})"))
     if row["has_data"] is True and row["exclusion_reason"] is not None:
         out.append(ValidationIssue(f, line, "exclusion_reason", row["exclusion_reason"],
                                    "an empty cell when has_data is true"))

@@ -162,7 +162,7 @@ STUDIES = Table(
         S("id", "Trial id (synthetic ids start SYN-)", required=True, pattern=ID_PATTERN),
         S("citation", "Reference; synthetic rows say [SYNTHETIC] and cite no real paper", required=True),
         B("synthetic", "true for a generated, fictional trial", required=True),
-        I("year", "Year of publication", required=True, minimum=1970, maximum=2025),
+        I("year", "Year of publication (no later than the current year)", required=True, minimum=1970),
         S("region", "Trial location", required=True, enum=REGIONS),
         S("funding", "Source of funding", required=True, enum=FUNDING),
         I("enrolled_n", "Patients randomised", required=True, minimum=0, exclusive_minimum=True),
