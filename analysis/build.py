@@ -137,7 +137,8 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
     ds = load_dataset(project_dir / DATA_DIR)
     if scenario is not None:
         progress(f"applying scenario {scenario.id}")
-        ds = apply_scenario(ds, scenario)
+        ds = apply_scenario(ds, scenario, rules=rules)
+        rules = ds.rules(rules)
     parent = final.parent
     parent.mkdir(parents=True, exist_ok=True)
     settings = settings.with_guideline(ds.guideline)

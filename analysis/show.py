@@ -69,7 +69,7 @@ def network_figure(outcome: str, population: str):
 
 
 CERTAINTY_MARKS = {"high": "\u2295\u2295\u2295\u2295 High", "moderate": "\u2295\u2295\u2295\u25cb Moderate",
-                   "low": "\u2295\u2295\u25cb\u25cb Low", "very low": "\u2295\u25cb\u25cb\u25cb Very low"}
+                   "low": "\u2295\u2295\u25cb\u25cb Low", "very low": "\u2295\u25cb\u25cb\u25cb Very\u00a0low"}
 
 
 def _recommendation_details(population: str) -> pd.DataFrame:
@@ -143,6 +143,12 @@ def _sof_rows(population: str) -> pd.DataFrame:
 LEVEL_WORDS = {1: "one level", 2: "two levels"}
 
 
+def _criteria(d) -> str:
+    """What the pre-specified criteria (settings/guideline.yaml) found for a domain a panel judgement replaced."""
+    found = "no serious concern" if int(d.rule_levels) == 0 else f"a {concern(int(d.rule_levels))} concern"
+    return f"the pre-specified criteria found {found}: {d.summary}"
+
+
 def _domain_note(d) -> str | None:
     """A footnote for one domain of one rating (``d``: a row of certainty_domains.csv), or None when the domain
     was not rated down and no panel judgement speaks to it. Markdown: the panel's rationale is literal text."""
@@ -150,18 +156,31 @@ def _domain_note(d) -> str | None:
     if d.by == "panel":
         verdict = (f"Rated down {LEVEL_WORDS[min(int(d.levels_down), 2)]} for {words}" if d.levels_down > 0
                    else f"Not rated down for {words}")
-        return (f"{verdict} by panel judgement. The rule found a {concern(int(d.rule_levels))} concern: "
-                f"{d.summary}. The panel's reason: {markdown_literal(d.rationale)}.")
+        return f"{verdict} by panel judgement: {markdown_literal(d.rationale)}. Without the judgement, {_criteria(d)}."
     if d.levels_down <= 0:
         return None
     return f"Rated down {LEVEL_WORDS[min(int(d.levels_down), 2)]} for {words}: {d.summary}."
 
 
+def _shared_note(rows) -> str:
+    """One footnote for the domains of one cause rated down together (imprecision, inconsistency, incoherence:
+    GRADE for NMA and CINeMA count them once, by the largest)."""
+    levels = LEVEL_WORDS[min(int(rows["levels_down"].max()), 2)]
+    names = [DOMAIN_WORDS.get(x, x) for x in rows["domain"]]
+    parts = []
+    for d, name in zip(rows.itertuples(), names):
+        name = name[0].upper() + name[1:]
+        parts.append(f"{name}, by panel judgement: {markdown_literal(d.rationale)}. Without the judgement, "
+                     f"{_criteria(d)}." if d.by == "panel" else f"{name}: {d.summary}.")
+    return (f"Rated down {levels} for {' and '.join(names)} together: concerns about where the effect lies "
+            "relative to the MID are counted once. " + " ".join(parts))
+
+
 def _sof_notes(population: str) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     """Footnotes of a population's summary-of-findings table: estimate -> its letters, and (letter, text) in
     order of first use; one letter per distinct text. Every domain rated down has one, and so has every panel
-    judgement (also one that keeps a domain from being rated down); when more than one domain of one cause
-    (imprecision, inconsistency, incoherence) is rated down, a note says they were rated down once."""
+    judgement (also one that keeps a domain from being rated down); domains of one cause (imprecision,
+    inconsistency, incoherence) rated down together share one footnote that says they count once."""
     domains = table("certainty_domains.csv")
     domains = domains[domains["estimate"].str.startswith(f"pain/{population}/")]
     letters: dict[str, str] = {}
@@ -171,12 +190,12 @@ def _sof_notes(population: str) -> tuple[dict[str, list[str]], list[tuple[str, s
         if estimate not in by_estimate:
             continue
         rows = by_estimate[estimate]
-        texts = [t for t in map(_domain_note, rows.itertuples()) if t]
-        shared = rows[rows["same_cause"].astype(bool) & (rows["levels_down"] > 0)]
-        if len(shared) > 1:
-            names = " and ".join(DOMAIN_WORDS.get(x, x) for x in shared["domain"])
-            texts.append(f"Concerns for {names} share one cause (on which side of the MID the effect lies): "
-                         "rated down once for them together, by the larger.")
+        together = rows["same_cause"].astype(bool) & (rows["levels_down"] > 0)
+        if together.sum() < 2:
+            together[:] = False
+        texts = [t for t in map(_domain_note, rows[~together].itertuples()) if t]
+        if together.any():
+            texts.append(_shared_note(rows[together]))
         for t in texts:
             letters.setdefault(t, _letter(len(letters)))
         marks[estimate] = sorted({letters[t] for t in texts}, key=lambda m: (len(m), m))

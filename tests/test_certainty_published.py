@@ -75,8 +75,9 @@ def test_every_rating_down_has_a_footnote_naming_its_domain(base, population):
         assert all(m in notes for m in marks), (procedure, marks)
         mine = domains[domains["estimate"] == f"pain/{population}/{codes[procedure]}"]
         down = {DOMAIN_WORDS[d] for d in mine.loc[mine["levels_down"] > 0, "domain"]}
-        named = {m.group(1) for k in marks for m in [re.match(r"Rated down (?:one level|two levels) for (.+?)(?::| by)",
-                                                              notes[k])] if m}
+        named = {name for k in marks
+                 for m in [re.match(r"Rated down (?:one level|two levels) for (.+?)(?: together|:| by)", notes[k])] if m
+                 for name in m.group(1).split(" and ")}
         assert named == down, procedure
         for j in mine[mine["by"] == "panel"].itertuples():
             assert any(j.rationale.split()[0] in notes[k] and "panel judgement" in notes[k] for k in marks)

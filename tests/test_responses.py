@@ -309,6 +309,31 @@ class _Num(str):
         return f"<{self.id}>"
 
 
+def test_the_answer_says_which_rule_changed_from_what_to_what():
+    f = scenario_facts(_comparison(-0.62, "low", "strong"), {"joint-rf": "joint radiofrequency"}, "s",
+                       operations=[("rule", {"path": "risk_of_bias.serious_share", "value": 0.75, "reason": "r"})],
+                       rule_changes=[("risk_of_bias.serious_share", 0.5, 0.75)])
+    text = "\n".join(scenario_paragraphs(f, _Num))
+    assert "changes the rule `risk_of_bias.serious_share` of the certainty assessment from `0.5` to `0.75`" in text
+
+
+def test_a_rule_change_that_a_panel_judgement_overrides_is_said_to_be_overridden():
+    """The letter contests a rule; where a panel judgement decides that domain, the answer must not suggest
+    that the rule decided (never 'changes nothing' without saying why)."""
+    op = ("rule", {"path": "risk_of_bias.domains", "value": ["sequence"], "reason": "r"})
+
+    def text(judged):
+        f = scenario_facts(_comparison(-0.62, "low", "strong"), {"joint-rf": "joint radiofrequency"}, "s",
+                           operations=[op], rule_changes=[("risk_of_bias.domains", ["sequence", "concealment"],
+                                                           ["sequence"])], panel_judged=judged)
+        return "\n".join(scenario_paragraphs(f, _Num))
+
+    judged = text([("pain/axial/joint-rf", "risk_of_bias"), ("pain/radicular/drg-rf", "inconsistency")])
+    assert "A panel judgement, not the rule, decides risk of bias for `pain/axial/joint-rf`" in judged
+    assert "drg-rf" not in judged  # a judgement of another domain is not the rule's business
+    assert "panel judgement" not in text([])
+
+
 def test_a_rebuttal_paragraph_changes_when_its_scenarios_results_change():
     names = {"joint-rf": "joint radiofrequency"}
 

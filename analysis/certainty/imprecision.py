@@ -29,4 +29,4 @@ def _imprecision_summary(hit: list[float]) -> str:
         return "the 95% CI lies on one side of each threshold of importance"
     if len(hit) >= 2:
         return "the 95% CI includes both an important benefit and an important harm"
-    return "the 95% CI crosses the MID: it includes both an important effect and an effect too small to matter"
+    return "the 95% CI crosses the MID, so it includes both an important effect and one too small to matter"

@@ -39,5 +39,5 @@ def rate_inconsistency(ci_low: float, ci_high: float, pi_low: float, pi_high: fl
     summary = ("the 95% prediction interval crosses no threshold of importance that the CI does not"
                if not extra else "the 95% prediction interval, where the effect of a new trial is expected, crosses "
                + ("both thresholds of importance" if len(extra) >= 2 else "a threshold of importance")
-               + " that the CI does not: important heterogeneity")
+               + " that the CI does not, a sign of important heterogeneity")
     return DomainRating("inconsistency", min(len(extra), 2), reason, summary=summary)

@@ -18,16 +18,18 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from analysis.certainty.config import load_rules
     from analysis.dataset import load_dataset
-    from analysis.project import DATA_DIR
+    from analysis.project import DATA_DIR, settings_file
     from analysis.scenarios import apply_scenario, load_scenario
     from analysis.scenarios.run import run_scenario
 
     project = Path(args.project).resolve()
     if args.check:
         ds = load_dataset(project / DATA_DIR)
+        rules = load_rules(settings_file(project))
         for f in args.file:
-            applied = apply_scenario(ds, load_scenario(f))
+            applied = apply_scenario(ds, load_scenario(f), rules=rules)
             print(f"{f}: valid ({len(applied.log)} operation(s))")
         return 0
     for f in args.file:

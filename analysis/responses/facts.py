@@ -112,6 +112,8 @@ class ScenarioFacts:
     trials_changed: bool = False
     mid: float | None = None  # the pain MID under the scenario (cm)
     operations: tuple = field(default=(), compare=False)  # (kind, spec) as written in the scenario
+    rule_changes: tuple = field(default=(), compare=False)  # (path, old, new) per rule of settings/guideline.yaml
+    panel_judged: tuple = field(default=(), compare=False)  # (estimate, domain) a panel judgement decides
 
     # --- what changed -------------------------------------------------------------------------------
 
@@ -203,7 +205,7 @@ class ScenarioFacts:
 
 
 def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id: str, title: str = "",
-                   reference: str = "sham", operations=()) -> ScenarioFacts:
+                   reference: str = "sham", operations=(), rule_changes=(), panel_judged=()) -> ScenarioFacts:
     """The facts of one scenario from its comparison table (as written to comparison.csv, or in memory)."""
     code_of = {v: k for k, v in names.items()}
     comp = comparison.copy()
@@ -265,7 +267,9 @@ def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id:
     return ScenarioFacts(mid=mid, id=scenario_id, title=title, reference=reference, estimates=tuple(estimates),
                          ratings=tuple(ratings), recommendations=tuple(recs),
                          mid_changed=num_changed("settings/pain-mid"),
-                         trials_changed=num_changed("dataset/trials-analysed"), operations=tuple(operations))
+                         trials_changed=num_changed("dataset/trials-analysed"), operations=tuple(operations),
+                         rule_changes=tuple(tuple(c) for c in rule_changes),
+                         panel_judged=tuple(tuple(j) for j in panel_judged))
 
 
 def facts_from_results(scenario_dir, base_names: dict[str, str] | None = None) -> ScenarioFacts:
@@ -280,4 +284,9 @@ def facts_from_results(scenario_dir, base_names: dict[str, str] | None = None) -
     reference = read_json(d / "manifest.json")["settings"].get("reference", "sham")
     ops_file = d / "operations.json"
     ops = tuple((o["kind"], o["spec"]) for o in read_json(ops_file)) if ops_file.exists() else ()
-    return scenario_facts(comparison, names, meta["id"], meta.get("title", ""), reference, ops)
+    judged = ()
+    if (d / "certainty_domains.csv").exists():
+        domains = pd.read_csv(d / "certainty_domains.csv")
+        judged = domains.loc[domains["by"] == "panel", ["estimate", "domain"]].itertuples(index=False)
+    return scenario_facts(comparison, names, meta["id"], meta.get("title", ""), reference, ops,
+                          meta.get("rule_changes", ()), tuple(judged))

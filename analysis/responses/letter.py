@@ -41,6 +41,8 @@ from pathlib import Path
 import yaml
 
 from analysis.audit.lint import _ALLOW, NUMERAL
+from analysis.certainty.config import load_rules
+from analysis.project import settings_file
 from analysis.scenarios import apply_scenario
 from analysis.scenarios.spec import (
     ID_RE,
@@ -67,10 +69,13 @@ CATEGORIES = {
     "extraction-error": "an error in the extraction of a trial",
     "technical-fidelity": "technical fidelity or outdated techniques",
     "subgroups": "subgroups of patients or procedures",
+    "analysis-choices": "an analysis choice: the MID, the follow-up used, the model or a rule of the certainty "
+                        "assessment",
     "expertise-process": "the authors' expertise or the review's process",
     "not-addressable": "a claim no analysis of the data can settle",
 }
-NEEDS_SCENARIO = ("pooling", "omitted-trial", "extraction-error", "technical-fidelity", "subgroups")
+NEEDS_SCENARIO = ("pooling", "omitted-trial", "extraction-error", "technical-fidelity", "subgroups",
+                  "analysis-choices")
 NEEDS_ANSWER = ("expertise-process", "not-addressable")
 TOP_KEYS = {"citation": True, "title": False, "summary": False, "claims": True}
 CITATION_KEYS = {"authors": True, "title": False, "date": True, "published_in": True, "url": False}
@@ -161,6 +166,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
         raise LetterInvalid([ScenarioIssue(file, mark.line + 1 if mark else None, None, None,
                                            f"valid YAML ({problem})")], file) from None
     c = _Collector(file, lines)
+    rules = load_rules(settings_file(project_dir)) if dataset is not None else None
     for line, problem in dup:
         c.issues.append(ScenarioIssue(file, line, None, None, f"unique keys ({problem})"))
     if not ID_RE.match(name):
@@ -249,7 +255,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
                     c.add(q, str(item)[:60], "a scenario file name or a scenario written inline (a mapping)")
                     continue
                 if dataset is not None:
-                    apply_scenario(dataset, sc)  # raises ScenarioInvalid when the result is not a valid dataset
+                    apply_scenario(dataset, sc, rules=rules)  # raises ScenarioInvalid when the result is not a valid dataset
             except ScenarioInvalid as exc:
                 issues = exc.issues
                 if isinstance(item, dict):

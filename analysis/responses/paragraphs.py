@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from analysis.certainty.levels import DOMAIN_WORDS
 from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
 from analysis.responses.letter import short_citation
 
@@ -55,8 +56,9 @@ def _short_citation(study: dict) -> str:
     return short_citation(str(study.get("citation", "")), study.get("year")) if study.get("citation") else ""
 
 
-def operation_phrase(kind: str, spec: dict, sid: str, num: Num) -> str:
-    """What one operation of a scenario does, in words (values from the file as code)."""
+def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=()) -> str:
+    """What one operation of a scenario does, in words (values from the file as code; ``rule_changes``: the
+    (path, old, new) of the rules it changed, to say what a rule was)."""
     spec = spec or {}
     if kind == "exclude_studies":
         bits = []
@@ -90,15 +92,42 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num) -> str:
         rules = [f"{_code(spec[k])} weeks for {'injections' if k == 'injection' else 'ablation'}"
                  for k in ("injection", "ablation") if k in spec]
         return f"changes the follow-up used (the latest not exceeding {_join(rules)})"
+    if kind == "rule":
+        old = {path: was for path, was, _ in rule_changes}.get(spec.get("path"), "?")
+        old = "null" if old is None else old
+        return (f"changes the rule {_code(spec.get('path'))} of the certainty assessment from {_code(old)} to "
+                f"{_code(spec.get('value'))}")
+    if kind == "judgement":
+        domain = DOMAIN_WORDS.get(spec.get("domain"), str(spec.get("domain")))
+        if spec.get("rating") == "rule":
+            return (f"removes the panel's judgement of {domain} for {_code(spec.get('estimate'))}, so that the "
+                    "pre-specified criteria decide it")
+        return f"sets the judgement of {domain} for {_code(spec.get('estimate'))} to {spec.get('rating')}"
     if kind == "mid":
         mid = num(scenario_id(sid, "settings/pain-mid")).markdown
         return f"sets the minimal important difference for pain to {mid} cm"
     return f"applies {_code(kind)}"
 
 
+def judged_despite_rules(f: ScenarioFacts) -> str:
+    """Where a scenario changes the rule of a GRADE domain that a panel judgement decides for some estimates,
+    a sentence saying so: for those, the judgement, not the rule, drives the rating."""
+    domains = {path.split(".", 1)[0] for k, s in f.operations if k == "rule"
+               for path in [str((s or {}).get("path", ""))]} & set(DOMAIN_WORDS)
+    out = ""
+    for domain in sorted(domains):
+        judged = sorted(e for e, d in f.panel_judged if d == domain)
+        if judged:
+            out += (f" A panel judgement, not the rule, decides {DOMAIN_WORDS[domain]} for "
+                    f"{_join([_code(e) for e in judged])} (data/judgements.csv): the changed rule does not reach "
+                    "those ratings unless the scenario also removes the judgement.")
+    return out
+
+
 def what_was_changed(f: ScenarioFacts, num: Num) -> str:
-    ops = [operation_phrase(k, s, f.id, num) for k, s in f.operations]
+    ops = [operation_phrase(k, s, f.id, num, f.rule_changes) for k, s in f.operations]
     text = f"The scenario {_code(f.id)} {_join(ops) or 'changes the analysis'}."
+    text += judged_despite_rules(f)
     if f.trials_changed:
         text += (f" The analyses then rest on {num(scenario_id(f.id, 'dataset/trials-analysed')).markdown} trials "
                  f"with usable data, against {num('dataset/trials-analysed').markdown} in the guideline.")

@@ -121,11 +121,11 @@ def cache_key(ctx, sc, scenario_stages: tuple) -> dict:
 
 def scenario_files(ctx, sc, scenario_stages: tuple) -> dict[str, bytes]:
     """Run the scenario and return its result files (relative path -> bytes)."""
-    applied = apply_scenario(ctx.ds, sc)
+    applied = apply_scenario(ctx.ds, sc, rules=ctx.rules)
     settings = ctx.settings.with_guideline(applied.guideline)
     with tempfile.TemporaryDirectory(prefix=f"rapidrec-{sc.id}-") as tmp:
         out = Path(tmp)
-        run_stages(applied, settings, ctx.rules, out, scenario_stages, scenario=sc.id)
+        run_stages(applied, settings, applied.rules(ctx.rules), out, scenario_stages, scenario=sc.id)
         write_outputs(sc, applied, ctx.out, out, figures=False)
         # only the paired forest plots the answer shows (SVG serves HTML and PDF)
         write_figures(ctx.out, out, sc, names_of(ctx.out, out), ("svg",), facts_from_results(out).networks_to_show())

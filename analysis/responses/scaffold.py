@@ -67,6 +67,17 @@ claims: []   # replace [] by the claims, one list item each, like the examples b
 #     summary: Epidural approaches differ and should be analysed apart.
 #     scenarios:
 #       - scenarios/split-epidural-approach.yaml
+#   - id: provider-blinding
+#     category: analysis-choices
+#     summary: Unblinded providers should not count against the certainty of the evidence.
+#     scenarios:
+#       - id: {name}-no-provider-blinding
+#         title: Provider blinding not counted in risk of bias
+#         description: >-
+#           Rates risk of bias without the blinding of providers (a rule of settings/guideline.yaml).
+#         operations:
+#           - rule: {{path: risk_of_bias.domains, reason: the letter's proposal,
+#                     value: [sequence, concealment, blinding_patients, blinding_assessors, missing_data]}}
 #   - id: expertise
 #     category: expertise-process
 #     summary: The authors lack clinical expertise in the procedures.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.certainty.rule_paths import RulePathError, check_rule_value, rule_value, with_rule
 from analysis.dataset.fields import parse_cell, typed_table
 from analysis.dataset.loader import Dataset, _public, load_dataset
 from analysis.dataset.read import RawTable
@@ -49,6 +50,14 @@ class ScenarioDataset(Dataset):
     log: list = field(default_factory=list)  # one line of text per operation
     sources: list = field(default_factory=list)  # dicts: table, study, arm, column, value, source, assumed
     origins: dict = field(default_factory=dict, repr=False)  # k -> scenario file line of an added row
+    rule_changes: list = field(default_factory=list)  # (path, old, new) per rule of settings/guideline.yaml
+    judgement_changes: list = field(default_factory=list)  # (estimate, domain, old, new); "rule": no judgement
+
+    def rules(self, rules: dict) -> dict:
+        """The project's ``rules`` with this scenario's rule changes in force."""
+        for path, _, new in self.rule_changes:
+            rules = with_rule(rules, path, new)
+        return rules
 
     def _relabel(self, frame: pd.DataFrame) -> pd.DataFrame:
         if frame.empty or "source_row" not in frame:
@@ -68,8 +77,10 @@ class ScenarioDataset(Dataset):
 
 
 class _State:
-    def __init__(self, ds: Dataset, sc: Scenario):
-        self.ds, self.sc = ds, sc
+    def __init__(self, ds: Dataset, sc: Scenario, rules: dict | None):
+        self.ds, self.sc, self.rules = ds, sc, rules
+        self.rule_changes: list[tuple] = []
+        self.judgement_changes: list[tuple] = []
         self.tables = {k: v.copy() for k, v in ds._tables.items()}
         if "responders" not in self.tables:
             self.tables["responders"] = pd.DataFrame(columns=["_line", *RESPONDERS.columns])
@@ -366,9 +377,59 @@ def op_mid(s: _State, op: Operation) -> None:
     s.log.append(f"pain MID {old} -> {op.spec['pain']} cm ({op.spec['reason'].strip()})")
 
 
+def op_rule(s: _State, op: Operation) -> None:
+    path, value = op.spec["path"], op.spec["value"]
+    if s.rules is None:
+        s.issue(op.path, path, "no rule change here: this scenario is applied without the project's rules")
+        return
+    try:
+        old = rule_value(s.rules, path)
+        check_rule_value(s.rules, path, value)
+    except RulePathError as exc:
+        s.issue(op.path + (("path",) if "rule of" in str(exc) or "dotted" in str(exc) else ("value",)),
+                path if "rule of" in str(exc) else value, str(exc))
+        return
+    s.rules = with_rule(s.rules, path, value)
+    s.rule_changes.append((path, old, value))
+    s.log.append(f"rule {path}: {_rule_text(old)} -> {_rule_text(value)} ({op.spec['reason'].strip()})")
+
+
+def op_judgement(s: _State, op: Operation) -> None:
+    est, domain, rating = op.spec["estimate"], op.spec["domain"], op.spec["rating"]
+    table = s.tables.get("judgements")
+    if table is None:
+        table = pd.DataFrame(columns=["_line", "estimate", "domain", "rating", "rationale"])
+    hit = (table["estimate"] == est) & (table["domain"] == domain)
+    old = str(table.loc[hit, "rating"].iloc[0]) if hit.any() else "rule"
+    if rating == "rule" and not hit.any():
+        judged = sorted(f"{e} {d}" for e, d in zip(table["estimate"], table["domain"]))
+        s.issue(op.path + ("estimate",), est, "an estimate and domain the panel judged (data/judgements.csv): "
+                + (", ".join(judged) or "none"))
+        return
+    if est.rsplit("/", 1)[-1] not in set(s.tables["nodes"]["code"]):
+        s.issue(op.path + ("estimate",), est, "a procedure code of nodes.csv after the last '/'")
+        return
+    table = table[~hit]
+    if rating != "rule":
+        k = len(s.origins)
+        s.origins[k], s.origin_paths[k] = s.sc.line(op.path), op.path
+        row = {"_line": OFFSET + k, "estimate": est, "domain": domain, "rating": rating,
+               "rationale": f"{op.spec['reason'].strip()} (scenario {s.sc.id}, not the panel)"}
+        table = pd.concat([table, pd.DataFrame([row])], ignore_index=True)
+    s.tables["judgements"] = table.reset_index(drop=True)
+    s.judgement_changes.append((est, domain, old, rating))
+    s.log.append(f"judgement {est} {domain}: {old} -> {rating} ({op.spec['reason'].strip()})")
+
+
+def _rule_text(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_rule_text, value)) + "]"
+    return "null" if value is None else _text(value)
+
+
 APPLY = {"exclude_studies": op_exclude, "keep_studies": op_keep, "add_study": op_add_study,
          "correct_value": op_correct, "split_node": op_split, "merge_nodes": op_merge,
-         "timepoint_rule": op_timepoint, "mid": op_mid}
+         "timepoint_rule": op_timepoint, "mid": op_mid, "rule": op_rule, "judgement": op_judgement}
 
 
 def _row_issues(s: _State) -> None:
@@ -394,8 +455,11 @@ def _row_issues(s: _State) -> None:
                                           f"a valid dataset after the operations; they leave {iss.format()}"))
 
 
-def apply_scenario(dataset, scenario, check: bool = True) -> ScenarioDataset:
+def apply_scenario(dataset, scenario, check: bool = True, rules: dict | None = None) -> ScenarioDataset:
     """The dataset (a :class:`Dataset` or a package directory) under ``scenario`` (a :class:`Scenario` or file).
+
+    ``rules``: the project's rules (settings/guideline.yaml), which a ``rule`` operation changes; the result's
+    :meth:`ScenarioDataset.rules` gives them with the changes in force.
 
     Raises :class:`ScenarioInvalid` listing every problem (file, line, field, value, what was expected).
     ``check=False`` skips the dataset's row checks on the result (for callers applying many known-good
@@ -403,7 +467,7 @@ def apply_scenario(dataset, scenario, check: bool = True) -> ScenarioDataset:
     """
     ds = dataset if isinstance(dataset, Dataset) else load_dataset(Path(dataset))
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    s = _State(ds, sc)
+    s = _State(ds, sc, rules)
     for op in sc.operations:
         APPLY[op.kind](s, op)
     if check:  # the dataset's row checks, also when an operation had problems: all issues at once
@@ -418,4 +482,5 @@ def apply_scenario(dataset, scenario, check: bool = True) -> ScenarioDataset:
             values[name] = _public(tables[name])
     values.update(guideline=s.guideline, data_hash=h, _tables=tables)
     return ScenarioDataset(**values, scenario_id=sc.id, scenario_file=sc.file, log=s.log, sources=s.sources,
-                           origins=s.origins)
+                           origins=s.origins, rule_changes=s.rule_changes,
+                           judgement_changes=s.judgement_changes)

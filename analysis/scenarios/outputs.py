@@ -2,7 +2,9 @@
 
 :func:`write_outputs` writes, into the scenario's results directory:
 
-- ``scenario.json``: id, title, description, assumptions, file, and what each operation did;
+- ``scenario.json``: id, title, description, assumptions, file, what each operation did, and each rule of
+  settings/guideline.yaml it changed (path, old value, new value) and each panel judgement (estimate, domain,
+  old rating, new rating; "rule" where there is no judgement);
 - ``sources.csv``: every value the scenario adds or corrects, with its source or why it is assumed;
 - ``comparison.csv``: every compared value, base and scenario side by side, with the change marked
   (:mod:`analysis.scenarios.compare`); ``summary.txt``: the same, readable;
@@ -48,7 +50,9 @@ def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: boo
     critics (:mod:`analysis.responses`), which build scenarios into their own directories.
     """
     write_json({"id": sc.id, "title": sc.title, "description": sc.description, "file": sc.file,
-                "assumptions": list(sc.assumptions), "log": applied.log}, out / "scenario.json")
+                "assumptions": list(sc.assumptions), "log": applied.log,
+                "rule_changes": [list(c) for c in applied.rule_changes],
+                "judgement_changes": [list(c) for c in applied.judgement_changes]}, out / "scenario.json")
     write_csv(pd.DataFrame(applied.sources, columns=["table", "study", "arm", "column", "value", "source",
                                                      "assumed"]), out / "sources.csv")
     comparison = compare_results(base_dir, out)

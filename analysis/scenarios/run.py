@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Callable
 
 from analysis.build import build
+from analysis.certainty.config import load_rules
 from analysis.dataset import load_dataset
-from analysis.project import DATA_DIR, RESULTS_DIR
+from analysis.project import DATA_DIR, RESULTS_DIR, settings_file
 from analysis.scenarios.apply import apply_scenario
 from analysis.scenarios.outputs import ScenarioRun, write_outputs
 from analysis.scenarios.spec import Scenario, load_scenario
@@ -25,7 +26,8 @@ def run_scenario(project_dir: Path, scenario, progress: Callable[[str], None] = 
     project_dir = Path(project_dir).resolve()
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     ds = load_dataset(project_dir / DATA_DIR)
-    applied = apply_scenario(ds, sc)  # raises ScenarioInvalid before anything is written
+    # raises ScenarioInvalid before anything is written
+    applied = apply_scenario(ds, sc, rules=load_rules(settings_file(project_dir)))
     base_dir = project_dir / RESULTS_DIR
     progress("the base case first")
     build(project_dir, progress=progress)

@@ -31,7 +31,10 @@ from typing import ClassVar
 
 import yaml
 
+from analysis.certainty.rule_paths import PATH_RE
 from analysis.dataset.issues import DatasetInvalid, ValidationIssue
+from analysis.dataset.judgements import DOMAINS as JUDGED_DOMAINS
+from analysis.dataset.judgements import ESTIMATE_PATTERN, RATINGS
 from analysis.dataset.schema import AGENTS, STUDIES, TARGETS
 from analysis.scenarios.yamlines import dotted, line_of, load_with_lines
 
@@ -56,7 +59,10 @@ OPERATIONS = {
     "merge_nodes": {"nodes": True, "into": True, "category": True},
     "timepoint_rule": {"injection": False, "ablation": False, "reason": True},
     "mid": {"pain": True, "reason": True},
+    "rule": {"path": True, "value": True, "reason": True},  # a rule of settings/guideline.yaml by its path
+    "judgement": {"estimate": True, "domain": True, "rating": True, "reason": True},  # data/judgements.csv
 }
+JUDGEMENT_RATINGS = (*RATINGS, "rule")  # "rule": remove the panel's judgement, the rule decides
 
 
 @dataclass(frozen=True)
@@ -273,6 +279,19 @@ def _check_operation(c: _Collector, kind: str, spec, path) -> None:
             v = spec.get(k)
             if k in spec and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
                 c.add(path + (k,), v, "a number of weeks > 0")
+    if kind == "rule" and "path" in spec and not (isinstance(spec["path"], str) and PATH_RE.fullmatch(spec["path"])):
+        c.add(path + ("path",), _short(spec["path"]), "a dotted path into settings/guideline.yaml, e.g. "
+              "risk_of_bias.serious_share")
+    if kind == "judgement":
+        est = spec.get("estimate")
+        if "estimate" in spec and not (isinstance(est, str) and re.fullmatch(ESTIMATE_PATTERN, est)):
+            c.add(path + ("estimate",), _short(spec["estimate"]), "an estimate: outcome/population/procedure code, "
+                  "e.g. pain/axial/joint-rf")
+        if "domain" in spec and spec["domain"] not in JUDGED_DOMAINS:
+            c.add(path + ("domain",), _short(spec["domain"]), f"one of {', '.join(JUDGED_DOMAINS)}")
+        if "rating" in spec and spec["rating"] not in JUDGEMENT_RATINGS:
+            c.add(path + ("rating",), _short(spec["rating"]), f"one of {', '.join(JUDGEMENT_RATINGS)} (rule: remove "
+                  "the panel's judgement, so that the rule decides)")
     if kind == "mid":
         v = spec.get("pain")
         if "pain" in spec and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v <= 10):

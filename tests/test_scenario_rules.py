@@ -1,0 +1,126 @@
+"""A scenario changes a rule of settings/guideline.yaml by its path: checked against the rules file, and it
+changes exactly the ratings the rule governs."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.certainty import load_rules
+from analysis.certainty.rule_paths import RulePathError, check_rule_value, with_rule
+from analysis.dataset import load_dataset
+from analysis.engine import analyse
+from analysis.scenarios import ScenarioInvalid, apply_scenario, parse_scenario
+from analysis.settings import Settings
+from tests.conftest import ROOT
+
+RULES = load_rules(ROOT / "settings" / "guideline.yaml")
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_dataset(ROOT / "data")
+
+
+def scenario(*ops: str):
+    return parse_scenario("id: r\ntitle: t\ndescription: d\noperations:\n" + "".join(f"  - {op}\n" for op in ops))
+
+
+@pytest.mark.parametrize("path, value, expected", [
+    ("risk_of_bias.serious_shar", 0.6, "risk_of_bias has high_risk_domain_ratings, domains, serious_share"),
+    ("risk_of_bias.serious_share", "half", "a finite number"),
+    ("risk_of_bias.serious_share", 1.5, "a proportion from 0 to 1"),
+    ("risk_of_bias.serious_share", float("nan"), "a finite number"),
+    ("risk_of_bias.very_serious_share", True, "a finite number (or null)"),
+    ("risk_of_bias.source", "mine", "not the source"),
+    ("risk_of_bias", 0.5, "one value inside this section"),
+    ("imprecision.thresholds_mid", [1.0, -1.0], "ascending order"),
+    ("imprecision.thresholds_mid", ["a"], "a list of finite numbers"),
+    ("risk_of_bias.domains", ["sequence", "blinding"], "only sequence, concealment"),
+    ("risk_of_bias.high_risk_domain_ratings", ["very_high"], "only low, probably_low"),
+    ("incoherence.not_estimable_levels", 3, "0, 1 or 2"),
+    ("publication_bias.min_trials", 0, "a whole number of 1 or more"),
+    ("certainty.start", "excellent", "only high, moderate, low, very low"),
+])
+def test_a_rule_value_that_does_not_fit_the_rules_file_is_refused(path, value, expected):
+    with pytest.raises(RulePathError, match=None) as err:
+        check_rule_value(RULES, path, value)
+    assert expected in str(err.value)
+
+
+def test_a_rule_that_fits_is_set_in_a_copy():
+    changed = with_rule(RULES, "risk_of_bias.very_serious_share", 0.9)
+    assert changed["risk_of_bias"]["very_serious_share"] == 0.9
+    assert RULES["risk_of_bias"]["very_serious_share"] is None  # the project's rules are untouched
+    assert with_rule(RULES, "risk_of_bias.domains", ["sequence", "concealment"])["risk_of_bias"]["domains"] == [
+        "sequence", "concealment"]
+
+
+def test_a_malformed_rule_operation_is_located_by_line_and_field(ds):
+    with pytest.raises(ScenarioInvalid) as err:  # the path's form: with the file's structure, before any data
+        scenario("mid: {pain: 1.0, reason: r}", "rule: {path: 'not a path', value: 1, reason: r}")
+    assert (6, "operations[1].rule.path") in {(i.row, i.column) for i in err.value.issues}
+    with pytest.raises(ScenarioInvalid) as err:
+        apply_scenario(ds, scenario("rule: {path: risk_of_bias.serious_share, value: 2, reason: r}",
+                                    "rule: {path: imprecision.no_such_rule, value: 1, reason: r}"), rules=RULES)
+    issues = {(i.row, i.column): i for i in err.value.issues}
+    assert "a proportion from 0 to 1" in issues[(5, "operations[0].rule.value")].expected
+    assert "thresholds_mid" in issues[(6, "operations[1].rule.path")].expected
+
+
+def _domains(ds, rules) -> pd.DataFrame:
+    results = analyse(ds, Settings().with_guideline(ds.guideline), rules)
+    frames = [a.rating.to_frame() for key in sorted(results.assessments) for a in results.assessments[key]]
+    return pd.concat(frames, ignore_index=True).set_index(["estimate", "domain"])
+
+
+def test_a_rule_change_moves_exactly_the_ratings_it_governs(ds):
+    """A stricter majority rule for risk of bias (95% of the evidence instead of half): only risk-of-bias
+    ratings by the rule change, each down to not serious where the share is below 95%; panel judgements and
+    every other domain keep theirs."""
+    applied = apply_scenario(ds, scenario("rule: {path: risk_of_bias.serious_share, value: 0.95, reason: r}"),
+                             rules=RULES)
+    assert applied.rule_changes == [("risk_of_bias.serious_share", 0.5, 0.95)]
+    assert "rule risk_of_bias.serious_share: 0.5 -> 0.95 (r)" in applied.log
+    base, after = _domains(ds, RULES), _domains(applied, applied.rules(RULES))
+    moved = base.index[base["levels_down"] != after["levels_down"]]
+    assert len(moved) > 0
+    assert set(moved.get_level_values("domain")) == {"risk_of_bias"}
+    assert (base.loc[moved, "by"] == "rule").all() and (after.loc[moved, "levels_down"] == 0).all()
+    panel = base.index[base["by"] == "panel"]
+    assert (base.loc[panel, "levels_down"] == after.loc[panel, "levels_down"]).all()
+
+
+def test_a_rule_operation_needs_the_projects_rules(ds):
+    with pytest.raises(ScenarioInvalid) as err:
+        apply_scenario(ds, scenario("rule: {path: risk_of_bias.serious_share, value: 0.6, reason: r}"))
+    assert "without the project's rules" in str(err.value)
+
+
+def test_a_judgement_removed_leaves_the_rule_to_decide_and_one_replaced_decides(ds):
+    applied = apply_scenario(ds, scenario(
+        "judgement: {estimate: pain/axial/joint-rf, domain: risk_of_bias, rating: rule, reason: the letter}",
+        "judgement: {estimate: pain/axial/im-la, domain: imprecision, rating: very serious, reason: the letter}"))
+    assert applied.judgement_changes == [("pain/axial/joint-rf", "risk_of_bias", "serious", "rule"),
+                                         ("pain/axial/im-la", "imprecision", "rule", "very serious")]
+    base, after = _domains(ds, RULES), _domains(applied, RULES)
+    moved = set(base.index[base["levels_down"] != after["levels_down"]])
+    assert moved == {("pain/axial/joint-rf", "risk_of_bias"), ("pain/axial/im-la", "imprecision")}
+    rob = after.loc[("pain/axial/joint-rf", "risk_of_bias")]
+    assert rob["by"] == "rule" and rob["levels_down"] == base.loc[("pain/axial/joint-rf", "risk_of_bias"), "rule_levels"]
+    imp = after.loc[("pain/axial/im-la", "imprecision")]
+    assert imp["by"] == "panel" and imp["levels_down"] == 2 and "not the panel" in imp["rationale"]
+    assert len(ds.judgements) == len(applied.judgements)  # one removed, one added; the package is untouched
+
+
+def test_a_malformed_judgement_operation_is_located(ds):
+    with pytest.raises(ScenarioInvalid) as err:
+        scenario("judgement: {estimate: pain/lumbar/joint-rf, domain: blinding, rating: fatal, reason: r}")
+    where = {i.column for i in err.value.issues}
+    assert {"operations[0].judgement.estimate", "operations[0].judgement.domain",
+            "operations[0].judgement.rating"} <= where
+    with pytest.raises(ScenarioInvalid) as err:  # nothing to remove
+        apply_scenario(ds, scenario("judgement: {estimate: pain/axial/im-la, domain: imprecision, rating: rule, "
+                                    "reason: r}"))
+    issue = err.value.issues[0]
+    assert issue.column == "operations[0].judgement.estimate" and "pain/axial/joint-rf risk_of_bias" in issue.expected
