@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.audit.links import Cell, LinkedTable, NoteMarks, markdown_literal
+from analysis.audit.links import Cell, LinkedTable, NoteMarks, quoted
 from analysis.book import entry, has, manifest, network_rows, num, table, treatment_names
 from analysis.certainty.levels import DOMAIN_WORDS, concern
 from analysis.figures.infographic import InfographicFacts
@@ -78,36 +78,83 @@ def _recommendation_details(population: str) -> pd.DataFrame:
 
 
 def recommendations_overview() -> str:
-    """Markdown: per population, the procedures under each direction and strength."""
+    """Markdown: per population (in the guideline's order), the recommendations by direction and strength,
+    each naming its groups of procedures as the guideline words them."""
     blocks = []
-    for population in ("axial", "radicular"):
-        recs = _recommendation_details(population)
-        if recs.empty:
-            continue
-        for (direction, strength), group in recs.groupby(["direction", "strength"], sort=True):
-            names = "; ".join(group["procedure"])
+    details = table("recommendation_details.csv")
+    for population in dict.fromkeys(details["population"]):
+        recs = details[details["population"] == population]
+        for (direction, strength), group in recs.groupby(["direction", "strength"], sort=False):
+            headings = "; ".join(dict.fromkeys(group["group"]))
             blocks.append(f"For people living with chronic {population} spine pain, the panel makes a "
-                          f"**{strength} recommendation {direction}**: {names}.")
+                          f"**{strength} recommendation {direction}**: {headings}.")
     return "\n\n".join(blocks)
 
 
+def reading_guide() -> str:
+    """Markdown: how to read the effects and certainty that the recommendations cite (linked MID)."""
+    mid = num("settings/pain-mid").markdown
+    return ("*How to read the recommendations.* Each effect is the mean difference in pain between a procedure "
+            "and a sham procedure on a 10 cm visual analogue scale, with its 95% confidence interval; negative "
+            f"values mean less pain with the procedure. The panel took {mid} cm, the minimal important "
+            "difference, as the smallest reduction in pain that patients would notice as worthwhile. The "
+            "certainty of the evidence (high, moderate, low or very low, GRADE) says how sure we are that the "
+            "true effect is close to the one estimated.")
+
+
+def _benefit_words(classification: str, certainty: str) -> str:
+    """What a rationale weighs against harms and burden, in words."""
+    if certainty == "very low":
+        return "very uncertain benefit"
+    if classification.startswith("little or no"):
+        return "little or no benefit"
+    if classification.endswith("harm"):
+        return "more pain rather than less"
+    return f"{classification} ({certainty} certainty)"
+
+
+def _weighed(recs: pd.DataFrame, classification: dict) -> str:
+    """What the panel weighed for the recommendations in ``recs`` (rows of recommendation_details.csv)."""
+    benefit = " or ".join(dict.fromkeys(_benefit_words(classification.get(r.procedure, ""), r.certainty)
+                                        for r in recs.itertuples()))
+    harms = recs[["harms_certainty", "burden_certainty", "choice"]].drop_duplicates()
+    if len(harms) == 1:
+        first = recs.iloc[0]
+        return (f"Against {benefit}, the panel weighed harms and a burden that recur with each procedure "
+                f"(harms: {first.harms_certainty} certainty; burden: {first.burden_certainty} certainty), and "
+                f"inferred that {first.choice}.")
+    return (f"Against {benefit}, the panel weighed harms and a burden that recur with each procedure: "
+            + "; ".join(f"for {r.procedure}, harms {r.harms_certainty} certainty and burden "
+                        f"{r.burden_certainty} certainty, so {r.choice}" for r in recs.itertuples()) + ".")
+
+
 def recommendations_markdown(population: str) -> str:
-    """Markdown: each recommendation with a rationale composed from its inputs, numbers linked to the audit."""
+    """Markdown: the recommendations of ``population`` group by group (as the guideline groups them): the
+    recommendation, then the evidence for each procedure it covers, then what the panel weighed (numbers
+    linked to the audit)."""
     ref = manifest()["settings"]["reference"]
     recs = _recommendation_details(population)
     if recs.empty:
         return "No procedure has evidence on which to base a recommendation in this population."
-    blocks = []
-    for (direction, strength), group in recs.groupby(["direction", "strength"], sort=True):
-        blocks.append(f"**{strength.capitalize()} recommendation {direction}**\n")
+    classification = dict(zip(*_certainty_rows(population)[["procedure", "classification"]].T.values))
+    uniform = len(recs[["harms_certainty", "burden_certainty", "choice"]].drop_duplicates()) == 1
+    blocks = [_weighed(recs, classification) + " The recommendations, group by group:\n"] if uniform else []
+    for heading, group in recs.groupby("group", sort=False):
+        first = group.iloc[0]
+        kinds = group[["direction", "strength"]].drop_duplicates()
+        if len(kinds) == 1:
+            blocks.append(f"**The panel makes a {first.strength} recommendation {first.direction} "
+                          f"{heading}.**\n")
+        else:
+            blocks.append(f"**{heading[0].upper()}{heading[1:]}.**\n")
         for r in group.itertuples():
             stem = f"{r.id}/vs-{ref}"
             est, lo, hi = (num(f"{stem}/{f}").markdown for f in ("estimate", "ci-low", "ci-high"))
-            blocks.append(
-                f"- *{r.procedure[0].upper()}{r.procedure[1:]}.* {r.statement[:-1]} "
-                f"({r.certainty} certainty; mean difference {est} cm, 95% CI {lo} to {hi}). Harms and burden "
-                f"are important and recurring (burden: {r.burden_certainty} certainty; harms: "
-                f"{r.harms_certainty} certainty), so {r.choice}.")
+            own = "" if len(kinds) == 1 else f" **{r.strength.capitalize()} recommendation {r.direction}.**"
+            blocks.append(f"- {r.statement[:-1]}: mean difference {est} cm (95% CI {lo} to {hi}), "
+                          f"{r.certainty} certainty.{own}")
+        if not uniform:
+            blocks.append("\n" + _weighed(group, classification))
         blocks.append("")
     return "\n".join(blocks)
 
@@ -131,13 +178,21 @@ def summary_of_findings(population: str):
                         "Certainty", "Classification"], rows, right=[False, True, True, False, False])
 
 
-def _sof_rows(population: str) -> pd.DataFrame:
-    """The pain rows of ``certainty.csv`` for ``population`` in the summary of findings' order (largest relief
-    first), with each procedure's code."""
+def _certainty_rows(population: str) -> pd.DataFrame:
+    """The pain rows of ``certainty.csv`` for ``population`` with each procedure's code."""
     cert = table("certainty.csv")
     cert = cert[(cert["population"] == population) & (cert["outcome"] == "pain")]
     code_of = {name: code for code, name in treatment_names().items()}
-    return cert.sort_values("estimate", kind="stable").assign(code=lambda f: f["procedure"].map(code_of))
+    return cert.assign(code=lambda f: f["procedure"].map(code_of))
+
+
+def _sof_rows(population: str) -> pd.DataFrame:
+    """:func:`_certainty_rows` in the summary of findings' order: the recommendations' order (the guideline's
+    groups), procedures without a recommendation after them by effect."""
+    order = {c: i for i, c in enumerate(_recommendation_details(population)["code"])}
+    cert = _certainty_rows(population)
+    rank = cert["code"].map(order).fillna(len(order)) * 1e6 + cert["estimate"].rank(method="first")
+    return cert.assign(_rank=rank).sort_values("_rank", kind="stable").drop(columns="_rank")
 
 
 LEVEL_WORDS = {1: "one level", 2: "two levels"}
@@ -156,7 +211,7 @@ def _domain_note(d) -> str | None:
     if d.by == "panel":
         verdict = (f"Rated down {LEVEL_WORDS[min(int(d.levels_down), 2)]} for {words}" if d.levels_down > 0
                    else f"Not rated down for {words}")
-        return f"{verdict} by panel judgement: {markdown_literal(d.rationale)}. Without the judgement, {_criteria(d)}."
+        return f"{verdict} by panel judgement: {quoted(d.rationale)}. Without the judgement, {_criteria(d)}."
     if d.levels_down <= 0:
         return None
     return f"Rated down {LEVEL_WORDS[min(int(d.levels_down), 2)]} for {words}: {d.summary}."
@@ -170,7 +225,7 @@ def _shared_note(rows) -> str:
     parts = []
     for d, name in zip(rows.itertuples(), names):
         name = name[0].upper() + name[1:]
-        parts.append(f"{name}, by panel judgement: {markdown_literal(d.rationale)}. Without the judgement, "
+        parts.append(f"{name}, by panel judgement: {quoted(d.rationale)}. Without the judgement, "
                      f"{_criteria(d)}." if d.by == "panel" else f"{name}: {d.summary}.")
     return (f"Rated down {levels} for {' and '.join(names)} together: concerns about where the effect lies "
             "relative to the MID are counted once. " + " ".join(parts))

@@ -66,6 +66,13 @@ def test_every_number_printed_in_the_html_is_generated_or_allowlisted(html):
     assert html_unlinked_numerals(html) == []
 
 
+def test_only_words_quoted_from_the_data_may_carry_their_own_numerals():
+    from analysis.audit.lint import html_unlinked_numerals
+
+    page = '<body><p>The panel: \u201c<span class="rr-quote">p = 0.005 in 13 trials</span>\u201d, and 0.7 more.</p>'
+    assert [f.split(" | ")[0] for f in html_unlinked_numerals(page)] == ["0.7"]
+
+
 @pytest.fixture(scope="module")
 def trail(project):
     """The complete audit trail beside the book."""

@@ -135,3 +135,47 @@ def test_new_evidence_of_benefit_changes_only_that_recommendation(tmp_path, base
                != tuple(after.loc[k, ["direction", "strength"]])]
     assert changed == [("axial", "epidural steroid injection")]
     assert tuple(after.loc[changed[0], ["direction", "strength"]]) == ("for", "conditional")
+
+
+def test_recommendations_follow_the_guidelines_groups_axial_then_radicular(base):
+    """The published order (data/guideline.yaml recommendation_groups): every recommendation in a group, the
+    groups and their procedures in that order, and the summary of findings in the same order."""
+    from analysis import show
+    from analysis.book import reading
+
+    details = pd.read_csv(base.out / "recommendation_details.csv")
+    given = base.ds.guideline["recommendation_groups"]
+    expected = [(population, g["heading"], code) for population in ("axial", "radicular")
+                for g in given[population] for code in g["procedures"]]
+    assert list(zip(details["population"], details["group"], details["code"])) == expected
+    with reading(base.out):
+        for population in ("axial", "radicular"):
+            mine = details[details["population"] == population]
+            sof = show.summary_of_findings(population).frame()["Procedure"].tolist()
+            assert sof[:len(mine)] == mine["procedure"].tolist()
+            text = show.recommendations_markdown(population)
+            headings = [line for line in text.splitlines() if line.startswith("**The panel makes")]
+            assert [h.split(" against ", 1)[1].rstrip(".*") for h in headings] == list(dict.fromkeys(mine["group"]))
+            assert text.count("the panel weighed") == 1  # said once when it is the same for every group
+
+
+def test_a_procedure_in_no_group_follows_the_groups_and_an_empty_group_is_left_out():
+    from analysis.recommendations.groups import groups
+
+    guideline = {"recommendation_groups": {"axial": [{"heading": "a or b", "procedures": ["a", "b"]},
+                                                     {"heading": "gone", "procedures": ["merged-away"]}]}}
+    got = groups(guideline, "axial", {"new": "a new node", "b": "b", "a": "a"})
+    assert [(g.heading, g.codes) for g in got] == [("a or b", ("a", "b")), ("a new node", ("new",))]
+
+
+def test_a_group_naming_an_unknown_procedure_is_a_located_error(tmp_path):
+    from analysis.dataset import validate_dataset
+
+    pkg = copy_package(tmp_path / "data")
+    path = pkg / "guideline.yaml"
+    text = path.read_text()
+    assert text.count("- im-la-steroid\n") == 1
+    path.write_text(text.replace("- im-la-steroid\n", "- im-magic\n"))
+    issues = validate_dataset(pkg)
+    assert [(i.column, i.value) for i in issues] == [("recommendation_groups.axial[3].procedures[1]", "im-magic")]
+    assert "a node code of nodes.csv" in issues[0].format()

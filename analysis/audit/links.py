@@ -10,6 +10,7 @@ import pandas as pd
 ANCHOR_PREFIX = "audit-"
 STUDY_PREFIX = "audit-study-"
 NUM_CLASS = "rr-num"
+QUOTE_CLASS = "rr-quote"  # words quoted from the data package (e.g. a panel's rationale), not our sentences
 
 
 def anchor(id: str) -> str:
@@ -68,6 +69,12 @@ def markdown_literal(text: str) -> str:
     """``text`` as Markdown that shows exactly that text: every ASCII punctuation mark backslash-escaped (pandoc
     lets any of them be escaped), runs of white space one space."""
     return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def quoted(text: str) -> str:
+    """Markdown of words quoted from the data package: literal text in quotation marks, marked as a quote (its
+    numerals are the source's, not generated numbers; see :mod:`analysis.audit.lint`)."""
+    return f"\u201c[{markdown_literal(text)}]{{.{QUOTE_CLASS}}}\u201d"
 
 
 @dataclass(frozen=True)

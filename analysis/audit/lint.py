@@ -119,6 +119,7 @@ _HTML_SKIP = (
     r'<header id="title-block-header">.*?</header>',                   # title page
     r'<div id="refs".*?</div>\s*</div>',                                # bibliography
     r'<a href="#audit-[^"]*" class="rr-num">[^<]*</a>',                # generated numbers
+    r'<span class="rr-quote">[^<]*</span>',                            # words quoted from the data package
     r'<a href="#(?:ref|fig|tbl|sec)-[^"]*"[^>]*>.*?</a>',              # citations and cross-references
     r'<span class="header-section-number">[^<]*</span>',              # section numbers
     r"<img\b[^>]*>",

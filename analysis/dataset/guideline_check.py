@@ -11,6 +11,36 @@ def _positive(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
 
 
+def check_recommendation_groups(g: dict, codes: set[str], file: str) -> list[ValidationIssue]:
+    """``recommendation_groups``: per population, a list of {heading, procedures: [node codes]}."""
+    groups = g.get("recommendation_groups")
+    if groups is None:
+        return []
+    if not isinstance(groups, dict):
+        return [ValidationIssue(file, None, "recommendation_groups", str(groups)[:60],
+                                "a mapping of population (axial, radicular) to its groups")]
+    issues = []
+    for population, items in groups.items():
+        if population == "source":
+            continue
+        field = f"recommendation_groups.{population}"
+        if population not in ("axial", "radicular"):
+            issues.append(ValidationIssue(file, None, field, population, "axial or radicular (or source)"))
+            continue
+        for i, item in enumerate(items if isinstance(items, list) else [items]):
+            where = f"{field}[{i}]"
+            if not (isinstance(item, dict) and isinstance(item.get("heading"), str) and item["heading"].strip()
+                    and isinstance(item.get("procedures"), list) and item["procedures"]):
+                issues.append(ValidationIssue(file, None, where, str(item)[:60],
+                                              "a heading (text) and procedures (a list of node codes)"))
+                continue
+            for j, code in enumerate(item["procedures"]):
+                if code not in codes:
+                    issues.append(ValidationIssue(file, None, f"{where}.procedures[{j}]", code,
+                                                  "a node code of nodes.csv"))
+    return issues
+
+
 def check_guideline(g: dict, file: str) -> list[ValidationIssue]:
     issues = []
     mids = g.get("mids") or {}

@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.dataset import checks
 from analysis.dataset.fields import typed_table
-from analysis.dataset.guideline_check import check_guideline
+from analysis.dataset.guideline_check import check_guideline, check_recommendation_groups
 from analysis.dataset.issues import ValidationIssue
 from analysis.dataset.judgements import judgement_checks
 from analysis.dataset.network_check import connectivity
@@ -44,6 +44,9 @@ def check_package(path: Path) -> tuple[list[ValidationIssue], dict[str, pd.DataF
         issues += judgement_checks(tables, pkg.display)
     if pkg.guideline is not None:
         issues += check_guideline(pkg.guideline, pkg.display(GUIDELINE_FILE))
+        if "nodes" in tables:
+            issues += check_recommendation_groups(pkg.guideline, set(tables["nodes"]["code"].dropna().astype(str)),
+                                                  pkg.display(GUIDELINE_FILE))
     if not issues:
         issues += connectivity(tables, pkg.guideline, pkg.display)
     return _ordered(issues), tables, pkg.guideline

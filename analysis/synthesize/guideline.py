@@ -71,6 +71,28 @@ GUIDELINE = {
         ],
     },
     "consensus": {"strong": "80% of panel", "conditional": "majority"},
+    # the recommendations as the published guideline groups and orders them (axial, then radicular); a
+    # procedure in no group (e.g. a node a scenario adds) is shown after the groups, on its own
+    "recommendation_groups": {
+        "source": "guideline: recommendations, in the published order",
+        "axial": [
+            {"heading": "joint radiofrequency ablation with or without joint-targeted injection of local anaesthetic "
+                        "plus steroid", "procedures": ["joint-rf", "joint-rf-joint-la-steroid"]},
+            {"heading": "epidural injection of local anaesthetic, steroids, or their combination",
+             "procedures": ["epidural-la", "epidural-steroid", "epidural-la-steroid"]},
+            {"heading": "joint-targeted injection of local anaesthetic, steroids, or their combination",
+             "procedures": ["joint-la", "joint-steroid", "joint-la-steroid"]},
+            {"heading": "intramuscular injection of local anaesthetic with or without steroids",
+             "procedures": ["im-la", "im-la-steroid"]},
+        ],
+        "radicular": [
+            {"heading": "dorsal root ganglion radiofrequency with or without epidural injection of local "
+                        "anaesthetic or local anaesthetic plus steroids",
+             "procedures": ["drg-rf", "drg-rf-epidural-la", "drg-rf-epidural-la-steroid"]},
+            {"heading": "epidural injection of local anaesthetic, steroids, or their combination",
+             "procedures": ["epidural-la", "epidural-steroid", "epidural-la-steroid"]},
+        ],
+    },
 }
 
 
