@@ -33,6 +33,11 @@ def format_number(value: float | int, decimals: int) -> str:
     return text
 
 
+def format_p(p: float) -> str:
+    """A p-value as printed: three decimals, or "<0.001"."""
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
 @dataclass(frozen=True)
 class NumberEntry:
     id: str

@@ -98,8 +98,10 @@ def reading_guide() -> str:
             "and a sham procedure on a 10 cm visual analogue scale, with its 95% confidence interval; negative "
             f"values mean less pain with the procedure. The panel took {mid} cm, the minimal important "
             "difference, as the smallest reduction in pain that patients would notice as worthwhile. The "
-            "certainty of the evidence (high, moderate, low or very low, GRADE) says how sure we are that the "
-            "true effect is close to the one estimated.")
+            "certainty of the evidence (GRADE: high, moderate, low or very low) says how sure we are that the "
+            "true effect is close to the one estimated, and the statements say it in words: \u2018probably\u2019 "
+            "for moderate certainty, \u2018may\u2019 for low, \u2018very uncertain\u2019 for very low. A strong "
+            "recommendation means that almost all informed patients would make the same choice.")
 
 
 def _benefit_words(classification: str, certainty: str) -> str:
@@ -115,15 +117,17 @@ def _benefit_words(classification: str, certainty: str) -> str:
 
 def _weighed(recs: pd.DataFrame, classification: dict) -> str:
     """What the panel weighed for the recommendations in ``recs`` (rows of recommendation_details.csv)."""
-    benefit = " or ".join(dict.fromkeys(_benefit_words(classification.get(r.procedure, ""), r.certainty)
-                                        for r in recs.itertuples()))
+    found = list(dict.fromkeys(_benefit_words(classification.get(r.procedure, ""), r.certainty)
+                               for r in recs.itertuples()))
+    benefit = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]
+    evidence = f"For the procedures below, the evidence shows {benefit}"
     harms = recs[["harms_certainty", "burden_certainty", "choice"]].drop_duplicates()
     if len(harms) == 1:
         first = recs.iloc[0]
-        return (f"Against {benefit}, the panel weighed harms and a burden that recur with each procedure "
+        return (f"{evidence}. Against this the panel weighed harms and a burden that recur with each procedure "
                 f"(harms: {first.harms_certainty} certainty; burden: {first.burden_certainty} certainty), and "
                 f"inferred that {first.choice}.")
-    return (f"Against {benefit}, the panel weighed harms and a burden that recur with each procedure: "
+    return (f"{evidence}. Against this the panel weighed harms and a burden that recur with each procedure: "
             + "; ".join(f"for {r.procedure}, harms {r.harms_certainty} certainty and burden "
                         f"{r.burden_certainty} certainty, so {r.choice}" for r in recs.itertuples()) + ".")
 
@@ -138,7 +142,7 @@ def recommendations_markdown(population: str) -> str:
         return "No procedure has evidence on which to base a recommendation in this population."
     classification = dict(zip(*_certainty_rows(population)[["procedure", "classification"]].T.values))
     uniform = len(recs[["harms_certainty", "burden_certainty", "choice"]].drop_duplicates()) == 1
-    blocks = [_weighed(recs, classification) + " The recommendations, group by group:\n"] if uniform else []
+    blocks = [_weighed(recs, classification) + "\n"] if uniform else []
     for heading, group in recs.groupby("group", sort=False):
         first = group.iloc[0]
         kinds = group[["direction", "strength"]].drop_duplicates()
@@ -151,7 +155,7 @@ def recommendations_markdown(population: str) -> str:
             stem = f"{r.id}/vs-{ref}"
             est, lo, hi = (num(f"{stem}/{f}").markdown for f in ("estimate", "ci-low", "ci-high"))
             own = "" if len(kinds) == 1 else f" **{r.strength.capitalize()} recommendation {r.direction}.**"
-            blocks.append(f"- {r.statement[:-1]}: mean difference {est} cm (95% CI {lo} to {hi}), "
+            blocks.append(f"- {r.statement[:-1]}: mean difference {est} cm (95% CI {lo}\u00a0to\u00a0{hi}), "
                           f"{r.certainty} certainty.{own}")
         if not uniform:
             blocks.append("\n" + _weighed(group, classification))
@@ -308,6 +312,47 @@ def harms_table():
     return LinkedTable(["Harm", "Incidence", "Certainty"], rows, right=[False, True, False])
 
 
+OUTCOME_NAMES = {"pain": "Pain (mean difference, cm)", "physical_function": "Physical function (mean difference, "
+                 "points)", "pain_responder": "Pain responders (log odds ratio)"}
+
+
+def heterogeneity_table():
+    """Per network: trials, the between-trial SD tau, I², Cochran's Q (df) with its p-value, and the
+    design-by-treatment test of incoherence (linked numbers; a dash where a network has no degrees of freedom
+    left to estimate them)."""
+    rows = []
+    for outcome in OUTCOME_NAMES:
+        for population in ("axial", "radicular"):
+            key = f"{outcome}/{population}"
+            if not has(f"{key}/n-trials"):
+                continue
+            free = has(f"{key}/q-df") and entry(f"{key}/q-df")["value"] > 0
+
+            def cell(name):
+                return num(f"{key}/{name}") if free and has(f"{key}/{name}") else "\u2013"
+
+            q = Cell((num(f"{key}/q"), " (", num(f"{key}/q-df"), ")")) if free else "\u2013"
+            rows.append([f"{OUTCOME_NAMES[outcome]}, {population}", num(f"{key}/n-trials"), cell("tau"),
+                         cell("i2"), q, cell("q-p"), cell("design-by-treatment-p")])
+    return LinkedTable(["Network", "Trials", "\u03c4", "I\u00b2, %", "Q (df)", "p (Q)",
+                        "p (design by treatment)"], rows, right=[False, True, True, True, True, True, True])
+
+
+def responder_table(population: str):
+    """Odds ratios of a pain response (at least 50% relief) versus sham, per procedure (linked numbers)."""
+    ref = manifest()["settings"]["reference"]
+    key = f"pain_responder/{population}"
+    names = treatment_names()
+    rows = []
+    if has(f"{key}/n-trials"):
+        for r in table("network", "pain_responder", population, "effects.csv").itertuples():
+            stem = f"{key}/{r.treatment}/vs-{ref}"
+            rows.append([names.get(r.treatment, r.treatment), num(f"{key}/{r.treatment}/n-trials"),
+                         Cell((num(f"{stem}/or"), " (", num(f"{stem}/or-low"), " to ", num(f"{stem}/or-high"), ")"))])
+    return LinkedTable(["Procedure", "Trials", "Odds ratio of a response vs sham (95% CI)"], rows,
+                       right=[False, True, True])
+
+
 def infographic():
     """The one-page visual summary, from the recommendation and certainty tables and the registry."""
     harms = table("harms.csv")
@@ -327,7 +372,7 @@ def infographic():
                    "Costs vary widely between countries and recur with each procedure."),
         mid=float(manifest()["settings"]["pain_mid_cm"]),
     )
-    return draw_infographic(table("recommendations.csv"), table("certainty.csv"), facts)
+    return draw_infographic(table("recommendation_details.csv"), table("certainty.csv"), facts)
 
 
 METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-Laird method of moments",

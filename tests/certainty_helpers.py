@@ -14,6 +14,7 @@ from analysis.pipeline.context import BuildContext
 from analysis.pipeline.dataset_summary import dataset_summary
 from analysis.pipeline.networks import networks
 from analysis.pipeline.recommendations import recommendations
+from analysis.pipeline.responders import responders
 from analysis.pipeline.run import run_stages
 from analysis.settings import Settings
 
@@ -27,7 +28,7 @@ def run_grade(data_dir: Path) -> BuildContext:
     settings = Settings().with_guideline(ds.guideline)
     out = Path(tempfile.mkdtemp(prefix="grade-"))
     rules = load_rules(ROOT / "settings" / "guideline.yaml")
-    ctx = run_stages(ds, settings, rules, out, stages=(dataset_summary, networks, certainty, recommendations),
+    ctx = run_stages(ds, settings, rules, out, stages=(dataset_summary, networks, responders, certainty, recommendations),
                      scenario="test")
     return ctx
 

@@ -54,16 +54,19 @@ def _population_column(fig, x, w, top, population, recs, cert, mid, xlim):
     fig.text(x + 0.015, top - 0.02, f"{population.capitalize()} pain", fontsize=11, weight="bold", color=NAVY,
              va="top")
     y = top - 0.05
-    for (direction, strength), group in recs.groupby(["direction", "strength"], sort=True):
+    for (direction, strength), group in recs.groupby(["direction", "strength"], sort=False):
         colour = DIRECTION_COLOUR.get(direction, GREY)
         fig.patches.append(Rectangle((x + 0.012, y - 0.024), w - 0.024, 0.026, transform=fig.transFigure,
                                      facecolor=colour, edgecolor="none"))
-        count = len(group)
-        label = f"{strength.upper()} recommendation {direction.upper()}: {count} procedure" + ("s" if count != 1 else "")
+        count = group["group"].nunique() if "group" in group else len(group)
+        label = (f"{count} {strength.upper()} recommendation{'s' if count != 1 else ''} {direction.upper()} "
+                 f"({len(group)} procedure{'s' if len(group) != 1 else ''})")
         fig.text(x + 0.02, y - 0.011, label, fontsize=7.5, color="white", weight="bold", va="center")
         y -= 0.032
     colour_of = {r.procedure: DIRECTION_COLOUR.get(r.direction, GREY) for r in recs.itertuples()}
-    rows = cert.sort_values("estimate", ignore_index=True)
+    order = {p: i for i, p in enumerate(recs["procedure"])}  # the recommendations' order, then the others by effect
+    rows = cert.assign(_o=cert["procedure"].map(order).fillna(len(order)) * 1e6 + cert["estimate"].rank())
+    rows = rows.sort_values("_o", ignore_index=True)
     n = len(rows)
     row_h = 0.03
     height = row_h * n

@@ -3,11 +3,14 @@ result tables and numbers, and the treatments left without evidence."""
 
 from __future__ import annotations
 
+import math
+
 from analysis.engine import NetworkResult
 from analysis.models.nodesplit import node_split
 from analysis.nma_files import heterogeneity_summary
 from analysis.pipeline.context import BuildContext
 from analysis.pipeline.evidence import write_without_evidence
+from analysis.registry import format_p
 from analysis.results_io import write_csv, write_json
 
 FIT = "analysis.models.network.fit_network"
@@ -23,7 +26,8 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
     write_csv(league, where / "league.csv")
     write_csv(node_split(net.fit), where / "nodesplit.csv")
     write_csv(net.contributions, where / "contributions.csv")
-    write_json(heterogeneity_summary(net.fit), where / "heterogeneity.json")
+    het = heterogeneity_summary(net.fit)
+    write_json(het, where / "heterogeneity.json")
 
     reg, ids, ref = ctx.registry, net.studies, ctx.settings.reference
     scale = (ctx.ds.guideline.get("analysis_scales") or {}).get(net.outcome, {})
@@ -35,6 +39,7 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
             studies=ids, analysis=net.key)
     reg.add(f"{net.key}/tau2", net.fit.tau2, unit=f"{unit}^2", function=FIT, decimals=decimals, studies=ids,
             analysis=net.key)
+    register_heterogeneity(reg, net.key, het, unit, decimals, ids, FIT)
     for row in effects.itertuples():
         shares = net.study_shares(row.treatment, ref)
         with_t = sorted(net.arms.loc[net.arms["treatment"] == row.treatment, "study"].astype(str).unique())
@@ -45,6 +50,21 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
             reg.add(f"{net.key}/{row.treatment}/vs-{ref}/{field.replace('_', '-')}", float(getattr(row, field)),
                     unit=unit, function=FIT, decimals=decimals, studies=ids, contributions=shares, analysis=net.key)
     register_league(ctx, net, league, unit, decimals)
+
+
+def register_heterogeneity(reg, key: str, het: dict, unit: str, decimals: int, ids, function: str) -> None:
+    """The heterogeneity a network's fit reports: tau (the between-trial SD, on the outcome's scale), I², Cochran's Q
+    with its degrees of freedom and p-value, and the design-by-treatment interaction test's p-value."""
+    common = dict(function=function, studies=ids, analysis=key)
+    if het.get("tau2") is not None:
+        reg.add(f"{key}/tau", math.sqrt(max(het["tau2"], 0.0)), unit=unit, decimals=decimals, **common)
+    for name, field, what, places in (("i2", "i2", "%", 0), ("q", "q", "chi-squared", 1),
+                                      ("q-df", "q_df", "degrees of freedom", 0)):
+        if het.get(field) is not None:
+            reg.add(f"{key}/{name}", het[field], unit=what, decimals=places, **common)
+    for name, field in (("q-p", "q_p"), ("design-by-treatment-p", "design_by_treatment_p")):
+        if het.get(field) is not None:
+            reg.add(f"{key}/{name}", het[field], unit="p-value", text=format_p(het[field]), **common)
 
 
 def register_league(ctx: BuildContext, net: NetworkResult, league, unit: str, decimals: int) -> None:

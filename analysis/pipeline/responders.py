@@ -18,6 +18,7 @@ from analysis.engine import RESPONDER_OUTCOME as OUTCOME
 from analysis.nma_files import heterogeneity_summary
 from analysis.pipeline.context import BuildContext
 from analysis.pipeline.evidence import write_without_evidence
+from analysis.pipeline.networks import register_heterogeneity
 from analysis.results_io import write_csv, write_json
 
 FIT = "analysis.engine.fit_responder_network"
@@ -45,7 +46,11 @@ def responders(ctx: BuildContext) -> None:
         write_json(het, where / "heterogeneity.json")
         key, ids = res.key, res.studies
         ctx.registry.add(f"{key}/n-trials", len(ids), unit="trials", function=FIT, decimals=0, studies=ids)
+        register_heterogeneity(ctx.registry, key, het, "log odds ratio", 2, ids, FIT)
         for row in eff.to_dict("records"):
+            with_t = sorted(res.arms.loc[res.arms["treatment"] == row["treatment"], "study"].astype(str).unique())
+            ctx.registry.add(f"{key}/{row['treatment']}/n-trials", int(row["n_trials"]), unit="trials",
+                             function="analysis.pipeline.responders.responders", decimals=0, studies=with_t)
             for field, name in (("odds_ratio", "or"), ("or_low", "or-low"), ("or_high", "or-high")):
                 ctx.registry.add(f"{key}/{row['treatment']}/vs-{s.reference}/{name}", float(row[field]),
                                  unit="odds ratio", function=FIT, decimals=2, studies=ids)
