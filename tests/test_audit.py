@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 import tarfile
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def test_every_generated_number_in_the_html_has_a_registry_entry(html, numbers):
     for anchor, text in links:
         id_ = id_from_anchor(anchor)
         assert id_ in numbers, anchor
-        assert text == numbers[id_]["text"], id_
+        assert unescape(text) == numbers[id_]["text"], id_
         assert f'id="{anchor}"' in html, f"no appendix entry for {id_}"
 
 

@@ -18,5 +18,7 @@ ALLOWLIST: tuple[tuple[str, str], ...] = (
     (r"\b34[- ]societ(?:y|ies)\b", "the name of the 34-society statement (a rapid response)"),
     (r"\bRelief over \d+%|\bAt least \d+% of patients with pain for \d+ months?",
      "labels of trial categories in the characteristics table (block threshold, pain duration): definitions"),
+    (r"\bat least 50% (?:pain )?relief\b",
+     "the definition of a responder in the trials (responders.csv definition relief_at_least_50_percent)"),
     (r"\bSYN-\d{3}\b", "the identifier of a trial in the data package (studies.csv id): a label, not a result"),
 )
