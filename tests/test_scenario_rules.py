@@ -124,3 +124,49 @@ def test_a_malformed_judgement_operation_is_located(ds):
                                     "reason: r}"))
     issue = err.value.issues[0]
     assert issue.column == "operations[0].judgement.estimate" and "pain/axial/joint-rf risk_of_bias" in issue.expected
+
+
+def test_filters_can_negate_and_test_for_missing_values(ds):
+    """`not` selects the complement of a value; `missing` the trials that did not report a column."""
+    studies = ds.studies
+    guided = set(studies.loc[studies["image_guidance"] == "fluoroscopy", "id"])
+    unreported = set(studies.loc[studies["image_guidance"].isin(["not_reported"]) | studies["image_guidance"].isna(),
+                                 "id"])
+    assert guided and unreported
+    kept = apply_scenario(ds, scenario("keep_studies: {where: {image_guidance: {not: fluoroscopy}}, reason: r}"))
+    assert set(kept.studies["id"]) == set(studies["id"]) - guided
+    kept = apply_scenario(ds, scenario("keep_studies: {where: {image_guidance: {missing: true}}, reason: r}"))
+    assert set(kept.studies["id"]) == unreported
+    kept = apply_scenario(ds, scenario("keep_studies: {where: {image_guidance: {missing: false, not: [ct]}}, "
+                                       "reason: r}"))
+    assert set(kept.studies["id"]) == set(studies["id"]) - unreported - set(
+        studies.loc[studies["image_guidance"] == "ct", "id"])
+
+
+def test_a_malformed_filter_test_is_located():
+    with pytest.raises(ScenarioInvalid) as err:
+        scenario("keep_studies: {where: {image_guidance: {not: laser}, region: {missing: maybe}, "
+                 "population: {min: 3}}, reason: r}")
+    where = {i.column: i.expected for i in err.value.issues}
+    assert "one of fluoroscopy" in where["operations[0].keep_studies.where.image_guidance.not"]
+    assert "true (empty or not reported)" in where["operations[0].keep_studies.where.region.missing"]
+    assert "a mapping of not, missing" in where["operations[0].keep_studies.where.population"]
+
+
+def test_one_correction_applies_to_every_trial_a_filter_selects(ds):
+    """`correct_value` with `where`: one operation for all the rows it selects (not one per trial)."""
+    target = set(ds.studies.loc[ds.studies["image_guidance"].isin(["not_reported"]), "id"])
+    applied = apply_scenario(ds, scenario(
+        "correct_value: {table: studies, where: {image_guidance: {missing: true}}, column: image_guidance, "
+        "value: fluoroscopy, source: the letter's reading of the methods sections}"))
+    after = applied.studies.set_index("id")["image_guidance"]
+    assert (after[sorted(target)] == "fluoroscopy").all()
+    before = ds.studies.set_index("id")["image_guidance"]
+    others = sorted(set(before.index) - target)
+    assert after[others].equals(before[others])  # nothing else changes
+    assert sorted(s["study"] for s in applied.sources) == sorted(target)
+    assert f"the {len(target)} studies the filter selects" in applied.log[0]
+    with pytest.raises(ScenarioInvalid) as err:
+        scenario("correct_value: {table: studies, study: SYN-001, where: {year: 2000}, column: year, value: 2001, "
+                 "source: s}")
+    assert "either 'study' (one trial) or 'where'" in str(err.value)

@@ -44,7 +44,15 @@ def _filter(where: dict) -> str:
     parts = []
     for col, cond in (where or {}).items():
         if isinstance(cond, dict):
-            parts.append(" ".join([col] + [f"{k} {v}" for k, v in cond.items()]))
+            words = []
+            for k, v in cond.items():
+                if k == "missing":
+                    words.append("not reported" if v else "reported")
+                elif k == "not":
+                    words.append("not " + " or ".join(map(str, v if isinstance(v, list) else [v])))
+                else:
+                    words.append(f"{k} {v}")
+            parts.append(" ".join([col] + words))
         elif isinstance(cond, list):
             parts.append(f"{col}: {' or '.join(map(str, cond))}")
         else:
@@ -81,8 +89,9 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=())
         return f"adds the trial {who} ({_code(study.get('id', '?'))}){where}"
     if kind == "correct_value":
         was = f" from {_code(spec['was'])}" if "was" in spec else ""
-        return (f"corrects {_code(spec.get('column'))} of trial {_code(spec.get('study'))}{was} to "
-                f"{_code(spec.get('value'))}")
+        who = (f"trial {_code(spec.get('study'))}" if "where" not in spec else
+               f"every trial matching {_filter(spec['where'])}")
+        return f"corrects {_code(spec.get('column'))} of {who}{was} to {_code(spec.get('value'))}"
     if kind == "split_node":
         into = [str(p.get("category", p.get("code"))) for p in spec.get("into") or []]
         return f"splits the node {_code(spec.get('node'))} into {_join(into)}"

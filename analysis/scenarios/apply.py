@@ -136,15 +136,25 @@ class _State:
                 self.tables[name] = frame[~frame[col].isin(ids)].reset_index(drop=True)
 
 
+NOT_REPORTED = "not_reported"  # the enumerated value of a column the trial did not report
+
+
 def _matches(value, cond) -> bool:
-    if isinstance(cond, dict):
+    """Does a cell match a filter's condition (spec.check_where says which conditions there are)?"""
+    if not isinstance(cond, dict):
+        return value in (cond if isinstance(cond, list) else [cond])
+    missing = value is None or value == NOT_REPORTED
+    if "missing" in cond and cond["missing"] != missing:
+        return False
+    if "not" in cond and value in (cond["not"] if isinstance(cond["not"], list) else [cond["not"]]):
+        return False
+    if any(k in cond for k in ("min", "max", "before", "after")):
         if value is None:
             return False
         return ((cond.get("min") is None or value >= cond["min"]) and (cond.get("max") is None or value <= cond["max"])
                 and (cond.get("before") is None or value < cond["before"])
                 and (cond.get("after") is None or value > cond["after"]))
-    values = cond if isinstance(cond, list) else [cond]
-    return value in values
+    return True
 
 
 def _text(v) -> str:
@@ -258,6 +268,8 @@ def op_correct(s: _State, op: Operation) -> None:
         return
     key_cols = {"study": "id" if name == "studies" else "study"}
     mask = pd.Series(True, index=frame.index)
+    if "where" in spec:
+        mask &= frame[key_cols["study"]].isin(s.matching_studies(spec["where"]))
     for k in ("study", "arm", "outcome", "timepoint_weeks", "event"):
         if k not in spec:
             continue
@@ -267,10 +279,11 @@ def op_correct(s: _State, op: Operation) -> None:
             return
         mask &= frame[c].map(lambda v, want=spec[k]: v == want or _text(v) == _text(want))
     if not mask.any():
-        s.issue(op.path, _text(spec.get("study")),
-                f"a row of {tspec.filename} matching " + ", ".join(f"{k} = {_text(spec[k])}" for k in
-                                                                   ("study", "arm", "outcome", "timepoint_weeks",
-                                                                    "event") if k in spec))
+        what = [f"{k} = {_text(spec[k])}" for k in ("study", "arm", "outcome", "timepoint_weeks", "event") if k in spec]
+        if "where" in spec:
+            what.insert(0, "the filter")
+        s.issue(op.path + (("where",) if "where" in spec else ()), _text(spec.get("study")),
+                f"a row of {tspec.filename} matching " + ", ".join(what))
         return
     f = tspec.field(col)
     value, ok = parse_cell(f, _text(spec["value"]))
@@ -290,11 +303,14 @@ def op_correct(s: _State, op: Operation) -> None:
     s.tables[name] = frame
     for line in frame.loc[mask, "_line"]:
         s.touched[(tspec.filename, int(line))] = op.path
-    s.sources.append({"table": name, "study": spec["study"], "arm": spec.get("arm", ""), "column": col,
-                      "value": _text(value), "source": spec["source"], "assumed": False})
-    s.log.append(f"corrected {name}.{col} of {spec['study']}{'/' + spec['arm'] if 'arm' in spec else ''} "
-                 f"({int(mask.sum())} row(s)): {', '.join(old) or 'empty'} -> {_text(value)} "
-                 f"(source: {spec['source'].strip()})")
+    studies = sorted(set(frame.loc[mask, key_cols["study"]]))
+    for study in studies:
+        s.sources.append({"table": name, "study": study, "arm": spec.get("arm", ""), "column": col,
+                          "value": _text(value), "source": spec["source"], "assumed": False})
+    who = (f"{spec['study']}{'/' + spec['arm'] if 'arm' in spec else ''}" if "study" in spec else
+           f"the {len(studies)} studies the filter selects ({_ids(studies)})")
+    s.log.append(f"corrected {name}.{col} of {who} ({int(mask.sum())} row(s)): {', '.join(old) or 'empty'} -> "
+                 f"{_text(value)} (source: {spec['source'].strip()})")
 
 
 def _node_kind(s: _State, code: str):

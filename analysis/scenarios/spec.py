@@ -53,7 +53,7 @@ OPERATIONS = {
     "keep_studies": {"where": True, "reason": True},
     "add_study": {"study": True, "arms": True, "procedures": True, "outcomes": False, "responders": False,
                   "nodes": False},
-    "correct_value": {"table": True, "study": True, "arm": False, "outcome": False, "timepoint_weeks": False,
+    "correct_value": {"table": True, "study": False, "where": False, "arm": False, "outcome": False, "timepoint_weeks": False,
                       "event": False, "column": True, "value": True, "was": False, "source": True},
     "split_node": {"node": True, "into": True},
     "merge_nodes": {"nodes": True, "into": True, "category": True},
@@ -140,8 +140,13 @@ def _mapping_keys(c: _Collector, spec, path, allowed: dict[str, bool], what: str
     return True
 
 
+RANGE_KEYS = ("min", "max", "before", "after")  # numbers: min/max inclusive, before/after exclusive
+TEST_KEYS = ("not", "missing")  # any column: none of these values; missing (empty or not reported) or not
+
+
 def check_where(c: _Collector, where, path, *, arm_level: bool = True) -> None:
-    """A filter: ``column: value``, ``column: [values]`` or ``column: {min:, max:, before:, after:}``."""
+    """A filter: ``column: value``, ``column: [values]``, or ``column: {not: value(s), missing: true/false}`` and,
+    for numbers, ``{min:, max:, before:, after:}``; all columns must match."""
     if not isinstance(where, dict) or not where:
         c.add(path, where, "a non-empty mapping of column: value(s), e.g. {spinal_region: [cervical]}")
         return
@@ -154,33 +159,42 @@ def check_where(c: _Collector, where, path, *, arm_level: bool = True) -> None:
             c.add(p, col, f"a column of studies.csv or an arm attribute: {', '.join(allowed)}")
             continue
         f = study_fields.get(col)
-        if isinstance(cond, dict):
-            numeric = f is not None and f.type in ("integer", "number")
-            bad = [k for k in cond if k not in ("min", "max", "before", "after")]
-            if not numeric or bad or not cond:
-                c.add(p, _short(cond), f"for {col}, a value or a list of values"
-                      + ("; or a range {min:, max:, before:, after:}" if numeric else ""))
-                continue
-            for k, v in cond.items():
-                if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    c.add(p + (k,), v, f"a number for the {k} of {col}")
+        enum = f.enum if f is not None else arm_enums.get(col)
+        if not isinstance(cond, dict):
+            _check_values(c, p, col, f, enum, cond)
             continue
-        values = cond if isinstance(cond, list) else [cond]
-        if not values:
-            c.add(p, "[]", f"at least one value of {col}")
-        for i, v in enumerate(values):
-            q = p + (i,) if isinstance(cond, list) else p
-            enum = f.enum if f is not None else arm_enums.get(col)
-            if f is not None and f.type == "boolean":
-                if not isinstance(v, bool):
-                    c.add(q, v, f"true or false for {col}")
-            elif f is not None and f.type in ("integer", "number"):
-                if isinstance(v, bool) or not isinstance(v, (int, float)):
-                    c.add(q, v, f"a number for {col}")
-            elif enum and v not in enum and v is not None:
-                c.add(q, v, f"for {col}, one of {', '.join(enum)}")
-            elif not enum and not _is_text(v):
-                c.add(q, v, f"a text value for {col}")
+        numeric = f is not None and f.type in ("integer", "number")
+        bad = [k for k in cond if k not in TEST_KEYS and not (numeric and k in RANGE_KEYS)]
+        if bad or not cond:
+            keys = ", ".join((*TEST_KEYS, *(RANGE_KEYS if numeric else ())))
+            c.add(p, _short(cond), f"for {col}, a value, a list of values, or a mapping of {keys}")
+            continue
+        for k, v in cond.items():
+            if k in RANGE_KEYS and (isinstance(v, bool) or not isinstance(v, (int, float))):
+                c.add(p + (k,), v, f"a number for the {k} of {col}")
+            elif k == "missing" and not isinstance(v, bool):
+                c.add(p + (k,), v, "true (empty or not reported) or false (reported)")
+            elif k == "not":
+                _check_values(c, p + (k,), col, f, enum, v)
+
+
+def _check_values(c: _Collector, p, col: str, f, enum, cond) -> None:
+    """``cond``: a value of ``col`` or a non-empty list of them."""
+    values = cond if isinstance(cond, list) else [cond]
+    if not values:
+        c.add(p, "[]", f"at least one value of {col}")
+    for i, v in enumerate(values):
+        q = p + (i,) if isinstance(cond, list) else p
+        if f is not None and f.type == "boolean":
+            if not isinstance(v, bool):
+                c.add(q, v, f"true or false for {col}")
+        elif f is not None and f.type in ("integer", "number"):
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                c.add(q, v, f"a number for {col}")
+        elif enum and v not in enum and v is not None:
+            c.add(q, v, f"for {col}, one of {', '.join(enum)}")
+        elif not enum and not _is_text(v):
+            c.add(q, v, f"a text value for {col}")
 
 
 def _check_rows(c: _Collector, rows, path, what: str, required: bool = True) -> None:
@@ -242,6 +256,10 @@ def _check_operation(c: _Collector, kind: str, spec, path) -> None:
             if part in spec:
                 _check_rows(c, spec[part], path + (part,), part, required=False)
     if kind == "correct_value":
+        if ("study" in spec) == ("where" in spec):
+            c.add(path, None, "either 'study' (one trial) or 'where' (a filter: every trial it selects), not both")
+        if "where" in spec:
+            check_where(c, spec["where"], path + ("where",))
         if spec.get("table") not in TABLE_KEYS and "table" in spec:
             c.add(path + ("table",), spec["table"], f"one of {', '.join(TABLE_KEYS)}")
         if "column" in spec and not _is_text(spec["column"]):
