@@ -170,3 +170,33 @@ def test_one_correction_applies_to_every_trial_a_filter_selects(ds):
         scenario("correct_value: {table: studies, study: SYN-001, where: {year: 2000}, column: year, value: 2001, "
                  "source: s}")
     assert "either 'study' (one trial) or 'where'" in str(err.value)
+
+
+@pytest.mark.parametrize("op", [
+    "timepoint_rule: {injection: 13, ablation: 26, reason: r}",   # the guideline's own follow-up rule
+    "mid: {pain: 1.5, reason: r}",
+    "rule: {path: risk_of_bias.serious_share, value: 0.5, reason: r}",
+    "judgement: {estimate: pain/axial/joint-rf, domain: risk_of_bias, rating: serious, reason: r}",
+    "exclude_studies: {where: {year: {before: 1900}}, reason: r}",
+    "correct_value: {table: studies, study: SYN-001, column: year, value: SYN_YEAR, source: s}",
+])
+def test_a_scenario_that_reproduces_the_guideline_is_recognised(ds, op):
+    year = int(ds.studies.set_index("id").loc["SYN-001", "year"])
+    applied = apply_scenario(ds, scenario(op.replace("SYN_YEAR", str(year))), rules=RULES)
+    assert applied.reproduces_guideline and [i for i, _, _ in applied.no_ops] == [0]
+    assert applied.guideline == ds.guideline and applied.rules(RULES) == RULES
+    changed = apply_scenario(ds, scenario(op.replace("SYN_YEAR", str(year)), "mid: {pain: 1.0, reason: r}"),
+                             rules=RULES)
+    assert not changed.reproduces_guideline  # one real change: not the guideline's analysis
+
+
+def test_the_answer_says_the_guideline_already_does_it():
+    from analysis.responses.facts import scenario_facts
+    from analysis.responses.paragraphs import claim_verdict
+    from tests.test_responses import _comparison
+
+    f = scenario_facts(_comparison(-0.62, "low", "strong"), {"joint-rf": "joint radiofrequency"}, "s",
+                       operations=[("timepoint_rule", {"injection": 13, "reason": "r"})],
+                       no_ops=[(0, "timepoint_rule", "the guideline already uses this follow-up")])
+    assert f.verdict == "already"
+    assert claim_verdict([f]).startswith("**Verdict.** The guideline's analysis already does what this claim asks")

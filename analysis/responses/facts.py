@@ -114,6 +114,7 @@ class ScenarioFacts:
     operations: tuple = field(default=(), compare=False)  # (kind, spec) as written in the scenario
     rule_changes: tuple = field(default=(), compare=False)  # (path, old, new) per rule of settings/guideline.yaml
     panel_judged: tuple = field(default=(), compare=False)  # (estimate, domain) a panel judgement decides
+    no_ops: tuple = field(default=(), compare=False)  # (operation index, kind, why): operations changing nothing
 
     # --- what changed -------------------------------------------------------------------------------
 
@@ -181,7 +182,10 @@ class ScenarioFacts:
 
     @property
     def verdict(self) -> str:
-        """``recommendation`` / ``certainty`` / ``estimates`` / ``nothing``: the most that changed."""
+        """``already`` (every operation is what the guideline already does) / ``recommendation`` / ``certainty`` /
+        ``estimates`` / ``nothing``: the most that changed."""
+        if self.operations and len({i for i, _, _ in self.no_ops}) == len(self.operations):
+            return "already"
         if self.changed_recommendations() or self.new_kinds_of_recommendation():
             return "recommendation"
         if self.changed_certainty() or self.changed_classification():
@@ -205,7 +209,8 @@ class ScenarioFacts:
 
 
 def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id: str, title: str = "",
-                   reference: str = "sham", operations=(), rule_changes=(), panel_judged=()) -> ScenarioFacts:
+                   reference: str = "sham", operations=(), rule_changes=(), panel_judged=(),
+                   no_ops=()) -> ScenarioFacts:
     """The facts of one scenario from its comparison table (as written to comparison.csv, or in memory)."""
     code_of = {v: k for k, v in names.items()}
     comp = comparison.copy()
@@ -269,7 +274,8 @@ def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id:
                          mid_changed=num_changed("settings/pain-mid"),
                          trials_changed=num_changed("dataset/trials-analysed"), operations=tuple(operations),
                          rule_changes=tuple(tuple(c) for c in rule_changes),
-                         panel_judged=tuple(tuple(j) for j in panel_judged))
+                         panel_judged=tuple(tuple(j) for j in panel_judged),
+                         no_ops=tuple(tuple(n) for n in no_ops))
 
 
 def facts_from_results(scenario_dir, base_names: dict[str, str] | None = None) -> ScenarioFacts:
@@ -289,4 +295,4 @@ def facts_from_results(scenario_dir, base_names: dict[str, str] | None = None) -
         domains = pd.read_csv(d / "certainty_domains.csv")
         judged = domains.loc[domains["by"] == "panel", ["estimate", "domain"]].itertuples(index=False)
     return scenario_facts(comparison, names, meta["id"], meta.get("title", ""), reference, ops,
-                          meta.get("rule_changes", ()), tuple(judged))
+                          meta.get("rule_changes", ()), tuple(judged), meta.get("no_ops", ()))

@@ -134,7 +134,9 @@ def judged_despite_rules(f: ScenarioFacts) -> str:
 
 
 def what_was_changed(f: ScenarioFacts, num: Num) -> str:
-    ops = [operation_phrase(k, s, f.id, num, f.rule_changes) for k, s in f.operations]
+    already = {i: why for i, _, why in f.no_ops}
+    ops = [operation_phrase(k, s, f.id, num, f.rule_changes) + (f" (no change: {already[i]})" if i in already else "")
+           for i, (k, s) in enumerate(f.operations)]
     text = f"The scenario {_code(f.id)} {_join(ops) or 'changes the analysis'}."
     text += judged_despite_rules(f)
     if f.trials_changed:
@@ -250,6 +252,7 @@ def scenario_paragraphs(f: ScenarioFacts, num: Num) -> list[str]:
 
 
 VERDICTS = {
+    "already": "reproduces the guideline's own analysis: the guideline already does this",
     "recommendation": "changes at least one recommendation",
     "certainty": "changes certainty ratings or the classification of effects but no recommendation",
     "estimates": "moves pooled estimates but changes no certainty rating, classification or recommendation",
@@ -263,9 +266,13 @@ def claim_verdict(facts: list[ScenarioFacts]) -> str:
         return ""
     parts = [f"{_code(f.id)} {VERDICTS[f.verdict]}" for f in facts]
     changed = [f for f in facts if f.verdict == "recommendation"]
-    head = ("**Verdict.** At least one analysis that tests this claim changes a recommendation, which the panel "
-            "would have to reconsider: " if changed else
-            "**Verdict.** Tested against the data, this claim does not change the guideline's recommendations: ")
+    if all(f.verdict == "already" for f in facts):
+        head = "**Verdict.** The guideline's analysis already does what this claim asks: "
+    elif changed:
+        head = ("**Verdict.** At least one analysis that tests this claim changes a recommendation, which the panel "
+                "would have to reconsider: ")
+    else:
+        head = "**Verdict.** Tested against the data, this claim does not change the guideline's recommendations: "
     return head + "; ".join(parts) + "."
 
 

@@ -52,6 +52,13 @@ class ScenarioDataset(Dataset):
     origins: dict = field(default_factory=dict, repr=False)  # k -> scenario file line of an added row
     rule_changes: list = field(default_factory=list)  # (path, old, new) per rule of settings/guideline.yaml
     judgement_changes: list = field(default_factory=list)  # (estimate, domain, old, new); "rule": no judgement
+    no_ops: list = field(default_factory=list)  # (operation index, kind, why): operations that change nothing
+    n_operations: int = 0
+
+    @property
+    def reproduces_guideline(self) -> bool:
+        """Every operation changes nothing: the scenario is the guideline's own analysis."""
+        return self.n_operations > 0 and len({i for i, _, _ in self.no_ops}) == self.n_operations
 
     def rules(self, rules: dict) -> dict:
         """The project's ``rules`` with this scenario's rule changes in force."""
@@ -81,6 +88,7 @@ class _State:
         self.ds, self.sc, self.rules = ds, sc, rules
         self.rule_changes: list[tuple] = []
         self.judgement_changes: list[tuple] = []
+        self.no_ops: list[tuple] = []  # (operation index, kind, why) of operations that change nothing
         self.tables = {k: v.copy() for k, v in ds._tables.items()}
         if "responders" not in self.tables:
             self.tables["responders"] = pd.DataFrame(columns=["_line", *RESPONDERS.columns])
@@ -94,6 +102,11 @@ class _State:
 
     def issue(self, path, value, expected):
         self.issues.append(self.sc.issue(path, value, expected))
+
+    def no_op(self, op: Operation, why: str) -> None:
+        """``op`` changes nothing: the guideline's analysis already does what it asks."""
+        self.no_ops.append((op.path[1], op.kind, why))
+        self.log.append(f"{op.kind}: no change ({why})")
 
     # -- filters -------------------------------------------------------------------------------------------
     def matching_studies(self, where: dict) -> set[str]:
@@ -184,6 +197,8 @@ def op_exclude(s: _State, op: Operation) -> None:
             s.issue(op.path + ("ids", i), sid, "the id of a study in the dataset (studies.csv)")
         ids.add(sid)
     ids &= known
+    if not ids:
+        s.no_op(op, "no trial in the analysis matches")
     s.remove_studies(ids)
     s.log.append(f"excluded {len(ids)} studies ({spec['reason'].strip()}): {_ids(ids)}")
 
@@ -191,6 +206,8 @@ def op_exclude(s: _State, op: Operation) -> None:
 def op_keep(s: _State, op: Operation) -> None:
     keep = s.matching_studies(op.spec["where"])
     drop = set(s.tables["studies"]["id"]) - keep
+    if not drop:
+        s.no_op(op, "every trial in the analysis already matches")
     s.remove_studies(drop)
     s.log.append(f"kept {len(keep)} studies, excluded {len(drop)} ({op.spec['reason'].strip()})")
 
@@ -298,6 +315,9 @@ def op_correct(s: _State, op: Operation) -> None:
             s.issue(op.path + ("was",), _text(spec["was"]), f"the value in the dataset ({', '.join(found)})")
             return
     old = sorted({_text(v) for v in frame.loc[mask, col]})
+    if old == [_text(value)]:
+        s.no_op(op, "the dataset already holds this value")
+        return
     frame = frame.copy()
     frame.loc[mask, col] = value
     s.tables[name] = frame
@@ -375,6 +395,9 @@ def op_merge(s: _State, op: Operation) -> None:
 
 def op_timepoint(s: _State, op: Operation) -> None:
     rules = s.guideline.setdefault("timepoint_rules", {})
+    if all((rules.get(k) or {}).get("max_weeks") == op.spec[k] for k in ("injection", "ablation") if k in op.spec):
+        s.no_op(op, "the guideline already uses this follow-up")
+        return
     done = []
     for k in ("injection", "ablation"):
         if k in op.spec:
@@ -388,6 +411,9 @@ def op_timepoint(s: _State, op: Operation) -> None:
 def op_mid(s: _State, op: Operation) -> None:
     mids = s.guideline.setdefault("mids", {})
     old = (mids.get("pain") or {}).get("value")
+    if old == float(op.spec["pain"]):
+        s.no_op(op, "the guideline already uses this minimal important difference")
+        return
     mids["pain"] = {**(mids.get("pain") or {}), "value": float(op.spec["pain"]),
                     "source": f"scenario: {op.spec['reason'].strip()}"}
     s.log.append(f"pain MID {old} -> {op.spec['pain']} cm ({op.spec['reason'].strip()})")
@@ -404,6 +430,9 @@ def op_rule(s: _State, op: Operation) -> None:
     except RulePathError as exc:
         s.issue(op.path + (("path",) if "rule of" in str(exc) or "dotted" in str(exc) else ("value",)),
                 path if "rule of" in str(exc) else value, str(exc))
+        return
+    if old == value:
+        s.no_op(op, "the rule already has this value")
         return
     s.rules = with_rule(s.rules, path, value)
     s.rule_changes.append((path, old, value))
@@ -424,6 +453,9 @@ def op_judgement(s: _State, op: Operation) -> None:
         return
     if est.rsplit("/", 1)[-1] not in set(s.tables["nodes"]["code"]):
         s.issue(op.path + ("estimate",), est, "a procedure code of nodes.csv after the last '/'")
+        return
+    if old == rating:
+        s.no_op(op, "the panel's judgement already says this")
         return
     table = table[~hit]
     if rating != "rule":
@@ -499,4 +531,5 @@ def apply_scenario(dataset, scenario, check: bool = True, rules: dict | None = N
     values.update(guideline=s.guideline, data_hash=h, _tables=tables)
     return ScenarioDataset(**values, scenario_id=sc.id, scenario_file=sc.file, log=s.log, sources=s.sources,
                            origins=s.origins, rule_changes=s.rule_changes,
-                           judgement_changes=s.judgement_changes)
+                           judgement_changes=s.judgement_changes, no_ops=s.no_ops,
+                           n_operations=len(sc.operations))

@@ -52,7 +52,8 @@ def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: boo
     write_json({"id": sc.id, "title": sc.title, "description": sc.description, "file": sc.file,
                 "assumptions": list(sc.assumptions), "log": applied.log,
                 "rule_changes": [list(c) for c in applied.rule_changes],
-                "judgement_changes": [list(c) for c in applied.judgement_changes]}, out / "scenario.json")
+                "judgement_changes": [list(c) for c in applied.judgement_changes],
+                "no_ops": [list(c) for c in applied.no_ops]}, out / "scenario.json")
     write_csv(pd.DataFrame(applied.sources, columns=["table", "study", "arm", "column", "value", "source",
                                                      "assumed"]), out / "sources.csv")
     comparison = compare_results(base_dir, out)
