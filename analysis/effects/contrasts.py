@@ -25,7 +25,7 @@ from analysis.effects.measures import (
     Arm,
     arm_components,
     check_measure,
-    smd_pair,
+    smd_contrasts,
     validate_arm,
 )
 from analysis.errors import DataError
@@ -125,14 +125,7 @@ def _study_contrasts(study: str, arms: list[Arm], measure: str, reference: str |
     others = sorted((a for a in arms if a.treatment != base_name), key=lambda a: a.treatment)
     k = len(others)
     if measure == "SMD":
-        gv = [smd_pair(a, base) for a in others]
-        y = np.array([g for g, _ in gv])
-        V = np.empty((k, k))
-        total_n = sum(a.n for a in arms)
-        for i in range(k):
-            for j in range(k):
-                # Gleser & Olkin (2009): cov(g_i, g_j) = 1/n_b + g_i g_j / (2 N)
-                V[i, j] = gv[i][1] if i == j else 1 / base.n + y[i] * y[j] / (2 * total_n)
+        y, V = smd_contrasts(base, others)
     else:
         ordered = [base, *others]
         theta, s = arm_components(ordered, measure)

@@ -113,6 +113,24 @@ def smd_pair(treat: Arm, control: Arm) -> tuple[float, float]:
     return g, float(v)
 
 
+def smd_contrasts(base: Arm, others: list[Arm]) -> tuple[np.ndarray, np.ndarray]:
+    """Hedges' g of each arm in ``others`` versus ``base`` and their covariance, for one study of any number of
+    arms, with one standard deviation pooled over all its arms (df = N - arms) and N its total size.
+
+    Each g is then a difference of arm components (J mean / SD), and the covariance (Gleser & Olkin 2009:
+    var g_i = 1/n_i + 1/n_b + g_i^2 / 2N, cov(g_i, g_j) = 1/n_b + g_i g_j / 2N) transforms exactly when another
+    arm is the baseline: the fit does not depend on the reference. With two arms this is :func:`smd_pair`.
+    """
+    arms = [base, *others]
+    total_n = sum(a.n for a in arms)
+    df = total_n - len(arms)
+    sd = np.sqrt(sum((a.n - 1) * a.sd**2 for a in arms) / df)
+    j = hedges_correction(df)
+    y = np.array([float(j * (a.mean - base.mean) / sd) for a in others])
+    V = 1 / base.n + np.outer(y, y) / (2 * total_n) + np.diag([1 / a.n for a in others])
+    return y, V
+
+
 def pairwise_effect(treat: Arm, control: Arm, measure: str) -> tuple[float, float]:
     """Effect of ``treat`` versus ``control`` and its sampling variance."""
     measure = check_measure(measure)
