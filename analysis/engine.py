@@ -24,7 +24,7 @@ from analysis.certainty import Assessment, CertaintyResult, assess_network, stat
 from analysis.characteristics import FlowRow, Row, trial_flow
 from analysis.characteristics import characteristics as table2
 from analysis.dataset.network_check import network_parts
-from analysis.effects import contrasts_from_arms
+from analysis.effects import contrasts_from_arms, without_information
 from analysis.errors import AnalysisError
 from analysis.models.contribution import contribution_matrix
 from analysis.models.network import NetworkFit, fit_network
@@ -85,14 +85,16 @@ def reference_component(arms: pd.DataFrame, reference: str) -> tuple[pd.DataFram
     return arms[in_part & arms["treatment"].isin(keep)].reset_index(drop=True), dropped
 
 
-def fit_or_common(studies, measure: str, method: str, reference: str, level: float) -> tuple[NetworkFit, str]:
+def fit_or_common(studies, measure: str, method: str, reference: str, level: float, name: str = "the network"
+                  ) -> tuple[NetworkFit, str]:
     """(``fit_network``, the method used); when heterogeneity cannot be estimated (too few trials, as a
-    scenario may leave), the common-effect model instead (the method used, and the fit's, is then FE)."""
+    scenario may leave), the common-effect model instead (the method used, and the fit's, is then FE). Other
+    errors name the network (``name``, e.g. ``pain/axial``)."""
     try:
         return fit_network(studies, measure, method, reference, level), method
     except AnalysisError as exc:
         if "heterogeneity cannot be estimated" not in str(exc):
-            raise
+            raise type(exc)(f"network {name}: {exc}") from None
         return fit_network(studies, measure, "FE", reference, level), "FE"
 
 
@@ -107,7 +109,8 @@ def fit_outcome_network(ds, settings: Settings, outcome: str, population: str, e
         return None, dropped
     studies = contrasts_from_arms(arms, settings.measure, settings.reference,
                                   source=f"{outcome}/{population} analysis table")
-    fit, _ = fit_or_common(studies, settings.measure, settings.method, settings.reference, settings.level)
+    fit, _ = fit_or_common(studies, settings.measure, settings.method, settings.reference, settings.level,
+                           f"{outcome}/{population}")
     contributions = contribution_matrix(fit, against=None if every_pair else settings.reference)
     return NetworkResult(outcome, population, arms, fit, contributions), dropped
 
@@ -123,6 +126,7 @@ class ResponderResult:
     arms: pd.DataFrame  # study, treatment, n, events (with provenance columns)
     fit: NetworkFit
     method: str  # the heterogeneity estimator used: the settings', or FE when too few trials to estimate it
+    without_information: tuple[str, ...] = ()  # studies left out: no events in any arm (or events in all)
 
     @property
     def key(self) -> str:
@@ -141,9 +145,14 @@ def fit_responder_network(ds, settings: Settings, population: str) -> tuple[Resp
     arms, dropped = reference_component(arms, settings.reference)
     if arms.empty or arms["study"].nunique() < 1:
         return None, dropped
+    uninformative = without_information(arms, "OR")
+    arms = arms[~arms["study"].astype(str).isin(uninformative)]
+    if arms.empty:
+        return None, dropped
     studies = contrasts_from_arms(arms, "OR", settings.reference, source=f"{RESPONDER_OUTCOME} analysis table")
-    fit, method = fit_or_common(studies, "OR", settings.method, settings.reference, settings.level)
-    return ResponderResult(population, arms, fit, method), dropped
+    fit, method = fit_or_common(studies, "OR", settings.method, settings.reference, settings.level,
+                                f"{RESPONDER_OUTCOME}/{population}")
+    return ResponderResult(population, arms, fit, method, tuple(uninformative)), dropped
 
 
 def outcome_mid(ds, settings: Settings, outcome: str) -> float | None:

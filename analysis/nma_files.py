@@ -14,12 +14,13 @@ minus treat2). Output files (ratio measures on the log scale):
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
-from analysis.effects import contrasts_from_arms, contrasts_from_pairs
+from analysis.effects import contrasts_from_arms, contrasts_from_pairs, without_information
 from analysis.effects.measures import check_measure
-from analysis.errors import DataError
+from analysis.errors import DataError, NetworkError
 from analysis.models.inconsistency import decompose_q
 from analysis.models.network import NetworkFit, fit_network
 from analysis.models.nodesplit import node_split
@@ -29,8 +30,11 @@ from analysis.results_io import write_csv, write_json
 CONTRAST_COLUMNS = {"treat1", "treat2", "yi", "se"}
 
 
-def read_network_input(path: Path, measure: str, reference: str | None):
-    """Study contrasts from a CSV file, arm-level or contrast-level (detected from its columns)."""
+def read_network_input(path: Path, measure: str, reference: str | None, keep_double_zero: bool = False,
+                       report: Callable[[str], None] = lambda m: None):
+    """Study contrasts from a CSV file, arm-level or contrast-level (detected from its columns). Arm-level odds
+    and risk ratios leave out the studies without information (:func:`without_information`), each named to
+    ``report``, unless ``keep_double_zero``."""
     measure = check_measure(measure)
     try:
         df = pd.read_csv(path)
@@ -45,6 +49,11 @@ def read_network_input(path: Path, measure: str, reference: str | None):
             f"{path}: expected arm-level columns study,treatment,n plus mean,sd or events, "
             f"or contrast-level columns study,treat1,treat2,yi,se; found {','.join(map(str, df.columns))}"
         )
+    if not keep_double_zero and {"events", "n", "study"} <= set(df.columns):
+        for study in without_information(df, measure):
+            report(f"{path}: study {study} left out: no events in any arm (or events in every arm), so it carries no "
+                   f"information on the {measure}; --keep-double-zero keeps it")
+            df = df[df["study"].astype(str) != study]
     return contrasts_from_arms(df, measure, reference, source=str(path))
 
 
@@ -75,9 +84,13 @@ def heterogeneity_summary(fit: NetworkFit) -> dict:
 
 
 def run_nma(path: Path, measure: str, method: str, reference: str | None, out_dir: Path,
-            small_values: str = "good") -> tuple[NetworkFit, dict]:
-    studies = read_network_input(Path(path), measure, reference)
-    fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference)
+            small_values: str = "good", keep_double_zero: bool = False,
+            report: Callable[[str], None] = lambda m: None) -> tuple[NetworkFit, dict]:
+    studies = read_network_input(Path(path), measure, reference, keep_double_zero, report)
+    try:
+        fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference)
+    except NetworkError as exc:
+        raise NetworkError(f"{path}: {exc}") from None
     het = heterogeneity_summary(fit)
     files = {
         "effects.csv": fit.effects_frame()[["treatment", "estimate", "se", "ci_low", "ci_high"]],

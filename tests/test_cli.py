@@ -67,3 +67,29 @@ def test_nma_bad_input_is_a_clear_error(tmp_path, content, message):
 def test_missing_input_file_is_an_error(tmp_path):
     done = run("nma", str(tmp_path / "nope.csv"), "--measure", "MD", "--out", str(tmp_path / "out"))
     assert done.returncode == 2 and "file not found" in done.stderr
+
+
+def test_nma_leaves_out_studies_without_events_and_names_them(tmp_path):
+    """A 0/30 vs 0/30 study carries no information on an odds ratio: left out by default, with a message naming
+    it (netmeta's and Cochrane's convention); --keep-double-zero keeps it (and its treatment)."""
+    path = tmp_path / "input.csv"
+    path.write_text("study,treatment,n,events\ns1,A,30,5\ns1,B,30,10\ns2,A,40,8\ns2,B,40,12\ns3,A,30,0\ns3,C,30,0\n")
+    done = run("nma", str(path), "--measure", "OR", "--reference", "A", "--method", "common",
+               "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    assert "study s3 left out: no events in any arm" in done.stderr
+    assert set(pd.read_csv(tmp_path / "out" / "effects.csv")["treatment"]) == {"B"}  # versus the reference A
+    kept = run("nma", str(path), "--measure", "OR", "--reference", "A", "--method", "common", "--keep-double-zero",
+               "--out", str(tmp_path / "kept"))
+    assert kept.returncode == 0 and "left out" not in kept.stderr
+    assert "C" in set(pd.read_csv(tmp_path / "kept" / "effects.csv")["treatment"])
+
+
+def test_studies_without_information_by_measure():
+    from analysis.effects import without_information
+
+    arms = pd.DataFrame({"study": ["z", "z", "f", "f", "i", "i"], "treatment": ["A", "B"] * 3,
+                         "n": [30, 30, 20, 20, 25, 25], "events": [0, 0, 20, 20, 3, 7]})
+    assert without_information(arms, "OR") == ["f", "z"]  # no events anywhere; events in every patient
+    assert without_information(arms, "RR") == ["z"]  # a risk ratio of all events is defined (log 1)
+    assert without_information(arms, "RD") == []  # a risk difference of zero is information

@@ -8,7 +8,7 @@
   within-study covariance, for arm-level or contrast-level input.
 """
 
-from analysis.effects.contrasts import StudyContrasts, contrasts_from_arms, contrasts_from_pairs
+from analysis.effects.contrasts import StudyContrasts, contrasts_from_arms, contrasts_from_pairs, without_information
 from analysis.effects.measures import MEASURES, RATIO_MEASURES, pairwise_effect
 
 __all__ = [
@@ -18,4 +18,5 @@ __all__ = [
     "contrasts_from_arms",
     "contrasts_from_pairs",
     "pairwise_effect",
+    "without_information",
 ]

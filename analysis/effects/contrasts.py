@@ -81,6 +81,19 @@ def _number(v) -> float | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
 
 
+def without_information(arms: pd.DataFrame, measure: str) -> list[str]:
+    """Studies that carry no information on an odds or risk ratio: no events in any arm, or (odds ratio) only
+    events in every arm (sorted ids). netmeta (``pairwise(allstudies = FALSE)``) and the Cochrane Handbook
+    (10.4.4.2) leave them out; a zero-cell correction would otherwise give them an arbitrary estimate of no
+    effect. Empty for other measures."""
+    measure = check_measure(measure)
+    if measure not in ("OR", "RR") or arms.empty:
+        return []
+    by = arms.assign(_none=arms["events"] == 0, _all=arms["events"] == arms["n"]).groupby(arms["study"].astype(str))
+    out = by["_none"].all() | (by["_all"].all() if measure == "OR" else False)
+    return sorted(out[out].index)
+
+
 def contrasts_from_arms(
     arms: pd.DataFrame, measure: str, reference: str | None = None, source: str = "arm-level data"
 ) -> list[StudyContrasts]:

@@ -11,7 +11,8 @@ For each pair of treatments with direct evidence:
 - the test compares direct and indirect: z = (direct - indirect) / sqrt(var_d + var_i).
 
 Pairs informed only by direct evidence (P = 1, for example a comparison that
-is a bridge of the network) have no indirect estimate: those columns are None.
+is a bridge of the network, or P within netmeta's ``tol.direct`` of 1) have no
+indirect estimate: those columns are None. P is clamped to at most 1.
 A multi-arm study's contrasts enter the direct estimate with their own variance
 (correlation between its contrasts ignored), as netmeta does. Direct, indirect,
 proportion and test agree with netmeta 3.3-1's ``netsplit`` (back-calculation,
@@ -27,7 +28,7 @@ from scipy import stats
 
 from analysis.models.network import NetworkFit
 
-_EPS = np.sqrt(np.finfo(float).eps)
+TOL_DIRECT = 0.0005  # netmeta's tol.direct: a proportion of direct evidence within this of 1 is direct only
 
 
 def node_split(fit: NetworkFit) -> pd.DataFrame:
@@ -45,11 +46,11 @@ def node_split(fit: NetworkFit) -> pd.DataFrame:
         direct = float(np.sum(w * y) / np.sum(w))
         var_d = float(1 / np.sum(w))
         network, se_n = fit.effect(a, b)
-        prop = se_n**2 / var_d
+        prop = min(se_n**2 / var_d, 1.0)  # <= 1 in exact arithmetic; rounding can print 1.0000000000000002
         row = dict(treat1=a, treat2=b, k=len(effs), direct=direct, direct_se=np.sqrt(var_d),
                    network=network, network_se=se_n, prop_direct=prop,
                    indirect=None, indirect_se=None, diff=None, diff_se=None, z=None, p=None)
-        if prop < 1 - _EPS:
+        if 1 - prop >= TOL_DIRECT:
             ind = (network - prop * direct) / (1 - prop)
             se_i = float(np.sqrt(se_n**2 / (1 - prop)))
             diff = direct - ind

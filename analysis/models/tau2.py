@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import brentq
 
-from analysis.errors import AnalysisError
+from analysis.errors import AnalysisError, NetworkError
 
 TAU2_METHODS = ("REML", "DL", "PM", "FE")
 _TOL = 1e-13
@@ -70,7 +70,9 @@ def tau2_reml(y, X, V, P) -> float:
         score = 0.5 * (float(y @ RP @ R @ y) - float(np.trace(RP)))
         info = 0.5 * float(np.sum(RP * RP.T))
         if info <= 0:
-            break
+            raise NetworkError(f"REML estimation of tau^2 failed: the restricted likelihood carries no information "
+                               f"on tau^2 (Fisher information {info:.3g} at tau^2 = {tau2:.4g}); use method DL or FE, "
+                               "or fix tau2")
         step = score / info
         new = max(0.0, tau2 + step)
         new_ll = restricted_loglik(new)

@@ -43,6 +43,7 @@ def responders(ctx: BuildContext) -> None:
         write_csv(res.arms, where / "arms.csv")
         het = heterogeneity_summary(res.fit)
         het["method_used"] = res.method
+        het["studies_without_information"] = list(res.without_information)
         write_json(het, where / "heterogeneity.json")
         key, ids = res.key, res.studies
         ctx.registry.add(f"{key}/n-trials", len(ids), unit="trials", function=FIT, decimals=0, studies=ids)

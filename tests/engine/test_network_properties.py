@@ -130,3 +130,26 @@ def test_zero_cells_are_corrected_for_the_whole_study():
     (s,) = contrasts_from_arms(data, "OR", "A")
     assert s.y[0] == pytest.approx(np.log(5.5 / 15.5) - np.log(0.5 / 20.5))
     assert s.V[0, 1] == pytest.approx(1 / 0.5 + 1 / 20.5)
+
+
+def test_node_split_direct_proportion_is_clamped_and_nearly_direct_pairs_have_no_indirect():
+    """netmeta's tol.direct (0.0005): a pair whose direct evidence is within it of all the evidence has no
+    indirect estimate; no proportion exceeds 1 (rounding used to print 1.0000000000000002)."""
+    from analysis.models.nodesplit import TOL_DIRECT, node_split
+
+    data = pd.DataFrame({"study": ["big", "big", "ac", "ac", "bc", "bc"], "treatment": ["A", "B", "A", "C", "B", "C"],
+                         "n": [200000, 200000, 10, 10, 10, 10], "mean": [0.0, 1.0, 0.0, 0.5, 0.0, -0.5],
+                         "sd": [1.0] * 6})
+    split = node_split(fit(data, method="FE", reference="A")).set_index(["treat1", "treat2"])
+    ab = split.loc[("A", "B")]
+    assert 1 - TOL_DIRECT < ab["prop_direct"] <= 1 and pd.isna(ab["indirect"]) and pd.isna(ab["p"])
+    assert split.loc[("A", "C")]["indirect"] is not None and not pd.isna(split.loc[("A", "C")]["p"])
+    assert (split["prop_direct"] <= 1).all()
+
+
+def test_reml_without_information_on_tau2_is_an_error():
+    from analysis.models.tau2 import tau2_reml
+
+    y, X, V = np.array([0.1, 0.3, -0.2]), np.ones((3, 1)), np.diag([0.1, 0.2, 0.3])
+    with pytest.raises(NetworkError, match="carries no information on tau"):
+        tau2_reml(y, X, V, np.zeros((3, 3)))
