@@ -15,7 +15,7 @@ correlated pairs enter as separate points, as in Chaimani's ``netfunnel`` and
 netmeta). Under no small-study effects the centred effects scatter
 symmetrically around 0.
 
-Egger's test (Egger et al. 1997): ordinary least squares of the standardized
+Egger's test (Egger et al. 1997): ordinary least squares (statsmodels' ``OLS``) of the standardized
 effect ``y / se`` on the precision ``1 / se``; the intercept measures funnel
 asymmetry, tested with t on n - 2 df. This equals metafor's
 ``regtest(yi, vi, model = "lm", predictor = "sei")`` (the classical weighted
@@ -72,17 +72,14 @@ def egger_test(effects, se) -> EggerTest:
     z = y / s
     if np.linalg.matrix_rank(X) < 2:
         raise AnalysisError("Egger's test is undefined when every estimate has the same standard error")
-    XtX_inv = np.linalg.inv(X.T @ X)
-    coef = XtX_inv @ X.T @ z
-    resid = z - X @ coef
-    df = n - 2
-    sigma2 = float(resid @ resid) / df
-    cov = sigma2 * XtX_inv
-    b0, b1 = float(coef[0]), float(coef[1])
-    se0, se1 = float(np.sqrt(cov[0, 0])), float(np.sqrt(cov[1, 1]))
+    from statsmodels.regression.linear_model import OLS  # deferred: heavy, and only certainty needs it
+
+    ols = OLS(z, X).fit()
+    (b0, b1), (se0, se1) = (float(v) for v in ols.params), (float(v) for v in ols.bse)
     if se0 == 0:
         raise AnalysisError("Egger's regression fits the points exactly; the test is undefined")
     t = b0 / se0
+    df = int(ols.df_resid)
     return EggerTest(n=n, intercept=b0, intercept_se=se0, t=t, df=df, p=float(2 * stats.t.sf(abs(t), df)),
                      slope=b1, slope_se=se1)
 
