@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 
@@ -39,6 +40,7 @@ from analysis.project import (
     scenario_results_dir,
     settings_file,
 )
+from analysis.project_lock import project_lock
 from analysis.responses.run import answers_stage
 from analysis.results_io import read_json, write_json
 from analysis.robustness.stage import robustness_stage
@@ -129,30 +131,31 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         scenario = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     label, final = ("base", project_dir / RESULTS_DIR) if scenario is None else (
         scenario.id, scenario_results_dir(project_dir, scenario.id))
-    key = inputs_key(project_dir, settings, rules, scenario)
-    if cache and up_to_date(final, key):
-        progress(f"{final.relative_to(project_dir)}: up to date (nothing it is built from has changed)")
-        return final
-    progress("validating and loading the data package")
-    ds = load_dataset(project_dir / DATA_DIR)
-    if scenario is not None:
-        progress(f"applying scenario {scenario.id}")
-        ds = apply_scenario(ds, scenario, rules=rules)
-        rules = ds.rules(rules)
-    parent = final.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    settings = settings.with_guideline(ds.guideline)
-    staging = Path(tempfile.mkdtemp(prefix=".results-", dir=parent))
-    try:
-        store = Cache(project_dir if cache else None)
-        run_stages(ds, settings, rules, staging, stages(scenario is not None), progress, scenario=label,
-                   cache=store, project_dir=project_dir)
-        store.trim()
-        write_json({"inputs": key, "files": results_digest(staging)}, staging / STAMP)
-        if scenario is None and (final / SCENARIO_RESULTS).is_dir():  # keep scenario results across base builds
-            (final / SCENARIO_RESULTS).rename(staging / SCENARIO_RESULTS)
-        swap_in(staging, final)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with project_lock(project_dir, progress) if cache else nullcontext():
+        key = inputs_key(project_dir, settings, rules, scenario)
+        if cache and up_to_date(final, key):
+            progress(f"{final.relative_to(project_dir)}: up to date (nothing it is built from has changed)")
+            return final
+        progress("validating and loading the data package")
+        ds = load_dataset(project_dir / DATA_DIR)
+        if scenario is not None:
+            progress(f"applying scenario {scenario.id}")
+            ds = apply_scenario(ds, scenario, rules=rules)
+            rules = ds.rules(rules)
+        parent = final.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        settings = settings.with_guideline(ds.guideline)
+        staging = Path(tempfile.mkdtemp(prefix=".results-", dir=parent))
+        try:
+            store = Cache(project_dir if cache else None)
+            run_stages(ds, settings, rules, staging, stages(scenario is not None), progress, scenario=label,
+                       cache=store, project_dir=project_dir)
+            store.trim()
+            write_json({"inputs": key, "files": results_digest(staging)}, staging / STAMP)
+            if scenario is None and (final / SCENARIO_RESULTS).is_dir():  # keep scenario results across base builds
+                (final / SCENARIO_RESULTS).rename(staging / SCENARIO_RESULTS)
+            swap_in(staging, final)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     return final

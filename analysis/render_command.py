@@ -24,6 +24,7 @@ from analysis.build import build
 from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
 from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, results_dir
+from analysis.project_lock import project_lock
 from analysis.render import RenderError, load_config, render_book
 from analysis.scenarios.run import run_scenario
 
@@ -62,13 +63,14 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         pdfs = sorted(p for p in out.glob("*.pdf") if p.name != f"{AUDIT_TRAIL_NAME}.pdf")
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
-    build(project_dir, progress=progress)
-    read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads
-    try:
-        result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=tree_digest(read))
-    except RenderError as exc:
-        raise AnalysisError(str(exc)) from None
-    write_audit_trail(project_dir, result.html.parent, read, progress)
+    with project_lock(project_dir, progress):  # (not around quarto: its pre-render build is another process)
+        build(project_dir, progress=progress)
+        read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads
+        try:
+            result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=tree_digest(read))
+        except RenderError as exc:
+            raise AnalysisError(str(exc)) from None
+        write_audit_trail(project_dir, result.html.parent, read, progress)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")
 
 
