@@ -30,6 +30,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.regression.linear_model import OLS
 
 from analysis.errors import AnalysisError, DataError
 from analysis.models.network import NetworkFit
@@ -72,8 +73,6 @@ def egger_test(effects, se) -> EggerTest:
     z = y / s
     if np.linalg.matrix_rank(X) < 2:
         raise AnalysisError("Egger's test is undefined when every estimate has the same standard error")
-    from statsmodels.regression.linear_model import OLS  # deferred: heavy, and only certainty needs it
-
     ols = OLS(z, X).fit()
     (b0, b1), (se0, se1) = (float(v) for v in ols.params), (float(v) for v in ols.bse)
     if se0 == 0:
