@@ -6,9 +6,12 @@ number shown is a registry entry (linking to its audit-appendix entry).
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
-from analysis.audit.links import Cell, LinkedTable, NoteMarks, quoted
+from analysis.audit.links import Cell, LinkedTable, Markup, NoteMarks, quoted
+from analysis.audit.links import markdown_literal as md
 from analysis.book import entry, has, manifest, network_rows, num, table, treatment_names
 from analysis.certainty.levels import DOMAIN_WORDS, concern
 from analysis.figures.infographic import InfographicFacts
@@ -31,7 +34,7 @@ def characteristics_table():
         if r.section != current:
             current = r.section
             if r.section != "Trial characteristics":
-                rows.append((f"**{r.section}**", ""))
+                rows.append((Markup(f"**{md(r.section)}**"), ""))
         stem = f"characteristics/{r.item}"
         if r.kind == "median":
             label = Cell((r.label,)) if r.n == analysed else \
@@ -85,9 +88,9 @@ def recommendations_overview() -> str:
     for population in dict.fromkeys(details["population"]):
         recs = details[details["population"] == population]
         for (direction, strength), group in recs.groupby(["direction", "strength"], sort=False):
-            headings = "; ".join(dict.fromkeys(group["group"]))
-            blocks.append(f"For people living with chronic {population} spine pain, the panel makes a "
-                          f"**{strength} recommendation {direction}**: {headings}.")
+            headings = "; ".join(md(h) for h in dict.fromkeys(group["group"]))
+            blocks.append(f"For people living with chronic {md(population)} spine pain, the panel makes a "
+                          f"**{md(strength)} recommendation {md(direction)}**: {headings}.")
     return "\n\n".join(blocks)
 
 
@@ -117,7 +120,7 @@ def _benefit_words(classification: str, certainty: str) -> str:
 
 def _weighed(recs: pd.DataFrame, classification: dict) -> str:
     """What the panel weighed for the recommendations in ``recs`` (rows of recommendation_details.csv)."""
-    found = list(dict.fromkeys(_benefit_words(classification.get(r.procedure, ""), r.certainty)
+    found = list(dict.fromkeys(md(_benefit_words(classification.get(r.procedure, ""), r.certainty))
                                for r in recs.itertuples()))
     benefit = found[0] if len(found) == 1 else ", ".join(found[:-1]) + " or " + found[-1]
     evidence = f"For the procedures below, the evidence shows {benefit}"
@@ -125,11 +128,11 @@ def _weighed(recs: pd.DataFrame, classification: dict) -> str:
     if len(harms) == 1:
         first = recs.iloc[0]
         return (f"{evidence}. Against this the panel weighed harms and a burden that recur with each procedure "
-                f"(harms: {first.harms_certainty} certainty; burden: {first.burden_certainty} certainty), and "
-                f"inferred that {first.choice}.")
+                f"(harms: {md(first.harms_certainty)} certainty; burden: {md(first.burden_certainty)} certainty), and "
+                f"inferred that {md(first.choice)}.")
     return (f"{evidence}. Against this the panel weighed harms and a burden that recur with each procedure: "
-            + "; ".join(f"for {r.procedure}, harms {r.harms_certainty} certainty and burden "
-                        f"{r.burden_certainty} certainty, so {r.choice}" for r in recs.itertuples()) + ".")
+            + "; ".join(f"for {md(r.procedure)}, harms {md(r.harms_certainty)} certainty and burden "
+                        f"{md(r.burden_certainty)} certainty, so {md(r.choice)}" for r in recs.itertuples()) + ".")
 
 
 def recommendations_markdown(population: str) -> str:
@@ -147,16 +150,16 @@ def recommendations_markdown(population: str) -> str:
         first = group.iloc[0]
         kinds = group[["direction", "strength"]].drop_duplicates()
         if len(kinds) == 1:
-            blocks.append(f"**The panel makes a {first.strength} recommendation {first.direction} "
-                          f"{heading}.**\n")
+            blocks.append(f"**The panel makes a {md(first.strength)} recommendation {md(first.direction)} "
+                          f"{md(heading)}.**\n")
         else:
-            blocks.append(f"**{heading[0].upper()}{heading[1:]}.**\n")
+            blocks.append(f"**{md(heading[0].upper() + heading[1:])}.**\n")
         for r in group.itertuples():
             stem = f"{r.id}/vs-{ref}"
             est, lo, hi = (num(f"{stem}/{f}").markdown for f in ("estimate", "ci-low", "ci-high"))
-            own = "" if len(kinds) == 1 else f" **{r.strength.capitalize()} recommendation {r.direction}.**"
-            blocks.append(f"- {r.statement[:-1]}: mean difference {est} cm (95% CI {lo}\u00a0to\u00a0{hi}), "
-                          f"{r.certainty} certainty.{own}")
+            own = "" if len(kinds) == 1 else f" **{md(r.strength.capitalize())} recommendation {md(r.direction)}.**"
+            blocks.append(f"- {md(r.statement[:-1])}: mean difference {est} cm (95% CI {lo}\u00a0to\u00a0{hi}), "
+                          f"{md(r.certainty)} certainty.{own}")
         if not uniform:
             blocks.append("\n" + _weighed(group, classification))
         blocks.append("")
@@ -400,8 +403,8 @@ def methods_markdown() -> str:
         f"For each outcome and population, a contrast-based network meta-analysis (consistency model) pooled the "
         f"mean differences of every trial's arms against its baseline arm, with the within-trial covariance of "
         f"multi-arm trials. Random effects share one heterogeneity variance across comparisons (correlation one "
-        f"half within multi-arm trials), estimated by {METHOD_NAMES.get(s['method'], s['method'])}; the reference "
-        f"is {names.get(s['reference'], s['reference'])}, and intervals are {n['settings/level']}% confidence "
+        f"half within multi-arm trials), estimated by {md(METHOD_NAMES.get(s['method'], s['method']))}; the "
+        f"reference is {md(names.get(s['reference'], s['reference']))}, and intervals are {n['settings/level']}% confidence "
         "intervals. Heterogeneity and inconsistency are described by Cochran's Q split into within-design and "
         "between-design parts, the design-by-treatment interaction test, and node-splitting by "
         "back-calculation. Each trial's contribution to each estimate comes from the study-level contribution "
@@ -432,10 +435,18 @@ def methods_markdown() -> str:
     ])
 
 
+CITATION_KEY = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_:.-]*")  # a citation key of references.bib
+
+
+def _citation(key: str):
+    """A citation of ``key`` (references.bib), or the key as literal text when it is not a well-formed key."""
+    return Markup(f"[@{key}]") if CITATION_KEY.fullmatch(str(key)) else str(key)
+
+
 def other_guidance_table():
     """Other organisations' guidance, with each row's source cited (the year appears only in the citation)."""
     rows = [[r.organisation, r.procedures.capitalize(), r.recommendation[0].upper() + r.recommendation[1:],
-             f"[@{r.citation}]"] for r in table("other_guidance.csv").itertuples()]
+             _citation(r.citation)] for r in table("other_guidance.csv").itertuples()]
     return LinkedTable(["Organisation", "Procedures", "Recommendation", "Source"], rows)
 
 
@@ -449,9 +460,9 @@ def pain_findings(population: str) -> str:
     mid = num("settings/pain-mid")
     size = "smaller than" if abs(entry(best["estimate"].id)["value"]) < entry(mid.id)["value"] else \
         "at least as large as"
-    return (f"In the {population} network, every procedure was compared with "
-            f"{names.get(manifest()['settings']['reference'], 'the reference')}; the largest estimated reduction "
-            f"in pain was with {names.get(best['treatment'], best['treatment'])}: {best['estimate'].markdown} cm "
+    return (f"In the {md(population)} network, every procedure was compared with "
+            f"{md(names.get(manifest()['settings']['reference'], 'the reference'))}; the largest estimated reduction "
+            f"in pain was with {md(names.get(best['treatment'], best['treatment']))}: {best['estimate'].markdown} cm "
             f"(95% CI {best['ci_low'].markdown} to {best['ci_high'].markdown}), an effect {size} the minimal "
             f"important difference of {mid.markdown} cm.")
 

@@ -57,6 +57,15 @@ class Num(str):
         return self.markdown
 
 
+class Markup(str):
+    """Markdown our code wrote on purpose (a bold section row, a citation): passed through as it is. Data never
+    becomes Markup except through :func:`markdown_literal`."""
+
+    @property
+    def markdown(self) -> str:
+        return str(self)
+
+
 class NoteMarks(str):
     """Footnote letters after a cell's text (e.g. "a,b"): plain text as a string, superscript as Markdown."""
 
@@ -89,7 +98,7 @@ class Cell:
 
     @property
     def markdown(self) -> str:
-        return "".join(p.markdown if isinstance(p, (Num, NoteMarks)) else _esc(p) for p in self.parts)
+        return "".join(p.markdown if isinstance(p, (Num, NoteMarks, Markup)) else _esc(p) for p in self.parts)
 
     @property
     def ids(self) -> list[str]:
@@ -97,8 +106,8 @@ class Cell:
 
 
 def _esc(text: str) -> str:
-    """Literal cell text: runs of white space become one space (kept at the ends, as separators); pipes escaped."""
-    return re.sub(r"\s+", " ", str(text)).replace("|", "\\|")
+    """Literal cell text (:func:`markdown_literal`): runs of white space one space, kept at the ends."""
+    return markdown_literal(text)
 
 
 class LinkedTable:

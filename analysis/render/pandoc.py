@@ -177,13 +177,22 @@ def _common(work: Path, toc_depth: int, number_sections: bool) -> list[str]:
     return args + (["--number-sections"] if number_sections else [])
 
 
+# The book runs no script: a browser must refuse any that data or a letter might smuggle in. Embedded resources
+# are data: URIs and the stylesheet is inline (pandoc --embed-resources).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; "
+                           "form-action 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'")
+
+
 def to_html(work: Path, out: Path, *, css: list[Path] = (), toc_depth: int = 2,
             number_sections: bool = True) -> Path:
-    """Write the single-page, self-contained HTML book to ``out``."""
+    """Write the single-page, self-contained HTML book to ``out`` (with :data:`CONTENT_SECURITY_POLICY`)."""
     style = work / "rapidrec.css"
     style.write_text(CSS, encoding="utf-8")
+    header = work / "csp.html"
+    header.write_text(f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n',
+                      encoding="utf-8")
     args = _common(work, toc_depth, number_sections) + [
-        "--to", "html5", "--embed-resources", "--mathml", "--css", style.name,
+        "--to", "html5", "--embed-resources", "--mathml", "--css", style.name, "--include-in-header", header.name,
         *[f"--css={c}" for c in css], "--output", str(out)]
     run_pandoc(args, work, "HTML")
     return out

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from analysis.audit.links import markdown_literal as md
 from analysis.certainty.levels import DOMAIN_WORDS
 from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
 from analysis.responses.letter import short_citation
@@ -61,7 +62,7 @@ def _filter(where: dict) -> str:
 
 
 def _short_citation(study: dict) -> str:
-    return short_citation(str(study.get("citation", "")), study.get("year")) if study.get("citation") else ""
+    return md(short_citation(str(study.get("citation", "")), study.get("year"))) if study.get("citation") else ""
 
 
 def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=()) -> str:
@@ -93,10 +94,10 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=())
                f"every trial matching {_filter(spec['where'])}")
         return f"corrects {_code(spec.get('column'))} of {who}{was} to {_code(spec.get('value'))}"
     if kind == "split_node":
-        into = [str(p.get("category", p.get("code"))) for p in spec.get("into") or []]
+        into = [md(str(p.get("category", p.get("code")))) for p in spec.get("into") or []]
         return f"splits the node {_code(spec.get('node'))} into {_join(into)}"
     if kind == "merge_nodes":
-        return f"merges the nodes {_join([_code(n) for n in spec.get('nodes') or []])} into {spec.get('category')}"
+        return f"merges the nodes {_join([_code(n) for n in spec.get('nodes') or []])} into {md(spec.get('category'))}"
     if kind == "timepoint_rule":
         rules = [f"{_code(spec[k])} weeks for {'injections' if k == 'injection' else 'ablation'}"
                  for k in ("injection", "ablation") if k in spec]
@@ -166,10 +167,10 @@ def estimate_sentences(f: ScenarioFacts, num: Num) -> list[str]:
         parts = []
         for e in named:
             if e.base is None:
-                parts.append(f"{e.name} ({_where(e.population)}; new under the scenario) "
+                parts.append(f"{md(e.name)} ({_where(e.population)}; new under the scenario) "
                              f"{_interval(e, 'scenario', f.id, f.reference, num)}")
             else:
-                parts.append(f"{e.name} ({_where(e.population)}) {_interval(e, 'base', f.id, f.reference, num)} "
+                parts.append(f"{md(e.name)} ({_where(e.population)}) {_interval(e, 'base', f.id, f.reference, num)} "
                              f"in the guideline and {_interval(e, 'scenario', f.id, f.reference, num)} under the "
                              "scenario")
         moved = f.moved(outcome)
@@ -183,7 +184,7 @@ def estimate_sentences(f: ScenarioFacts, num: Num) -> list[str]:
         if lost:
             label = "pain relief" if outcome == PAIN else "the responder analyses"
             out.append(f"Without evidence under the scenario ({label}): "
-                       + _join([f"{e.name} ({_where(e.population)})" for e in lost]) + ".")
+                       + _join([f"{md(e.name)} ({_where(e.population)})" for e in lost]) + ".")
     return out
 
 
@@ -192,14 +193,14 @@ def rating_sentences(f: ScenarioFacts) -> list[str]:
     cert = f.changed_certainty()
     if cert:
         out.append("The certainty of the evidence changes for " + _join(
-            [f"{r.name} ({_where(r.population)}: from {r.base_certainty} to {r.scenario_certainty})" for r in cert])
+            [f"{md(r.name)} ({_where(r.population)}: from {r.base_certainty} to {r.scenario_certainty})" for r in cert])
             + ".")
     else:
         out.append("No certainty rating changes.")
     cls = f.changed_classification()
     if cls:
         out.append("The size of the effect, judged against the minimal important difference, changes for " + _join(
-            [f"{r.name} ({_where(r.population)}: from {r.base_class} to {r.scenario_class})" for r in cls]) + ".")
+            [f"{md(r.name)} ({_where(r.population)}: from {r.base_class} to {r.scenario_class})" for r in cls]) + ".")
     else:
         out.append("Every estimate keeps its classification against the minimal important difference.")
     return out
@@ -210,8 +211,8 @@ def recommendation_sentences(f: ScenarioFacts) -> list[str]:
     lost, new = f.lost_recommendations(), f.new_recommendations()
     out = []
     if changed or new_kinds:
-        bits = [f"for {r.name} ({_where(r.population)}), from a {r.base} to a {r.scenario}" for r in changed]
-        bits += [f"for {r.name} ({_where(r.population)}, new under the scenario), a {r.scenario}" for r in new_kinds]
+        bits = [f"for {md(r.name)} ({_where(r.population)}), from a {r.base} to a {r.scenario}" for r in changed]
+        bits += [f"for {md(r.name)} ({_where(r.population)}, new under the scenario), a {r.scenario}" for r in new_kinds]
         out.append("**This changes the recommendations**: " + _join(bits) + ".")
     elif f.recommendations:
         out.append("**No recommendation changes**: every recommendation keeps its direction and strength"
@@ -219,7 +220,7 @@ def recommendation_sentences(f: ScenarioFacts) -> list[str]:
                       if new else "") + ".")
     if lost:
         out.append("Without evidence under the scenario, no recommendation can be derived for "
-                   + _join([f"{r.name} ({_where(r.population)})" for r in lost])
+                   + _join([f"{md(r.name)} ({_where(r.population)})" for r in lost])
                    + "; the guideline's recommendation rests on the evidence the scenario sets aside.")
     return out
 
@@ -236,7 +237,7 @@ def mid_sentences(f: ScenarioFacts, num: Num) -> list[str]:
             continue
         mid_value = f.mid if f.mid is not None else float(str(num(mid_id)).replace("\u2212", "-"))
         size = "smaller than" if abs(b.scenario) < mid_value else "at least as large as"
-        out.append(f"The largest benefit on {_where(p)} under the scenario, that of {b.name} "
+        out.append(f"The largest benefit on {_where(p)} under the scenario, that of {md(b.name)} "
                    f"({_interval(b, 'scenario', f.id, f.reference, num)}), is {size} the minimal important "
                    f"difference of {num(mid_id).markdown} cm.")
     return out
@@ -278,7 +279,7 @@ def claim_verdict(facts: list[ScenarioFacts]) -> str:
 
 def unsettled_paragraph(answer: str) -> str:
     """A claim no analysis can settle: said so briefly, with our reason."""
-    return f"**No analysis of the data can settle this claim.** {answer}"
+    return f"**No analysis of the data can settle this claim.** {md(answer)}"
 
 
 SINGLE_TRIAL = ("omitted-trial", "extraction-error")  # claims about one trial: say what evidence would change
@@ -302,7 +303,7 @@ def robustness_sentences(facts: list[ScenarioFacts], rows: list[dict], num: Num,
         r, stem = by[(population, code)], f"robustness/{population}/{code}"
         if not has(f"{stem}/recommendation-down"):
             continue
-        text = (f"For {r['procedure']} ({_where(population)}), the pooled estimate would have to move by "
+        text = (f"For {md(r['procedure'])} ({_where(population)}), the pooled estimate would have to move by "
                 f"{num(stem + '/recommendation-down').markdown} cm in favour of the procedure to change its "
                 "recommendation")
         if has(f"{stem}/trial-n-per-arm"):

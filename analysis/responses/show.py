@@ -17,6 +17,7 @@ import pandas as pd
 from IPython.display import SVG, Markdown, display
 
 from analysis.audit.links import id_from_anchor
+from analysis.audit.links import markdown_literal as md
 from analysis.book import has, manifest, num, results_dir
 from analysis.errors import AnalysisError
 from analysis.project import ANSWER_RESULTS, SCENARIO_RESULTS
@@ -63,16 +64,17 @@ def figures_of(facts, sdir: Path) -> list[tuple[Path, str]]:
 
 
 def citation_markdown(c: dict) -> str:
-    """``Authors. *Title.* Published March 2025 in A; B.`` (the URL as code: it is an address, not prose)."""
-    text = c["authors"].rstrip(".") + "."
+    """``Authors. *Title.* Published March 2025 in A; B.`` (the letter's words as literal text; the URL too: an
+    address to copy, never a live link)."""
+    text = md(c["authors"].rstrip(".")) + "."
     if c.get("title"):
-        text += f" *{c['title'].rstrip('.')}.*"
-    text += f" Published {month_year(c['date'])}"
+        text += f" *{md(c['title'].rstrip('.'))}.*"
+    text += f" Published {md(month_year(c['date']))}"
     if c.get("published_in"):
-        text += " in " + "; ".join(c["published_in"])
+        text += " in " + "; ".join(md(p) for p in c["published_in"])
     text += "."
     if c.get("url"):
-        text += f" `{c['url']}`"
+        text += f" Available at {md(c['url'])}."
     return text
 
 
@@ -90,7 +92,7 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
     h = "#" * heading_level
     blocks: list[tuple[str, object]] = [("md", f"*The letter.* {citation_markdown(letter['citation'])}")]
     if letter.get("summary"):
-        blocks.append(("md", f"*In brief.* {letter['summary']}"))
+        blocks.append(("md", f"*In brief.* {md(letter['summary'])}"))
     facts_by_id = {}
     for claim in letter["claims"]:
         for s in claim["scenarios"]:
@@ -108,7 +110,7 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
     blocks.append(("md", "*The claims and what the analyses show.*\n\n" + "\n".join(overview)))
     for claim in letter["claims"]:
         blocks.append(("md", f"{h} {_heading(claim)} {{#{_anchor(name, claim)}}}"))
-        blocks.append(("md", f"*The claim* ({claim['category_text']}). {claim['summary']}"))
+        blocks.append(("md", f"*The claim* ({md(claim['category_text'])}). {md(claim['summary'])}"))
         facts = [facts_by_id[s["id"]] for s in claim["scenarios"]]
         if not facts:
             blocks.append(("md", unsettled_paragraph(claim["answer"])))
@@ -117,7 +119,7 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
             blocks += [("md", p) for p in scenario_paragraphs(f, num)]
             blocks += [("svg", fig) for fig in figures_of(f, scenario_dir(f.id, results))]
         if claim.get("answer"):
-            blocks.append(("md", f"*Our comment.* {claim['answer']}"))
+            blocks.append(("md", f"*Our comment.* {md(claim['answer'])}"))
         if claim["category"] in SINGLE_TRIAL:
             said = robustness_sentences(facts, _robustness_rows(results), num, has)
             if said:
@@ -133,8 +135,9 @@ def _robustness_rows(results: Path) -> list[dict]:
 
 
 def _heading(claim: dict) -> str:
+    """The claim's heading as Markdown (the letter's words, literal)."""
     text = claim.get("where") or claim["category_text"]
-    return text[0].upper() + text[1:]
+    return md(text[0].upper() + text[1:])
 
 
 def _anchor(name: str, claim: dict) -> str:
