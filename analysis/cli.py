@@ -1,7 +1,9 @@
 """The ``rapidrec`` command line: discovers the subcommands in :mod:`analysis.commands`.
 
-Errors in the user's input (:class:`analysis.errors.AnalysisError`) go to stderr
-as one readable message with exit status 2; progress goes to stderr too.
+Errors in the user's input or environment (:class:`analysis.errors.AnalysisError`, a file that cannot be
+read or written, a full disk) go to stderr as one readable message with exit status 2; anything else is an
+internal error: one message with a hint to report it and exit status 1, the traceback only with ``--debug``.
+Progress goes to stderr too.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def make_parser() -> argparse.ArgumentParser:
         description="Regenerate a GRADE guideline, its evidence and its answers to critics from an extraction dataset.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--debug", action="store_true", help="on an internal error, show the Python traceback")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for mod in discover():
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=mod.HELP, epilog=f"example:\n  {mod.EXAMPLE}",
@@ -42,9 +45,20 @@ def main(argv: list[str] | None = None) -> int:
     except AnalysisError as exc:
         print(f"rapidrec {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the environment: a path that cannot be read or written, a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"rapidrec {args.command}: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:  # pragma: no cover
         print("rapidrec: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the one place every other failure becomes a message
+        if args.debug:
+            raise
+        print(f"rapidrec {args.command}: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in rapidrec, not in your input: please report it with the command you ran "
+              "(rerun with --debug for the traceback).", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -93,3 +93,29 @@ def test_studies_without_information_by_measure():
     assert without_information(arms, "OR") == ["f", "z"]  # no events anywhere; events in every patient
     assert without_information(arms, "RR") == ["z"]  # a risk ratio of all events is defined (log 1)
     assert without_information(arms, "RD") == []  # a risk difference of zero is information
+
+
+def test_an_unreadable_path_is_a_message_not_a_traceback(tmp_path):
+    folder = tmp_path / "a-folder.csv"
+    folder.mkdir()  # a directory where a file should be
+    done = run("nma", str(folder), "--measure", "MD", "--out", str(tmp_path / "out"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert str(folder) in done.stderr
+
+
+def test_an_internal_error_is_one_message_with_a_hint_and_the_traceback_only_with_debug(monkeypatch, capsys):
+    from analysis import cli
+
+    def broken(args):
+        raise ZeroDivisionError("division by zero")
+
+    parser = cli.make_parser()
+    monkeypatch.setattr(cli, "make_parser", lambda: parser)
+    for action in parser._subparsers._group_actions[0].choices.values():
+        action.set_defaults(func=broken)
+    assert cli.main(["validate", "data"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: ZeroDivisionError: division by zero" in err and "--debug" in err
+    assert "Traceback" not in err
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["--debug", "validate", "data"])
