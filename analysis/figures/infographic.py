@@ -40,103 +40,163 @@ class InfographicFacts:
     mid: float = 1.5
 
 
-def _box(fig, x, y, w, h, colour=LIGHT, edge="none"):
-    fig.patches.append(FancyBboxPatch((x, y), w, h, boxstyle="round,pad=0.004,rounding_size=0.01",
-                                      transform=fig.transFigure, facecolor=colour, edgecolor=edge, lw=0.8))
+WIDTH = 7.0  # inches; a page of text is 6.3 in wide (A4, 2.5 cm margins), so the figure prints at 0.9
+MIN_FONT = 8.0  # points in the figure: at least 7.2 pt printed
+LABEL_CHARS = 24  # procedure names wrap at this many characters (8 pt in the label column)
+LINE = 0.125  # inches per line of 8 pt text
+ROW_GAP = 0.06  # inches between two procedures of a forest
+
+
+class _Page:
+    """Places boxes and text by inches from the top of a figure of known height."""
+
+    def __init__(self, height: float):
+        self.h = height
+        self.fig = plt.figure(figsize=(WIDTH, height))
+
+    def y(self, inches_from_top: float) -> float:
+        return 1 - inches_from_top / self.h
+
+    def box(self, x, top, w, height, colour=LIGHT, edge="none"):
+        self.fig.patches.append(FancyBboxPatch((x / WIDTH, self.y(top + height)), w / WIDTH, height / self.h,
+                                               boxstyle="round,pad=0.004,rounding_size=0.01",
+                                               transform=self.fig.transFigure, facecolor=colour, edgecolor=edge,
+                                               lw=0.8))
+
+    def band(self, top, height, colour):
+        self.fig.patches.append(Rectangle((0, self.y(top + height)), 1, height / self.h,
+                                          transform=self.fig.transFigure, facecolor=colour, edgecolor="none"))
+
+    def text(self, x, top, text, size=MIN_FONT, **kw):
+        self.fig.text(x / WIDTH, self.y(top), text, fontsize=max(size, MIN_FONT), va=kw.pop("va", "top"), **kw)
 
 
 def _wrap(text: str, width: int) -> str:
     return textwrap.fill(text, width)
 
 
-def _population_column(fig, x, w, top, population, recs, cert, mid, xlim):
-    """Recommendation bands, then every procedure's pain effect (mini forest) with its certainty."""
-    fig.text(x + 0.015, top - 0.02, f"{population.capitalize()} pain", fontsize=11, weight="bold", color=NAVY,
-             va="top")
-    y = top - 0.05
+def _lines(text: str) -> int:
+    return text.count("\n") + 1
+
+
+def _order(cert: pd.DataFrame, recs: pd.DataFrame) -> pd.DataFrame:
+    """The pain rows in the recommendations' order, the others after them by effect."""
+    order = {p: i for i, p in enumerate(recs["procedure"])}
+    rows = cert.assign(_o=cert["procedure"].map(order).fillna(len(order)) * 1e6 + cert["estimate"].rank())
+    return rows.sort_values("_o", ignore_index=True)
+
+
+def _column_height(recs, cert) -> float:
+    """Inches a population's column needs: heading, banners, the rows of its forest, the axis label."""
+    banners = len(recs[["direction", "strength"]].drop_duplicates())
+    rows = sum(_lines(_wrap(p, LABEL_CHARS)) * LINE + ROW_GAP for p in cert["procedure"])
+    return 0.35 + 0.3 * banners + 0.22 + rows + 0.45
+
+
+def _population_column(page: _Page, x, w, top, population, recs, cert, mid, xlim):
+    """Recommendation banners, then every procedure's pain effect (mini forest) with its certainty."""
+    page.text(x + 0.1, top + 0.1, f"{population.capitalize()} pain", size=11, weight="bold", color=NAVY)
+    y = top + 0.38
     for (direction, strength), group in recs.groupby(["direction", "strength"], sort=False):
         colour = DIRECTION_COLOUR.get(direction, GREY)
-        fig.patches.append(Rectangle((x + 0.012, y - 0.024), w - 0.024, 0.026, transform=fig.transFigure,
-                                     facecolor=colour, edgecolor="none"))
+        page.fig.patches.append(Rectangle(((x + 0.08) / WIDTH, page.y(y + 0.24)), (w - 0.16) / WIDTH, 0.24 / page.h,
+                                          transform=page.fig.transFigure, facecolor=colour, edgecolor="none"))
         count = group["group"].nunique() if "group" in group else len(group)
-        label = (f"{count} {strength.upper()} recommendation{'s' if count != 1 else ''} {direction.upper()} "
-                 f"({len(group)} procedure{'s' if len(group) != 1 else ''})")
-        fig.text(x + 0.02, y - 0.011, label, fontsize=7.5, color="white", weight="bold", va="center")
-        y -= 0.032
+        label = f"{count} {strength} recommendation{'s' if count != 1 else ''} {direction}"
+        page.text(x + 0.14, y + 0.12, label, size=8.5, color="white", weight="bold", va="center")
+        y += 0.3
+    page.text(x + w - 0.1, y + 0.02, "Certainty", color=GREY, ha="right")
+    y += 0.22
+    rows = _order(cert, recs)
+    labels = [_wrap(p, LABEL_CHARS) for p in rows["procedure"]]
+    heights = [_lines(t) * LINE + ROW_GAP for t in labels]
+    total = sum(heights)
     colour_of = {r.procedure: DIRECTION_COLOUR.get(r.direction, GREY) for r in recs.itertuples()}
-    order = {p: i for i, p in enumerate(recs["procedure"])}  # the recommendations' order, then the others by effect
-    rows = cert.assign(_o=cert["procedure"].map(order).fillna(len(order)) * 1e6 + cert["estimate"].rank())
-    rows = rows.sort_values("_o", ignore_index=True)
-    n = len(rows)
-    row_h = 0.03
-    height = row_h * n
-    ax = fig.add_axes([x + 0.215, y - height - 0.03, w - 0.33, height])
+    label_w, cert_w = 1.6, 0.55
+    ax = page.fig.add_axes([(x + 0.08 + label_w) / WIDTH, page.y(y + total), (w - 0.16 - label_w - cert_w) / WIDTH,
+                            total / page.h])
     ax.set_zorder(5)
     ax.patch.set_alpha(0)
     ax.axvspan(-mid, mid, color="#dfe7ef", zorder=0)
     ax.axvline(0, color=GREY, lw=0.6)
-    ys = list(range(n))[::-1]
-    ax.hlines(ys, rows["ci_low"], rows["ci_high"], color=[colour_of.get(p, NAVY) for p in rows["procedure"]], lw=1.3)
-    ax.scatter(rows["estimate"], ys, marker="s", s=12, color=[colour_of.get(p, NAVY) for p in rows["procedure"]],
-               zorder=3)
-    ax.set_yticks(ys, [textwrap.fill(p, 30) for p in rows["procedure"]], fontsize=5.6, linespacing=0.95)
-    ax.tick_params(axis="x", labelsize=6, length=2, pad=1)
-    ax.set_ylim(-0.6, n - 0.4)
+    centres, at = [], 0.0
+    for h in heights:  # data units = inches from the top of the axes
+        centres.append(at + h / 2)
+        at += h
+    colours = [colour_of.get(p, NAVY) for p in rows["procedure"]]
+    ax.hlines(centres, rows["ci_low"], rows["ci_high"], color=colours, lw=1.3)
+    ax.scatter(rows["estimate"], centres, marker="s", s=14, color=colours, zorder=3)
+    ax.set_yticks(centres, labels, fontsize=MIN_FONT, linespacing=1.0)
+    ax.tick_params(axis="x", labelsize=MIN_FONT, length=2, pad=1)
+    ax.set_ylim(total, 0)
     ax.set_xlim(*xlim)
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
-    ax.tick_params(axis="y", length=0, pad=2)
-    ax.set_xlabel("Pain versus sham (cm on a 10 cm scale)", fontsize=6, labelpad=1)
-    for yy, c in zip(ys, rows["certainty"]):
-        ax.annotate(CERTAINTY_SYMBOLS.get(str(c), str(c)), xy=(1.03, yy), xycoords=("axes fraction", "data"),
-                    fontsize=6.5, va="center", color=NAVY)
-    fig.text(x + w - 0.012, y - 0.012, "Certainty", fontsize=6, ha="right", va="top", color=GREY)
-    return y - height - 0.06
+    ax.tick_params(axis="y", length=0, pad=3)
+    ax.set_xlabel("Pain vs sham, cm (negative: less pain)", fontsize=MIN_FONT, labelpad=2)
+    for c, level in zip(centres, rows["certainty"]):
+        ax.annotate(f"{CERTAINTY_SYMBOLS.get(str(level), '')}\n{str(level).capitalize()}", xy=(1.04, c),
+                    xycoords=("axes fraction", "data"), fontsize=MIN_FONT, va="center", color=NAVY,
+                    linespacing=1.0)
 
 
 def infographic(recommendations: pd.DataFrame, certainty: pd.DataFrame, facts: InfographicFacts):
-    fig = plt.figure(figsize=(7.0, 9.6))
-    fig.patches.append(Rectangle((0, 0.93), 1, 0.07, transform=fig.transFigure, facecolor=NAVY, edgecolor="none"))
-    fig.text(0.03, 0.972, facts.title, fontsize=13, color="white", weight="bold", va="center")
-    fig.text(0.03, 0.945, "BMJ Rapid Recommendation, regenerated from its evidence by rapidrec", fontsize=8,
-             color="white", va="center")
-    fig.patches.append(Rectangle((0, 0.905), 1, 0.025, transform=fig.transFigure, facecolor=RED, edgecolor="none"))
-    fig.text(0.5, 0.9175, facts.notice.upper(), fontsize=8, color="white", weight="bold", ha="center", va="center")
-
-    _box(fig, 0.03, 0.835, 0.94, 0.058)
-    fig.text(0.045, 0.882, "Population", fontsize=9, weight="bold", color=NAVY, va="top")
-    fig.text(0.045, 0.866, _wrap(facts.population, 120), fontsize=7.2, va="top")
-
-    bottoms = []
     pain = certainty[certainty["outcome"] == "pain"]
+    columns = [(population, recommendations[recommendations["population"] == population],
+                pain[pain["population"] == population]) for population in ("axial", "radicular")]
+    population_text = _wrap(facts.population, 105)
+    burden = _wrap(facts.burden, 110)
+    values = _wrap(facts.values, 110)
+    practical = [_wrap(item, 105) for item in facts.practical]
+    top_part = 0.85 + 0.3 + _lines(population_text) * LINE
+    column = max(_column_height(r, c) for _, r, c in columns)
+    harms = 0.35 + len(facts.harms) * 0.19 + _lines(burden) * LINE + 0.15
+    rest = 0.35 + _lines(values) * LINE + 0.3 + sum(_lines(t) * LINE + 0.04 for t in practical) + 0.15
+    page = _Page(top_part + column + 0.15 + harms + 0.12 + rest + 0.15)
+
+    page.band(0, 0.62, NAVY)
+    page.text(0.2, 0.16, facts.title, size=14, color="white", weight="bold")
+    page.text(0.2, 0.44, "BMJ Rapid Recommendation, regenerated from its evidence by rapidrec", size=8.5,
+              color="white")
+    page.band(0.62, 0.25, RED)
+    page.fig.text(0.5, page.y(0.745), facts.notice.upper(), fontsize=8.5, color="white", weight="bold",
+                  ha="center", va="center")
+
+    y = 0.97
+    page.box(0.2, y, WIDTH - 0.4, 0.3 + _lines(population_text) * LINE)
+    page.text(0.3, y + 0.06, "Population", size=9.5, weight="bold", color=NAVY)
+    page.text(0.3, y + 0.26, population_text, size=8.5)
+    y = top_part + 0.15
+
     xlim = (min(pain["ci_low"].min(), -facts.mid) - 0.3, max(pain["ci_high"].max(), facts.mid) + 0.3)
-    for i, population in enumerate(("axial", "radicular")):
-        x = 0.03 + i * 0.48
-        recs = recommendations[recommendations["population"] == population]
-        cert = pain[pain["population"] == population]
-        _box(fig, x, 0.36, 0.46, 0.465, colour="white", edge="#c9d3dd")
-        bottoms.append(_population_column(fig, x, 0.46, 0.825, population, recs, cert, facts.mid, xlim))
+    half = (WIDTH - 0.5) / 2
+    for i, (population, recs, cert) in enumerate(columns):
+        x = 0.2 + i * (half + 0.1)
+        page.box(x, y, half, column, colour="white", edge="#c9d3dd")
+        _population_column(page, x, half, y, population, recs, cert, facts.mid, xlim)
+    y += column + 0.15
 
-    _box(fig, 0.03, 0.185, 0.94, 0.165)
-    fig.text(0.045, 0.34, "Harms and burden", fontsize=9, weight="bold", color=NAVY, va="top")
-    y = 0.318
+    page.box(0.2, y, WIDTH - 0.4, harms)
+    page.text(0.3, y + 0.08, "Harms and burden", size=9.5, weight="bold", color=NAVY)
+    yy = y + 0.34
     for harm, value in facts.harms:
-        fig.text(0.06, y, harm, fontsize=7.2, va="top")
-        fig.text(0.52, y, value, fontsize=7.2, va="top", weight="bold")
-        y -= 0.018
-    fig.text(0.045, y - 0.004, _wrap(facts.burden, 125), fontsize=7, va="top", color="#333")
+        page.text(0.4, yy, harm, size=8.5)
+        page.text(3.7, yy, value, size=8.5, weight="bold")
+        yy += 0.19
+    page.text(0.3, yy + 0.04, burden, size=8.5, color="#333")
+    y += harms + 0.12
 
-    _box(fig, 0.03, 0.02, 0.94, 0.155)
-    fig.text(0.045, 0.165, "Values and preferences", fontsize=9, weight="bold", color=NAVY, va="top")
-    fig.text(0.045, 0.147, _wrap(facts.values, 125), fontsize=7, va="top")
-    fig.text(0.045, 0.108, "Practical issues", fontsize=9, weight="bold", color=NAVY, va="top")
-    y = 0.09
-    for item in facts.practical:
-        wrapped = _wrap(item, 120)
-        fig.text(0.06, y, "\u2022 " + wrapped.replace("\n", "\n   "), fontsize=7, va="top")
-        y -= 0.0145 * (wrapped.count("\n") + 1) + 0.002
-    return fig
+    page.box(0.2, y, WIDTH - 0.4, rest)
+    page.text(0.3, y + 0.08, "Values and preferences", size=9.5, weight="bold", color=NAVY)
+    page.text(0.3, y + 0.32, values, size=8.5)
+    yy = y + 0.32 + _lines(values) * LINE + 0.1
+    page.text(0.3, yy, "Practical issues", size=9.5, weight="bold", color=NAVY)
+    yy += 0.22
+    for item in practical:
+        page.text(0.4, yy, "\u2022 " + item.replace("\n", "\n   "), size=8.5)
+        yy += _lines(item) * LINE + 0.04
+    return page.fig
 
 
 def percent(value: float, certainty: str) -> str:

@@ -1,0 +1,24 @@
+"""Figures legible in print: the infographic's smallest text is at least 7 pt on an A4 page of text, and the
+figure fits on one page with its caption."""
+
+from __future__ import annotations
+
+from matplotlib.text import Text
+
+from analysis import show
+from analysis.book import reading
+from analysis.figures.infographic import MIN_FONT, WIDTH
+
+TEXT_WIDTH_IN = (21.0 - 2 * 2.5) / 2.54  # A4 minus the book's 2.5 cm margins (analysis/render/pandoc.py)
+TEXT_HEIGHT_IN = (29.7 - 2 * 2.7) / 2.54
+CAPTION_IN = 0.6
+
+
+def test_the_infographic_prints_no_text_under_7_pt_and_fits_a_page(rendered_project):
+    with reading(rendered_project.path / "_results"):
+        fig = show.infographic()
+    scale = TEXT_WIDTH_IN / WIDTH
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert len(sizes) > 50 and min(sizes) >= MIN_FONT
+    assert min(sizes) * scale >= 7.0
+    assert fig.get_size_inches()[1] * scale + CAPTION_IN <= TEXT_HEIGHT_IN
