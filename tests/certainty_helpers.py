@@ -7,6 +7,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from scipy import stats
+
 from analysis.certainty import load_rules
 from analysis.dataset import load_dataset
 from analysis.pipeline.certainty import certainty
@@ -48,8 +50,9 @@ def copy_package(dest: Path) -> Path:
 
 
 def add_sham_trial(data_dir: Path, sid: str, population: str, procedure: str, n_per_arm: int, active_mm: float,
-                   sham_mm: float, sd_mm: float, weeks: float = 12) -> None:
-    """A two-arm sham-controlled trial at low risk of bias, pain on a 100 mm VAS (final values)."""
+                   sham_mm: float, sd_mm: float, weeks: float = 12, as_difference: str | None = None) -> None:
+    """A two-arm sham-controlled trial at low risk of bias, pain on a 100 mm VAS (final values); with
+    ``as_difference`` ("se" or "ci95"), reported only as the mean difference of its arms with that spread."""
     low = {f"rob_{d}": "low" for d in ("sequence", "concealment", "blinding_patients", "blinding_providers",
                                         "blinding_assessors", "missing_data")}
     _append(data_dir / "studies.csv", [{
@@ -71,4 +74,13 @@ def add_sham_trial(data_dir: Path, sid: str, population: str, procedure: str, n_
     common = {"study": sid, "outcome": "pain", "timepoint_weeks": weeks, "instrument": "vas_100mm", "scale_min": 0,
               "scale_max": 100, "higher_is_better": "false", "measure_type": "final", "statistic": "mean_sd",
               "n_analysed": n_per_arm, "sd": sd_mm}
-    _append(data_dir / "outcomes.csv", [{**common, "arm": "a", "mean": active_mm}, {**common, "arm": "b", "mean": sham_mm}])
+    if as_difference is None:
+        _append(data_dir / "outcomes.csv", [{**common, "arm": "a", "mean": active_mm},
+                                            {**common, "arm": "b", "mean": sham_mm}])
+        return
+    md, se = active_mm - sham_mm, sd_mm * (2 / n_per_arm) ** 0.5
+    t = stats.t.ppf(0.975, 2 * n_per_arm - 2)
+    spread = {"se": se} if as_difference == "se" else {"ci_low": md - t * se, "ci_high": md + t * se}
+    _append(data_dir / "outcomes.csv", [
+        {**common, "arm": "a", "statistic": f"difference_{as_difference}", "sd": "", "mean": md, **spread},
+        {**common, "arm": "b", "statistic": "reference", "sd": ""}])

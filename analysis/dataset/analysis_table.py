@@ -2,7 +2,8 @@
 
 One row per arm of each study with usable data: ``study, treatment, n, mean,
 sd`` on the outcome's analysis scale, the ``timepoint_weeks`` the rule chose,
-``measure_type`` (``final`` values or ``change`` from baseline, as reported) and
+``measure_type`` (``final`` values or ``change`` from baseline, as reported; ``difference`` for the two
+arms that reproduce a trial reported only as a difference, :func:`analysis.dataset.normalise.difference_arms`) and
 provenance (``source_file``, ``source_row`` = CSV line, ``conversion``).
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.dataset.normalise import analysis_values
+from analysis.dataset.normalise import analysis_values, difference_arms, rescale
+from analysis.dataset.schema import DIFFERENCE_STATISTICS
 from analysis.dataset.timepoints import rule_limits, select_timepoints, study_rules
 
 DEFAULT_SCALES = {
@@ -44,11 +46,21 @@ def build_analysis_arms(tables: dict[str, pd.DataFrame], guideline: dict | None,
     procedure = {(s, a): p for s, a, p in tables["arms"][["study", "arm", "procedure"]].itertuples(index=False)}
     scale = analysis_scale(guideline, outcome)
     rows = []
-    for rec in chosen.to_dict("records"):
-        mean, sd, conversion = analysis_values(rec, scale)
+    records = chosen.to_dict("records")
+    pairs = {r["study"]: r for r in records if r["statistic"] in DIFFERENCE_STATISTICS}
+    reference = {r["study"]: r for r in records if r["statistic"] == "reference"}
+    for rec in records:
+        if rec["study"] in pairs:  # a trial reported as a difference: two arms that reproduce it
+            diff, ref = pairs[rec["study"]], reference[rec["study"]]
+            delta, sd, notes = difference_arms(diff, ref)
+            level, sd, more = rescale(delta if rec is diff else 0.0, sd, rec, scale)
+            mean, measure_type, conversion = level, "difference", "; ".join(notes + more)
+        else:
+            mean, sd, conversion = analysis_values(rec, scale)
+            measure_type = rec["measure_type"]
         rows.append({"study": rec["study"], "arm": rec["arm"], "treatment": procedure[(rec["study"], rec["arm"])],
                      "n": int(rec["n_analysed"]), "mean": mean, "sd": sd,
-                     "timepoint_weeks": float(rec["timepoint_weeks"]), "measure_type": rec["measure_type"],
+                     "timepoint_weeks": float(rec["timepoint_weeks"]), "measure_type": measure_type,
                      "source_file": source_file,
                      "source_row": int(rec["_line"]), "conversion": conversion})
     frame = pd.DataFrame(rows, columns=COLUMNS)

@@ -12,7 +12,7 @@ from typing import Callable
 import pandas as pd
 
 from analysis.dataset.issues import ValidationIssue
-from analysis.dataset.schema import STATISTIC_COLUMNS, TABLES
+from analysis.dataset.schema import DIFFERENCE_STATISTICS, STATISTIC_COLUMNS, TABLES
 
 Tables = dict[str, pd.DataFrame]
 Display = Callable[[str], str]
@@ -114,6 +114,27 @@ def _conditional_study_fields(row: dict, f: str) -> list[ValidationIssue]:
     return out
 
 
+def difference_pairs(t: Tables, display: Display) -> list[ValidationIssue]:
+    """A trial reported as a difference: at each outcome and follow-up, one arm's difference against one arm
+    marked reference, and no other arm (arm-level rows and a difference do not mix)."""
+    if "outcomes" not in t or t["outcomes"].empty:
+        return []
+    out = t["outcomes"]
+    f = display("outcomes.csv")
+    issues = []
+    contrast = out["statistic"].isin([*DIFFERENCE_STATISTICS, "reference"])
+    for (study, outcome, weeks), rows in out[contrast].groupby(["study", "outcome", "timepoint_weeks"]):
+        every = out[(out["study"] == study) & (out["outcome"] == outcome) & (out["timepoint_weeks"] == weeks)]
+        kinds = every["statistic"].tolist()
+        if sorted(kinds) != sorted(["reference", next((k for k in kinds if k in DIFFERENCE_STATISTICS),
+                                                      "difference_se")]):
+            line = int(rows["_line"].iloc[0])
+            issues.append(ValidationIssue(f, line, "statistic", ", ".join(kinds),
+                                          f"for study {study}, {outcome} at {weeks:g} weeks: exactly two arms, one "
+                                          "difference_se or difference_ci95 and one reference"))
+    return issues
+
+
 def outcome_values(t: Tables, display: Display) -> list[ValidationIssue]:
     """Statistics present for what was reported; values inside the instrument's range; n within the arm."""
     if "outcomes" not in t:
@@ -142,7 +163,7 @@ def _range_issues(row: dict, f: str) -> list[ValidationIssue]:
         return []
     if hi <= lo:
         return [ValidationIssue(f, line, "scale_max", hi, f"a number > scale_min ({lo:g})")]
-    if row["measure_type"] == "change":
+    if row["measure_type"] == "change" or row["statistic"] in DIFFERENCE_STATISTICS:
         lo, hi = -(hi - lo), hi - lo
     out = []
     for col in ("mean", "median", "q1", "q3", "ci_low", "ci_high"):
@@ -150,7 +171,7 @@ def _range_issues(row: dict, f: str) -> list[ValidationIssue]:
         if v is not None and not lo <= v <= hi:
             out.append(ValidationIssue(f, line, col, f"{v:g}", f"a value within the instrument's range "
                                        f"{lo:g} to {hi:g} ({row['measure_type']} values of {row['instrument']})"))
-    if row["statistic"] == "mean_ci95" and None not in (row["ci_low"], row["mean"], row["ci_high"]):
+    if row["statistic"] in ("mean_ci95", "difference_ci95") and None not in (row["ci_low"], row["mean"], row["ci_high"]):
         if not row["ci_low"] <= row["mean"] <= row["ci_high"]:
             out.append(ValidationIssue(f, line, "mean", f"{row['mean']:g}",
                                        f"a mean between ci_low ({row['ci_low']:g}) and ci_high ({row['ci_high']:g})"))

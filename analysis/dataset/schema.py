@@ -145,7 +145,11 @@ OUTCOMES = (
     "pain", "physical_function", "emotional_function", "role_function", "social_function", "sleep_quality",
     "opioid_use",
 )
-STATISTICS = ("mean_sd", "mean_se", "mean_ci95", "median_iqr")
+STATISTICS = ("mean_sd", "mean_se", "mean_ci95", "median_iqr",
+              # a trial reported only as a difference between two arms: the treatment arm's row holds the mean
+              # difference versus the arm marked "reference" (whose row holds no values), with its SE or 95% CI
+              "difference_se", "difference_ci95", "reference")
+DIFFERENCE_STATISTICS = ("difference_se", "difference_ci95")
 MEASURE_TYPES = ("final", "change")
 TARGETS = ("facet_joint", "sacroiliac_joint", "epidural_space", "dorsal_root_ganglion", "paraspinal_muscle", "none")
 AGENTS = ("local_anaesthetic", "steroid", "local_anaesthetic_steroid", "saline", "none")
@@ -240,8 +244,9 @@ OUTCOME_FIELDS = (
     N("scale_max", "Highest possible score of the instrument", required=True),
     B("higher_is_better", "true if higher scores mean a better state", required=True),
     S("measure_type", "final values or change from baseline", required=True, enum=MEASURE_TYPES),
-    S("statistic", "What was reported: mean_sd, mean_se, mean_ci95 or median_iqr", required=True,
-      enum=STATISTICS),
+    S("statistic", "What was reported: mean_sd, mean_se, mean_ci95 or median_iqr per arm; or, for a trial "
+      "reported only as a difference of two arms, difference_se or difference_ci95 (mean = the difference "
+      "versus the other arm) and reference (that other arm)", required=True, enum=STATISTICS),
     I("n_analysed", "Patients analysed", required=True, minimum=0, exclusive_minimum=True),
     N("mean", "Mean"),
     N("sd", "Standard deviation", minimum=0, exclusive_minimum=True),
@@ -276,6 +281,8 @@ ADVERSE_EVENTS = Table(
 TABLES: tuple[Table, ...] = (STUDIES, NODES, ARMS, PROCEDURES, OUTCOMES_TABLE, ADVERSE_EVENTS)
 TABLE_BY_NAME = {t.name: t for t in TABLES}
 STATISTIC_COLUMNS = {"mean_sd": ("mean", "sd"), "mean_se": ("mean", "se"),
-                     "mean_ci95": ("mean", "ci_low", "ci_high"), "median_iqr": ("median", "q1", "q3")}
+                     "mean_ci95": ("mean", "ci_low", "ci_high"), "median_iqr": ("median", "q1", "q3"),
+                     "difference_se": ("mean", "se"), "difference_ci95": ("mean", "ci_low", "ci_high"),
+                     "reference": ()}
 GUIDELINE_FILE = "guideline.yaml"
 DESCRIPTOR_FILE = "datapackage.json"

@@ -22,7 +22,7 @@ from analysis.dataset.read import read_package
 from analysis.dataset.responders import OPTIONAL_TABLES, check_optional_tables
 from analysis.dataset.schema import GUIDELINE_FILE, TABLES
 
-CROSS_CHECKS = (checks.primary_keys, checks.foreign_keys, checks.study_design, checks.outcome_values,
+CROSS_CHECKS = (checks.primary_keys, checks.foreign_keys, checks.study_design, checks.outcome_values, checks.difference_pairs,
                 checks.adverse_event_counts)
 
 

@@ -32,8 +32,9 @@ def control_baseline(arms: pd.DataFrame, reference: str, value: str = "mean") ->
     if final.empty:
         return None
     n = final["n"].astype(float)
+    change = int((ref["measure_type"] == "change").sum()) if "measure_type" in ref.columns else 0
     return Baseline(float((final[value].astype(float) * n).sum() / n.sum()), int(len(final)), int(n.sum()),
-                    tuple(sorted(final["study"].astype(str).unique())), int(len(ref) - len(final)))
+                    tuple(sorted(final["study"].astype(str).unique())), change)
 
 
 def control_risk(arms: pd.DataFrame, reference: str) -> Baseline | None:
