@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis.certainty import load_rules
 from analysis.certainty.rule_paths import RulePathError, check_rule_value, with_rule
 from analysis.dataset import load_dataset
 from analysis.engine import analyse
-from analysis.scenarios import ScenarioInvalid, apply_scenario, parse_scenario
+from analysis.scenarios import ScenarioInvalid, apply_scenario, parse_scenario, scenario_from_data
 from analysis.settings import Settings
 from tests.conftest import ROOT
 
@@ -200,3 +201,19 @@ def test_the_answer_says_the_guideline_already_does_it():
                        no_ops=[(0, "timepoint_rule", "the guideline already uses this follow-up")])
     assert f.verdict == "already"
     assert claim_verdict([f]).startswith("**Verdict.** The guideline's analysis already does what this claim asks")
+
+
+def test_what_an_added_trial_does_not_report_is_recorded_as_not_reported(ds):
+    """A letter rarely reports every column: those that can say so are 'not_reported' (listed in sources.csv
+    as such), never a required guess."""
+    spec = yaml.safe_load((ROOT / "scenarios" / "add-ghahreman-2010.yaml").read_text(encoding="utf-8"))
+    study = spec["operations"][0]["add_study"]["study"]
+    for column in ("funding", "condition", "image_guidance"):
+        study.pop(column, None)
+        study.get("assumed", {}).pop(column, None)
+        study.get("sources", {}).pop(column, None)
+    applied = apply_scenario(ds, scenario_from_data(spec))
+    row = applied.studies.set_index("id").loc["GHAHREMAN-2010"]
+    assert (row["funding"], row["condition"], row["image_guidance"]) == ("not_reported",) * 3
+    said = {s["column"] for s in applied.sources if s["source"].startswith("not reported")}
+    assert {"funding", "condition", "image_guidance"} <= said

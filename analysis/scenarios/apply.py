@@ -232,6 +232,15 @@ def op_add_study(s: _State, op: Operation) -> None:
                 if col not in tspec.columns and col not in ROW_META:
                     s.issue(path + (col,), col, f"a column of {tspec.filename}: {', '.join(tspec.columns)}")
             values = {c: row.get(c) for c in tspec.columns}
+            unreported = [f.name for f in tspec.fields
+                          if f.name not in row and f.required and f.enum and NOT_REPORTED in f.enum]
+            for c in unreported:  # what the letter does not report is said to be not reported, not guessed
+                values[c] = NOT_REPORTED
+                s.sources.append({"table": table, "study": sid, "arm": row.get("arm", ""), "column": c,
+                                  "value": NOT_REPORTED, "source": "not reported (the scenario gives no value)",
+                                  "assumed": False})
+            if unreported:
+                s.log.append(f"{sid}: not reported, so recorded as not_reported: {', '.join(unreported)}")
             if table == "responders" and values.get("source") is None:
                 values["source"] = _provenance_text(row)
             if table != "studies" and table != "nodes" and values.get("study") is None:
