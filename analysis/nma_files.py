@@ -4,7 +4,8 @@ Input is either arm-level (``study, treatment, n`` plus ``mean, sd`` or
 ``events``) or contrast-level (``study, treat1, treat2, yi, se``; yi is treat1
 minus treat2). Output files (ratio measures on the log scale):
 
-- ``effects.csv``: treatment, estimate, se, ci_low, ci_high versus the reference;
+- ``effects.csv``: treatment, estimate, se, ci_low, ci_high versus the reference, and pi_low, pi_high (the 95%
+  prediction interval, estimate +/- z sqrt(se^2 + tau^2));
 - ``league.csv``: treat1, treat2, estimate, se, ci_low, ci_high (treat1 minus treat2);
 - ``heterogeneity.json``: tau2, i2, q, q_df, q_p, q_within, q_between, design_by_treatment_p and more;
 - ``nodesplit.csv``: direct, indirect and network estimates per directly compared pair;
@@ -93,7 +94,7 @@ def run_nma(path: Path, measure: str, method: str, reference: str | None, out_di
         raise NetworkError(f"{path}: {exc}") from None
     het = heterogeneity_summary(fit)
     files = {
-        "effects.csv": fit.effects_frame()[["treatment", "estimate", "se", "ci_low", "ci_high"]],
+        "effects.csv": fit.prediction_frame(),
         "league.csv": fit.league_frame(),
         "nodesplit.csv": node_split(fit),
         "ranking.csv": p_scores(fit, small_values),

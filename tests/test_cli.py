@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -32,7 +33,10 @@ def test_nma_writes_the_documented_files(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "reference placebo" in done.stdout
     effects = pd.read_csv(tmp_path / "effects.csv")
-    assert list(effects.columns) == ["treatment", "estimate", "se", "ci_low", "ci_high"]
+    assert list(effects.columns) == ["treatment", "estimate", "se", "ci_low", "ci_high", "pi_low", "pi_high"]
+    het_tau = json.loads((tmp_path / "heterogeneity.json").read_text())["tau2"] ** 0.5
+    half = (effects["pi_high"] - effects["estimate"]) / (effects["se"] ** 2 + het_tau ** 2) ** 0.5
+    assert np.allclose(half, 1.959963984540054, atol=1e-9) and (effects["pi_low"] < effects["ci_low"]).all()
     assert len(effects) == 9
     league = pd.read_csv(tmp_path / "league.csv")
     assert {"treat1", "treat2", "estimate", "se"} <= set(league.columns)

@@ -190,6 +190,14 @@ class NetworkFit:
             rows.append((t, est, se, est - self.crit * se, est + self.crit * se))
         return pd.DataFrame(rows, columns=["treatment", "estimate", "se", "ci_low", "ci_high"])
 
+    def prediction_frame(self, reference: str | None = None) -> pd.DataFrame:
+        """:meth:`effects_frame` with each estimate's prediction interval, where the effect of a new study is
+        expected: ``estimate +/- z sqrt(se^2 + tau^2)`` (the network's common tau^2; normal quantile, the
+        convention the certainty ratings use; equal to the CI for a common-effect fit)."""
+        out = self.effects_frame(reference)
+        half = self.crit * np.sqrt(out["se"] ** 2 + self.tau2)
+        return out.assign(pi_low=out["estimate"] - half, pi_high=out["estimate"] + half)
+
     def league_frame(self) -> pd.DataFrame:
         """All ordered pairs: treat1 minus treat2."""
         rows = []
