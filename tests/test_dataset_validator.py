@@ -203,7 +203,7 @@ def m_guideline_mid(d):
 
 def m_guideline_yaml(d):
     (d / "guideline.yaml").write_text("mids: [unclosed\n")
-    return "guideline.yaml", None, None, "valid YAML"
+    return "guideline.yaml", 2, None, "valid YAML"
 
 
 def m_no_descriptor(d):
@@ -312,3 +312,25 @@ def test_committed_data_untouched_by_validation():
     validate_dataset(DATA)
     load_dataset(DATA)
     assert snapshot(DATA) == before
+
+
+def test_guideline_yaml_problems_are_located_not_silently_resolved(pkg):
+    """A duplicated key (a plain loader keeps the last: pain MID 1.5 -> 9.5) and a missing section are each
+    reported with their line or field, and the package does not load."""
+    path = pkg / "guideline.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    mids = lines.index("mids:")
+    lines.insert(mids, "mids: {pain: {value: 9.5}}")  # the same key twice
+    path.write_text("\n".join(lines).replace("harms_observational:", "harms_observed:") + "\n", encoding="utf-8")
+    found = [i.format() for i in validate_dataset(pkg) if i.file.endswith("guideline.yaml")]
+    assert any("unique keys" in f and f"line {mids + 2}" in f for f in found)  # the second mids
+    assert any("field harms_observational: expected a section harms_observational" in f for f in found)
+    with pytest.raises(DatasetInvalid):
+        load_dataset(pkg)
+
+
+def test_a_non_finite_number_in_guideline_yaml_is_named(pkg):
+    path = pkg / "guideline.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 1.5", "value: .inf", 1), encoding="utf-8")
+    issues = [i for i in validate_dataset(pkg) if i.column == "mids.pain.value"]
+    assert any("a finite number" in i.format() and "field mids.pain.value" in i.format() for i in issues)

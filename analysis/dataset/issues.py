@@ -38,6 +38,14 @@ class ValidationIssue:
         return self.format()
 
 
+@dataclass(frozen=True)
+class YamlIssue(ValidationIssue):
+    """A problem in a YAML file of the package (guideline.yaml): ``row`` is the line, ``column`` the field."""
+
+    row_label: ClassVar[str] = "line"
+    column_label: ClassVar[str] = "field"
+
+
 class DatasetInvalid(DataError):
     """The data package has problems; ``issues`` lists them all."""
 

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from analysis.dataset.issues import ValidationIssue
+from analysis.dataset.issues import ValidationIssue, YamlIssue
 from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
+from analysis.yamlines import load_with_lines
 
 
 @dataclass
@@ -56,7 +57,7 @@ def read_csv(path: Path, display: str) -> tuple[RawTable | None, list[Validation
             continue
         if len(rec) != len(header):
             issues.append(ValidationIssue(display, i, None, f"{len(rec)} cells",
-                                          f"{len(header)} cells, one per column of the header"))
+                                    f"{len(header)} cells, one per column of the header"))
             continue
         rows.append({h: c.strip() for h, c in zip(header, rec)})
         lines.append(i)
@@ -72,7 +73,7 @@ def read_package(root: Path) -> RawPackage:
     descriptor = root / DESCRIPTOR_FILE
     if not descriptor.exists():
         pkg.issues.append(ValidationIssue(pkg.display(DESCRIPTOR_FILE), None, None, None,
-                                          "a Frictionless datapackage.json describing the tables"))
+                                    "a Frictionless datapackage.json describing the tables"))
     else:
         try:
             names = {r.get("name") for r in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", [])}
@@ -89,13 +90,21 @@ def read_package(root: Path) -> RawPackage:
             pkg.tables[t.name] = table
     gpath = root / GUIDELINE_FILE
     try:
-        pkg.guideline = yaml.safe_load(gpath.read_text(encoding="utf-8"))
+        pkg.guideline, _, duplicates = load_with_lines(gpath.read_text(encoding="utf-8"))
+        for line, problem in duplicates:  # a plain loader keeps the last of two keys, silently
+            pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), line, None, None,
+                                              f"unique keys ({problem})"))
         if not isinstance(pkg.guideline, dict):
-            pkg.issues.append(ValidationIssue(pkg.display(GUIDELINE_FILE), None, None, None, "a YAML mapping"))
+            pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None, "a YAML mapping"))
             pkg.guideline = None
     except FileNotFoundError:
-        pkg.issues.append(ValidationIssue(pkg.display(GUIDELINE_FILE), None, None, None,
-                                          "the file to exist (MIDs, timepoint rules, harms)"))
+        pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None,
+                                    "the file to exist (MIDs, timepoint rules, harms)"))
+    except UnicodeDecodeError as e:
+        pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None,
+                                    f"UTF-8 text (byte {e.start} is not)"))
     except yaml.YAMLError as e:
-        pkg.issues.append(ValidationIssue(pkg.display(GUIDELINE_FILE), None, None, None, f"valid YAML ({e})"))
+        mark = getattr(e, "problem_mark", None)
+        pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), mark.line + 1 if mark else None, None, None,
+                                    f"valid YAML ({getattr(e, 'problem', None) or e})"))
     return pkg

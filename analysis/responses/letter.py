@@ -57,7 +57,7 @@ from analysis.scenarios.spec import (
 from analysis.scenarios.spec import (
     _is_text as _text,
 )
-from analysis.scenarios.yamlines import dotted, line_of, load_with_lines
+from analysis.yamlines import dotted, line_of, load_with_lines
 
 RESPONSES_DIR = "responses"
 LETTER_FILE = "letter.yaml"

@@ -33,7 +33,7 @@ from analysis.scenarios.spec import (
     ScenarioIssue,
     load_scenario,
 )
-from analysis.scenarios.yamlines import dotted
+from analysis.yamlines import dotted
 
 OFFSET = 10_000_000  # _line of rows a scenario adds: OFFSET + k (k indexes ScenarioDataset.origins)
 SPECS = {**TABLE_BY_NAME, "responders": RESPONDERS}

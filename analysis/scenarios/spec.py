@@ -36,7 +36,7 @@ from analysis.dataset.issues import DatasetInvalid, ValidationIssue
 from analysis.dataset.judgements import DOMAINS as JUDGED_DOMAINS
 from analysis.dataset.judgements import ESTIMATE_PATTERN, RATINGS
 from analysis.dataset.schema import AGENTS, STUDIES, TARGETS
-from analysis.scenarios.yamlines import dotted, line_of, load_with_lines
+from analysis.yamlines import dotted, line_of, load_with_lines
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 NODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
