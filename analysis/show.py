@@ -12,12 +12,13 @@ import pandas as pd
 
 from analysis.audit.links import Cell, LinkedTable, Markup, NoteMarks, quoted
 from analysis.audit.links import markdown_literal as md
-from analysis.book import entry, has, manifest, network_rows, num, table, treatment_names
+from analysis.book import entry, has, manifest, network_rows, num, results_dir, table, treatment_names
 from analysis.certainty.levels import DOMAIN_WORDS, concern
 from analysis.figures.infographic import InfographicFacts
 from analysis.figures.infographic import infographic as draw_infographic
 from analysis.figures.league import league_figure as draw_league
 from analysis.figures.network_plot import network_plot
+from analysis.results_io import read_json
 from analysis.vocabulary import label
 
 
@@ -319,6 +320,9 @@ OUTCOME_NAMES = {"pain": "Pain (mean difference, cm)", "physical_function": "Phy
                  "points)", "pain_responder": "Pain responders (log odds ratio)"}
 
 
+MODEL_NAMES = {"REML": "random effects (REML)", "DL": "random effects (DL)", "FE": "common effect"}
+
+
 def heterogeneity_table():
     """Per network: trials, the between-trial SD tau, I², Cochran's Q (df) with its p-value, and the
     design-by-treatment test of incoherence (linked numbers; a dash where a network has no degrees of freedom
@@ -335,10 +339,12 @@ def heterogeneity_table():
                 return num(f"{key}/{name}") if free and has(f"{key}/{name}") else "\u2013"
 
             q = Cell((num(f"{key}/q"), " (", num(f"{key}/q-df"), ")")) if free else "\u2013"
-            rows.append([f"{OUTCOME_NAMES[outcome]}, {population}", num(f"{key}/n-trials"), cell("tau"),
+            het = read_json(results_dir() / "network" / outcome / population / "heterogeneity.json")
+            model = MODEL_NAMES.get(het.get("method_used", het.get("method")), het.get("method"))
+            rows.append([f"{OUTCOME_NAMES[outcome]}, {population}", model, num(f"{key}/n-trials"), cell("tau"),
                          cell("i2"), q, cell("q-p"), cell("design-by-treatment-p")])
-    return LinkedTable(["Network", "Trials", "\u03c4", "I\u00b2, %", "Q (df)", "p (Q)",
-                        "p (design by treatment)"], rows, right=[False, True, True, True, True, True, True])
+    return LinkedTable(["Network", "Model", "Trials", "\u03c4", "I\u00b2, %", "Q (df)", "p (Q)",
+                        "p (design by treatment)"], rows, right=[False, False, True, True, True, True, True, True])
 
 
 def responder_table(population: str):

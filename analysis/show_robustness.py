@@ -8,6 +8,7 @@ import math
 import pandas as pd
 
 from analysis.audit.links import Cell, LinkedTable
+from analysis.audit.links import markdown_literal as md
 from analysis.book import entry, has, manifest, num, results_dir, table, treatment_names
 from analysis.figures.robustness_plot import robustness_plot
 
@@ -79,6 +80,12 @@ def robustness_figure():
     return robustness_plot(pd.DataFrame(rows), float(manifest()["settings"]["pain_mid_cm"]), treatment_names())
 
 
+def _recommendations(id: str) -> str:
+    """'recommendation on 1 procedure' / 'recommendations on 3 procedures' (the count linked)."""
+    one = entry(id)["value"] == 1
+    return f"recommendation{'' if one else 's'} on {num(id).markdown} procedure{'' if one else 's'}"
+
+
 def summary_markdown() -> str:
     """The chapter's findings in words, every number a linked registry entry; each sentence is chosen by
     the results (nothing is asserted that the results do not show)."""
@@ -86,8 +93,8 @@ def summary_markdown() -> str:
     n = num("robustness/recommendations").markdown
     plausible = num("robustness/plausible-shifts").markdown
     mid = num("settings/pain-mid").markdown
-    parts = [f"Of the {n} recommendations, {plausible} would change if the pooled estimate moved to an effect "
-             f"a trial could show. Under the panel's values and preferences, a recommendation "
+    parts = [f"Of the recommendations on {n} procedures, {plausible} would change if the pooled estimate moved "
+             f"to an effect a trial could show. Under the panel's values and preferences, a recommendation "
              f"changes only when the estimate reaches an important benefit (the MID, {mid} cm) with at least "
              f"low certainty, so each threshold is the distance to that point, further where the certainty "
              f"there would be very low."]
@@ -101,19 +108,19 @@ def summary_markdown() -> str:
                          f"{top} patients per arm, changes any recommendation: pooled with the existing trials, "
                          f"a result at the MID pulls the estimate towards the MID but not past it.")
         else:
-            parts.append(f"A new sham-controlled trial at low risk of bias showing exactly the MID changes "
-                         f"{num('robustness/trial-flips').markdown} recommendation(s) (up to {top} patients "
-                         f"per arm; sizes in the tables).")
+            parts.append(f"A new sham-controlled trial at low risk of bias showing exactly the MID changes the "
+                         f"{_recommendations('robustness/trial-flips')} (up to {top} patients per arm; sizes in the "
+                         "tables).")
         parts.append(f"A trial of typical size ({size} patients per arm, half the median enrolment of the "
-                     f"included trials) would change {typical} recommendation(s), if it showed the effect in "
-                     f"the tables.")
+                     f"included trials) would change the {_recommendations('robustness/typical-trial-flips')}, if "
+                     "it showed the effect in the tables.")
         loo = s[s["loo_changes"].fillna("") != ""]
         if loo.empty:
             parts.append("Leaving out any single study changes no recommendation.")
         else:
-            items = "; ".join(f"{r.procedure} ({r.population}): {r.loo_changes}" for r in loo.itertuples())
-            parts.append(f"Leaving out a single study changes {num('robustness/loo-changes').markdown} "
-                         f"recommendation(s): {items}. No other single exclusion changes any recommendation.")
+            items = "; ".join(f"{md(r.procedure)} ({md(r.population)}): {md(r.loo_changes)}" for r in loo.itertuples())
+            parts.append(f"Leaving out a single study changes the {_recommendations('robustness/loo-changes')}: "
+                         f"{items}. No other single exclusion changes any recommendation.")
     else:
         parts.append("Under this scenario only the threshold analysis was run; the new-trial searches and the "
                      "leave-one-out pass run with the base analysis.")

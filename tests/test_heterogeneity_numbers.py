@@ -41,8 +41,10 @@ def test_the_tables_print_the_registered_numbers(base):
         het = show.heterogeneity_table()
         rows = {r[0].text: r for r in het.rows}
         pain = rows["Pain (mean difference, cm), axial"]
-        assert pain[2].ids == ["pain/axial/tau"] and pain[4].ids == ["pain/axial/q", "pain/axial/q-df"]
-        assert rows["Pain responders (log odds ratio), radicular"][2].text == "\u2013"  # no df: nothing estimated
+        assert pain[1].text == "random effects (REML)"
+        assert pain[3].ids == ["pain/axial/tau"] and pain[5].ids == ["pain/axial/q", "pain/axial/q-df"]
+        radicular = rows["Pain responders (log odds ratio), radicular"]
+        assert radicular[3].text == "\u2013" and radicular[1].text == "common effect"  # no df: nothing estimated
         responders = show.responder_table("axial")
     effects = (base.out / "network" / "pain_responder" / "axial" / "effects.csv").read_text().splitlines()
     assert len(responders.rows) == len(effects) - 1 > 0

@@ -217,3 +217,11 @@ def test_what_an_added_trial_does_not_report_is_recorded_as_not_reported(ds):
     assert (row["funding"], row["condition"], row["image_guidance"]) == ("not_reported",) * 3
     said = {s["column"] for s in applied.sources if s["source"].startswith("not reported")}
     assert {"funding", "condition", "image_guidance"} <= said
+
+
+@pytest.mark.parametrize("bad", ["lumbar-only\n", "lumbar\x07only", "a" * 81, "Upper"])
+def test_an_identifier_with_a_trailing_newline_or_control_character_is_refused(bad):
+    with pytest.raises(ScenarioInvalid) as err:
+        scenario_from_data({"id": bad, "title": "t", "description": "d",
+                            "operations": [{"mid": {"pain": 1.0, "reason": "r"}}]})
+    assert any(i.column == "id" for i in err.value.issues)

@@ -42,7 +42,7 @@ def parse_cell(f: Field, text: str) -> tuple[object, bool]:
         value = text
         if f.enum and text not in f.enum:
             return None, False
-        if f.pattern and not re.match(f.pattern, text):
+        if f.pattern and not re.fullmatch(f.pattern, text):
             return None, False
         return value, True
     if f.minimum is not None and (value < f.minimum or (f.exclusive_minimum and value == f.minimum)):

@@ -169,7 +169,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
     rules = load_rules(settings_file(project_dir)) if dataset is not None else None
     for line, problem in dup:
         c.issues.append(ScenarioIssue(file, line, None, None, f"unique keys ({problem})"))
-    if not ID_RE.match(name):
+    if not ID_RE.fullmatch(name):
         c.add((), name, "a letter directory named with lower-case letters, digits and '-'")
     if not isinstance(data, dict):
         c.add((), None if data is None else str(data)[:60], "a YAML mapping with citation and claims")
@@ -209,7 +209,7 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
         if not _mapping_keys(c, raw, path, CLAIM_KEYS, "a claim"):
             continue
         cid = raw.get("id")
-        if "id" in raw and not (isinstance(cid, str) and ID_RE.match(cid)):
+        if "id" in raw and not (isinstance(cid, str) and ID_RE.fullmatch(cid)):
             c.add(path + ("id",), cid, "a claim id of lower-case letters, digits and '-'")
         elif isinstance(cid, str):
             if cid in seen_ids:

@@ -108,7 +108,7 @@ def scaffold_text(name: str, today: dt.date | None = None) -> str:
 
 def scaffold(project_dir: Path, name: str, force: bool = False) -> Path:
     """Write ``responses/<name>/letter.yaml``; refuses to overwrite an existing letter unless ``force``."""
-    if not ID_RE.match(name) or name == "new":
+    if not ID_RE.fullmatch(name) or name == "new":
         raise AnalysisError(f"a letter name is lower-case letters, digits and '-' (and not 'new'), got {name!r}")
     path = Path(project_dir) / RESPONSES_DIR / name / LETTER_FILE
     if path.exists() and not force:

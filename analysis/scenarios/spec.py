@@ -38,8 +38,8 @@ from analysis.dataset.judgements import ESTIMATE_PATTERN, RATINGS
 from analysis.dataset.schema import AGENTS, STUDIES, TARGETS
 from analysis.yamlines import dotted, line_of, load_with_lines
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-NODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # always fullmatch: "$" would let a trailing newline in
+NODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
 TOP_KEYS = {"id": True, "title": True, "description": True, "assumptions": False, "operations": True}
 ARM_FILTER_COLUMNS = ("node", "target", "agent", "technique")  # any arm of the study (procedures/arms)
 ROW_META = ("source", "sources", "assumed")  # per row of an added study: where each number comes from
@@ -267,7 +267,7 @@ def _check_operation(c: _Collector, kind: str, spec, path) -> None:
         if "source" in spec and not _is_text(spec["source"]):
             c.add(path + ("source",), spec["source"], "where the corrected value comes from")
     if kind == "split_node":
-        if "node" in spec and not (isinstance(spec["node"], str) and NODE_RE.match(spec["node"])):
+        if "node" in spec and not (isinstance(spec["node"], str) and NODE_RE.fullmatch(spec["node"])):
             c.add(path + ("node",), spec["node"], "a node code of nodes.csv")
         into = spec.get("into")
         if "into" in spec and (not isinstance(into, list) or not into):
@@ -275,7 +275,7 @@ def _check_operation(c: _Collector, kind: str, spec, path) -> None:
         for i, part in enumerate(into if isinstance(into, list) else []):
             q = path + ("into", i)
             if _mapping_keys(c, part, q, {"code": True, "category": True, "where": True}, "a new node"):
-                if "code" in part and not (isinstance(part["code"], str) and NODE_RE.match(part["code"])):
+                if "code" in part and not (isinstance(part["code"], str) and NODE_RE.fullmatch(part["code"])):
                     c.add(q + ("code",), part["code"], "a node code of letters, digits, '_', '-' or '.'")
                 if "category" in part and not _is_text(part["category"]):
                     c.add(q + ("category",), part["category"], "the new node's name in words")
@@ -286,7 +286,7 @@ def _check_operation(c: _Collector, kind: str, spec, path) -> None:
         if "nodes" in spec and (not isinstance(nodes, list) or len(nodes) < 2
                                 or not all(isinstance(n, str) for n in nodes)):
             c.add(path + ("nodes",), _short(nodes), "a list of at least two node codes")
-        if "into" in spec and not (isinstance(spec["into"], str) and NODE_RE.match(spec["into"])):
+        if "into" in spec and not (isinstance(spec["into"], str) and NODE_RE.fullmatch(spec["into"])):
             c.add(path + ("into",), spec["into"], "a node code of letters, digits, '_', '-' or '.'")
         if "category" in spec and not _is_text(spec["category"]):
             c.add(path + ("category",), spec["category"], "the merged node's name in words")
@@ -339,7 +339,7 @@ def scenario_from_data(data, file: str = "<inline>", lines: dict | None = None, 
         raise ScenarioInvalid(c.issues, file)
     _mapping_keys(c, data, (), TOP_KEYS, "a scenario")
     sid = data.get("id")
-    if "id" in data and not (isinstance(sid, str) and ID_RE.match(sid)):
+    if "id" in data and not (isinstance(sid, str) and ID_RE.fullmatch(sid)):
         c.add(("id",), sid, "an id of lower-case letters, digits and '-' (it names the results directory)")
     for k in ("title", "description"):
         if k in data and not _is_text(data[k]):
