@@ -102,7 +102,6 @@ def summary_markdown() -> str:
         trial = entry("robustness/trial-flips")["value"]
         top = num("robustness/max-n-per-arm").markdown
         size = num("robustness/typical-n-per-arm").markdown
-        typical = num("robustness/typical-trial-flips").markdown
         if trial == 0:
             parts.append(f"No new sham-controlled trial at low risk of bias that shows exactly the MID, even with "
                          f"{top} patients per arm, changes any recommendation: pooled with the existing trials, "
