@@ -345,3 +345,9 @@ def test_two_packs_are_byte_identical_and_hold_what_a_reviewer_needs(project, tm
         assert f"rapidrec-pack/{need}" in names
     assert not any("/_work/" in n for n in names)
     assert "rapidrec verify" in readme and "rapidrec render" in readme
+
+
+def test_an_allowed_phrase_broken_across_lines_is_still_allowed_and_others_are_located():
+    findings = lint_text("# T\n\nPatients with at least\n50% relief, and 37 others in that 95%\nprediction interval.\n",
+                         "x.qmd")
+    assert [(f.line, f.column, f.numeral) for f in findings] == [(4, 17, "37")]

@@ -11,6 +11,7 @@ citations (``[@key]``), link and image targets, and ``:::`` div fences.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -75,13 +76,18 @@ def lint_text(text: str, name: str) -> list[Finding]:
         first = block.line  # the parser strips leading blank lines: find the block's first line
         while first <= len(source) and original and source[first - 1] != original[0]:
             first += 1
-        for offset, line in enumerate(masked.splitlines()):
-            allowed = [m.span() for pat, _ in _ALLOW for m in pat.finditer(line)]
-            for m in NUMERAL.finditer(line):
-                if any(a <= m.start() and m.end() <= b for a, b in allowed):
-                    continue
-                context = original[offset].strip() if offset < len(original) else line.strip()
-                findings.append(Finding(name, first + offset, m.start() + 1, m.group(0), context[:120]))
+        # the allowlist reads the block as one text (a line break is a space), so that an allowed phrase
+        # broken across two source lines ("at least\n50% relief") is still allowed
+        joined = masked.replace("\n", " ")
+        starts = [0] + [i + 1 for i, ch in enumerate(masked) if ch == "\n"]
+        allowed = [m.span() for pat, _ in _ALLOW for m in pat.finditer(joined)]
+        for m in NUMERAL.finditer(joined):
+            if any(a <= m.start() and m.end() <= b for a, b in allowed):
+                continue
+            offset = bisect_right(starts, m.start()) - 1
+            context = original[offset].strip() if offset < len(original) else joined.strip()
+            findings.append(Finding(name, first + offset, m.start() - starts[offset] + 1, m.group(0),
+                                    context[:120]))
     return findings
 
 
