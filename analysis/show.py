@@ -373,7 +373,7 @@ def infographic():
                                      f"({r.certainty} certainty)") for r in harms.itertuples()),
         burden=("Procedures carry an important, recurring burden: travel, discomfort, lost productivity and "
                 "costs (high certainty). Catastrophic harms (paraplegia, spinal cord infarction, death) are very "
-                "rare."),
+                "rare; their incidence is unknown."),
         values=("Most patients would accept the risks and burden for pain relief at least as large as the "
                 "minimal important difference; with little or no benefit, or very uncertain benefit, almost all "
                 "would decline."),
