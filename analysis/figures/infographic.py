@@ -45,6 +45,7 @@ MIN_FONT = 8.0  # points in the figure: at least 7.2 pt printed
 LABEL_CHARS = 24  # procedure names wrap at this many characters (8 pt in the label column)
 LINE = 0.125  # inches per line of 8 pt text
 ROW_GAP = 0.06  # inches between two procedures of a forest
+HARM_ROW = 0.175  # inches per harm listed
 
 
 class _Page:
@@ -151,9 +152,9 @@ def infographic(recommendations: pd.DataFrame, certainty: pd.DataFrame, facts: I
     practical = [_wrap(item, 105) for item in facts.practical]
     top_part = 0.85 + 0.3 + _lines(population_text) * LINE
     column = max(_column_height(r, c) for _, r, c in columns)
-    harms = 0.35 + len(facts.harms) * 0.19 + _lines(burden) * LINE + 0.15
+    harms = 0.35 + len(facts.harms) * HARM_ROW + _lines(burden) * LINE + 0.15
     rest = 0.35 + _lines(values) * LINE + 0.3 + sum(_lines(t) * LINE + 0.04 for t in practical) + 0.15
-    page = _Page(top_part + column + 0.15 + harms + 0.12 + rest + 0.15)
+    page = _Page(top_part + column + 0.15 + harms + 0.12 + rest + 0.1)
 
     page.band(0, 0.62, NAVY)
     page.text(0.2, 0.16, facts.title, size=14, color="white", weight="bold")
@@ -183,7 +184,7 @@ def infographic(recommendations: pd.DataFrame, certainty: pd.DataFrame, facts: I
     for harm, value in facts.harms:
         page.text(0.4, yy, harm, size=8.5)
         page.text(3.7, yy, value, size=8.5, weight="bold")
-        yy += 0.19
+        yy += HARM_ROW
     page.text(0.3, yy + 0.04, burden, size=8.5, color="#333")
     y += harms + 0.12
 
