@@ -36,6 +36,8 @@ from analysis.project import (
     DATA_DIR,
     LETTERS_DIR,
     RESULTS_DIR,
+    SCENARIO_COMPARISON,
+    SCENARIO_FIGURE_PREFIX,
     SCENARIO_RESULTS,
     scenario_results_dir,
     settings_file,
@@ -86,8 +88,14 @@ def inputs_key(project_dir: Path, settings: Settings, rules: dict, scenario) -> 
 
 
 def results_digest(results: Path) -> str:
-    """SHA-256 over a results directory's files (not the stamp, not the scenario results kept inside it)."""
-    return tree_digest(results, skip=lambda rel: rel.as_posix() == STAMP or rel.parts[0] == SCENARIO_RESULTS)
+    """SHA-256 over a results directory's files: not the stamp, not the scenario results kept inside it, and not
+    the comparison `rapidrec scenario` writes beside a scenario's results after building them."""
+    def skip(rel: Path) -> bool:
+        if rel.as_posix() == STAMP or rel.parts[0] == SCENARIO_RESULTS:
+            return True
+        return len(rel.parts) == 1 and (rel.name in SCENARIO_COMPARISON or rel.name.startswith(SCENARIO_FIGURE_PREFIX))
+
+    return tree_digest(results, skip=skip)
 
 
 def up_to_date(results: Path, key: str) -> bool:

@@ -22,6 +22,9 @@ REQUIRED_INPUTS = (DATA_DIR, "_quarto.yml")
 # outputs
 RESULTS_DIR = "_results"  # every computed result (rapidrec build)
 SCENARIO_RESULTS = "scenarios"  # _results/scenarios/<id>/: results under a scenario
+# what `rapidrec scenario` writes beside a scenario's results (analysis.scenarios.outputs), after its build
+SCENARIO_COMPARISON = ("scenario.json", "sources.csv", "comparison.csv", "without_evidence.csv", "summary.txt")
+SCENARIO_FIGURE_PREFIX = "forest-"  # forest-<outcome>-<population>.svg|png
 ANSWER_RESULTS = "responses"  # _results/responses/<letter>/letter.json and _results/responses/scenarios/<id>/
 BOOK_DIR = "_book"  # the rendered book (rapidrec render)
 SCENARIO_BOOKS_DIR = "_book-scenarios"  # _book-scenarios/<id>/: the book under a scenario

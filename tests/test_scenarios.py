@@ -227,3 +227,13 @@ def test_an_analysis_one_run_skipped_is_not_compared():
     scen = pd.DataFrame({"treatment": ["a"], "trial_n_per_arm": ["not run"]})
     out = compare_frames("robustness.csv", base, scen)
     assert list(out["change"]) == [NOT_COMPARED]
+
+
+def test_a_scenario_run_again_unchanged_is_up_to_date(project):
+    """The comparison `rapidrec scenario` writes beside the scenario's results does not make them stale."""
+    sc = parse_scenario("id: rerun-mid\ntitle: t\ndescription: d\noperations:\n  - mid: {pain: 1.0, reason: r}\n")
+    run_scenario(project, sc, figures=True)
+    said: list[str] = []
+    run_scenario(project, sc, progress=said.append, figures=True)
+    assert f"{scenario_results_dir(project, 'rerun-mid').relative_to(project)}: up to date" in " ".join(said)
+    assert not any("network meta-analysis" in m for m in said)  # nothing was refitted
