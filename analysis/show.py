@@ -144,7 +144,8 @@ def recommendations_markdown(population: str) -> str:
     recs = _recommendation_details(population)
     if recs.empty:
         return "No procedure has evidence on which to base a recommendation in this population."
-    classification = dict(zip(*_certainty_rows(population)[["procedure", "classification"]].T.values))
+    cert = _certainty_rows(population)
+    classification = dict(zip(cert["procedure"], cert["classification"]))
     uniform = len(recs[["harms_certainty", "burden_certainty", "choice"]].drop_duplicates()) == 1
     blocks = [_weighed(recs, classification) + "\n"] if uniform else []
     for heading, group in recs.groupby("group", sort=False):
@@ -172,9 +173,10 @@ def summary_of_findings(population: str):
     (:func:`sof_footnotes`) and classification (linked numbers)."""
     ref = manifest()["settings"]["reference"]
     baseline = num(f"pain/{population}/{ref}/baseline") if has(f"pain/{population}/{ref}/baseline") else None
-    marks, _ = _sof_notes(population)
+    ordered = _sof_rows(population)
+    marks, _ = _sof_notes(population, ordered)
     rows = []
-    for r in _sof_rows(population).itertuples():
+    for r in ordered.itertuples():
         stem = f"pain/{population}/{r.code}/vs-{ref}"
         rows.append([r.procedure,
                      Cell((num(f"{stem}/estimate"), " (", num(f"{stem}/ci-low"), " to ", num(f"{stem}/ci-high"), ")")),
@@ -239,8 +241,9 @@ def _shared_note(rows) -> str:
             "relative to the MID are counted once. " + " ".join(parts))
 
 
-def _sof_notes(population: str) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
-    """Footnotes of a population's summary-of-findings table: estimate -> its letters, and (letter, text) in
+def _sof_notes(population: str, ordered: pd.DataFrame) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """Footnotes of a population's summary-of-findings table (``ordered``: its rows, :func:`_sof_rows`):
+    estimate -> its letters, and (letter, text) in
     order of first use; one letter per distinct text. Every domain rated down has one, and so has every panel
     judgement (also one that keeps a domain from being rated down); domains of one cause (imprecision,
     inconsistency, incoherence) rated down together share one footnote that says they count once."""
@@ -249,7 +252,7 @@ def _sof_notes(population: str) -> tuple[dict[str, list[str]], list[tuple[str, s
     letters: dict[str, str] = {}
     marks: dict[str, list[str]] = {}
     by_estimate = dict(tuple(domains.groupby("estimate", sort=False)))
-    for estimate in (f"pain/{population}/{code}" for code in _sof_rows(population)["code"]):
+    for estimate in (f"pain/{population}/{code}" for code in ordered["code"]):
         if estimate not in by_estimate:
             continue
         rows = by_estimate[estimate]
@@ -277,7 +280,7 @@ def _letter(i: int) -> str:
 
 def sof_footnotes(population: str) -> str:
     """The footnotes of :func:`summary_of_findings` for ``population``, as a Markdown list lettered a, b, ..."""
-    _, notes = _sof_notes(population)
+    _, notes = _sof_notes(population, _sof_rows(population))
     if not notes:
         return f"*Footnotes, {population} pain:* no procedure was rated down in any domain.\n"
     lines = [f"*Footnotes, {population} pain: reasons for the certainty ratings.*", ""]
@@ -381,7 +384,8 @@ def infographic():
                    "Costs vary widely between countries and recur with each procedure."),
         mid=float(manifest()["settings"]["pain_mid_cm"]),
     )
-    return draw_infographic(table("recommendation_details.csv"), table("certainty.csv"), facts)
+    ordered = pd.concat([_sof_rows(p) for p in ("axial", "radicular")], ignore_index=True)
+    return draw_infographic(table("recommendation_details.csv"), ordered, facts)
 
 
 METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-Laird method of moments",

@@ -25,6 +25,8 @@ import math
 
 from scipy import stats
 
+from analysis.dataset.schema import DIFFERENCE_STATISTICS
+
 
 def mean_sd(row: dict) -> tuple[float, float, list[str]]:
     """Mean and SD on the instrument's own scale, and the conversions applied."""
@@ -64,7 +66,7 @@ def rescale(mean: float, sd: float, row: dict, scale: dict) -> tuple[float, floa
     a_lo, a_hi = float(scale["min"]), float(scale["max"])
     factor = (a_hi - a_lo) / (hi - lo)
     flip = bool(row["higher_is_better"]) != bool(scale["higher_is_better"])
-    difference = row["statistic"] in ("difference_se", "difference_ci95", "reference")
+    difference = row["statistic"] in (*DIFFERENCE_STATISTICS, "reference")
     notes = ["change from baseline"] if row["measure_type"] == "change" else []
     if factor != 1 or lo != a_lo:
         notes.append(f"scale {_n(lo)}-{_n(hi)} -> {_n(a_lo)}-{_n(a_hi)}")

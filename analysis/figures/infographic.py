@@ -80,18 +80,16 @@ def _lines(text: str) -> int:
     return text.count("\n") + 1
 
 
-def _order(cert: pd.DataFrame, recs: pd.DataFrame) -> pd.DataFrame:
-    """The pain rows in the recommendations' order, the others after them by effect."""
-    order = {p: i for i, p in enumerate(recs["procedure"])}
-    rows = cert.assign(_o=cert["procedure"].map(order).fillna(len(order)) * 1e6 + cert["estimate"].rank())
-    return rows.sort_values("_o", ignore_index=True)
+def _rows(procedures) -> tuple[list[str], list[float]]:
+    """The forest's wrapped labels and the height of each row, in inches."""
+    labels = [_wrap(p, LABEL_CHARS) for p in procedures]
+    return labels, [_lines(t) * LINE + ROW_GAP for t in labels]
 
 
 def _column_height(recs, cert) -> float:
     """Inches a population's column needs: heading, banners, the rows of its forest, the axis label."""
     banners = len(recs[["direction", "strength"]].drop_duplicates())
-    rows = sum(_lines(_wrap(p, LABEL_CHARS)) * LINE + ROW_GAP for p in cert["procedure"])
-    return 0.35 + 0.3 * banners + 0.22 + rows + 0.45
+    return 0.35 + 0.3 * banners + 0.22 + sum(_rows(cert["procedure"])[1]) + 0.45
 
 
 def _population_column(page: _Page, x, w, top, population, recs, cert, mid, xlim):
@@ -108,9 +106,8 @@ def _population_column(page: _Page, x, w, top, population, recs, cert, mid, xlim
         y += 0.3
     page.text(x + w - 0.1, y + 0.02, "Certainty", color=GREY, ha="right")
     y += 0.22
-    rows = _order(cert, recs)
-    labels = [_wrap(p, LABEL_CHARS) for p in rows["procedure"]]
-    heights = [_lines(t) * LINE + ROW_GAP for t in labels]
+    rows = cert.reset_index(drop=True)
+    labels, heights = _rows(rows["procedure"])
     total = sum(heights)
     colour_of = {r.procedure: DIRECTION_COLOUR.get(r.direction, GREY) for r in recs.itertuples()}
     label_w, cert_w = 1.6, 0.55
@@ -143,6 +140,7 @@ def _population_column(page: _Page, x, w, top, population, recs, cert, mid, xlim
 
 
 def infographic(recommendations: pd.DataFrame, certainty: pd.DataFrame, facts: InfographicFacts):
+    """``certainty``'s rows are drawn in the order given (the caller's: the recommendations' order)."""
     pain = certainty[certainty["outcome"] == "pain"]
     columns = [(population, recommendations[recommendations["population"] == population],
                 pain[pain["population"] == population]) for population in ("axial", "radicular")]

@@ -25,6 +25,7 @@ from analysis.dataset.schema import TABLE_BY_NAME
 from analysis.dataset.validate import CROSS_CHECKS
 from analysis.scenarios.spec import (
     ARM_FILTER_COLUMNS,
+    RANGE_KEYS,
     ROW_META,
     TABLE_KEYS,
     Operation,
@@ -161,7 +162,7 @@ def _matches(value, cond) -> bool:
         return False
     if "not" in cond and value in (cond["not"] if isinstance(cond["not"], list) else [cond["not"]]):
         return False
-    if any(k in cond for k in ("min", "max", "before", "after")):
+    if any(k in cond for k in RANGE_KEYS):
         if value is None:
             return False
         return ((cond.get("min") is None or value >= cond["min"]) and (cond.get("max") is None or value <= cond["max"])
