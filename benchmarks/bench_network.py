@@ -5,7 +5,7 @@ Not a test. Run from the repository root:
     .venv/bin/python benchmarks/bench_network.py [--repeats 21]
 
 Datasets: dat.senn2013 (tests/reference/data/senn2013.csv, MD, reference placebo) and
-a generated network of 81 trials and 15 treatments (fixed seed; 7 three-arm trials).
+a generated network of 81 trials and 15 treatments (fixed seed; 9 three-arm trials).
 Our time: ``fit_network(studies, "MD", "REML")`` from the study contrasts (stacking,
 REML tau^2, GLS). metafor's time: ``rma.mv(yi, V, mods = X, intercept = FALSE,
 random = ~ comp | study, struct = "CS", rho = 1/2, method = "REML")`` on the same
@@ -45,14 +45,16 @@ cat(sprintf("%.17g %.17g %.17g\n", median(times), per, f$tau2))
 """
 
 
-def generated_network(seed: int = 20240601, trials: int = 81, treatments: int = 15) -> pd.DataFrame:
-    """Arm-level continuous data: a connected network with a few three-arm trials."""
+def generated_network(seed: int = 20240601, trials: int = 81, treatments: int = 15,
+                      three_arm: float = 1 / 9) -> pd.DataFrame:
+    """Arm-level continuous data: a star around T01 (so the network is connected), then random designs, each
+    three-arm with probability ``three_arm``."""
     rng = np.random.default_rng(seed)
     names = [f"T{i:02d}" for i in range(1, treatments + 1)]
     effect = dict(zip(names, np.concatenate([[0.0], rng.normal(-0.5, 0.4, treatments - 1)])))
-    designs = [(names[0], names[i]) for i in range(1, treatments)]  # a star around T01 keeps it connected
+    designs = [(names[0], names[i]) for i in range(1, treatments)]
     while len(designs) < trials:
-        k = 3 if len(designs) % 9 == 0 else 2
+        k = 3 if rng.random() < three_arm else 2
         designs.append(tuple(rng.choice(names, size=k, replace=False)))
     rows = []
     for s, design in enumerate(designs, 1):
@@ -62,7 +64,7 @@ def generated_network(seed: int = 20240601, trials: int = 81, treatments: int = 
             n = int(rng.integers(20, 200))
             sd = float(rng.uniform(0.8, 1.6))
             mu = base + effect[t] + (delta[j] if j else 0.0)
-            rows.append((f"trial{s:03d}", t, n, mu + rng.normal(0, sd / np.sqrt(n)), sd))
+            rows.append((f"trial{s:05d}", t, n, round(mu + rng.normal(0, sd / np.sqrt(n)), 6), round(sd, 4)))
     return pd.DataFrame(rows, columns=["study", "treatment", "n", "mean", "sd"])
 
 
@@ -82,7 +84,11 @@ def time_metafor(studies, reference, repeats):
         comp = [f"{a} vs {b}" for a, b in net.row_contrast]
         pd.DataFrame({"study": net.row_study, "comp": comp, "yi": net.y}).to_csv(Path(tmp) / "rows.csv", index=False)
         pd.DataFrame(net.X, columns=list(net.parameters)).to_csv(Path(tmp) / "X.csv", index=False)
-        pd.DataFrame(net.V).to_csv(Path(tmp) / "V.csv", index=False)
+        V = np.zeros((len(net.y), len(net.y)))
+        for rows, block in zip(net.model.rows, net.model.V):
+            k = int(np.sum(rows >= 0))
+            V[np.ix_(rows[:k], rows[:k])] = block[:k, :k]
+        pd.DataFrame(V).to_csv(Path(tmp) / "V.csv", index=False)
         (Path(tmp) / "bench.R").write_text(R_SCRIPT)
         out = subprocess.run(["Rscript", str(Path(tmp) / "bench.R"), tmp, str(repeats)],
                              check=True, capture_output=True, text=True).stdout.split()

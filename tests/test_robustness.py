@@ -110,7 +110,7 @@ def test_study_threshold_moves_the_estimate_by_the_shift(ds, base):
     row = st[st["plausible"]].iloc[0]
     y = fit.data.y.copy()
     y[int(row["row"])] += row["change"]
-    refit = fit_network(replace(fit.data, y=y), "MD", tau2=fit.tau2, reference=fit.reference)
+    refit = fit_network(replace(fit.data, model=fit.data.model.with_response(y)), "MD", tau2=fit.tau2, reference=fit.reference)
     moved = refit.effect(code, fit.reference)[0] - fit.effect(code, fit.reference)[0]
     assert moved == pytest.approx(shift, abs=1e-9)
 

@@ -21,7 +21,7 @@ import numpy as np
 from scipy import stats
 
 from analysis.models.network import NetworkData
-from analysis.models.tau2 import projection, tau2_dl
+from analysis.models.tau2 import tau2_dl
 
 
 @dataclass(frozen=True)
@@ -58,40 +58,59 @@ def _p(q: float, df: int) -> float | None:
     return float(stats.chi2.sf(q, df)) if df > 0 else None
 
 
-def interaction_design(net: NetworkData) -> np.ndarray:
-    """Design matrix of the design-by-treatment interaction model: own effects per design."""
-    blocks = []
-    design_cols: dict[str, int] = {}
-    ncols = 0
-    col_of: list[np.ndarray] = []
-    for s in net.studies:
-        k = len(s.treatments)
-        if s.design not in design_cols:
-            design_cols[s.design] = ncols
-            ncols += k
-        col_of.append(np.arange(design_cols[s.design], design_cols[s.design] + k))
-    for s, cols in zip(net.studies, col_of):
-        block = np.zeros((len(s.treatments), ncols))
-        block[np.arange(len(s.treatments)), cols] = 1
-        blocks.append(block)
-    return np.vstack(blocks)
+class WithinDesigns:
+    """The design-by-treatment interaction model, in which every design has its own treatment effects.
+
+    Its parameters are disjoint between designs and each study's design matrix is the identity on its design's
+    effects, so its GLS fit is a weighted mean per design, ``beta_d = (sum_s W_s)^-1 sum_s W_s y_s`` over the
+    studies of design ``d``, and its ``tr(RP) = sum_s tr(W_s P_s) - sum_d tr(A_d^-1 sum_s W_s P_s W_s)``: sums of
+    per-study blocks, with no design matrix formed (it would have one column per design and contrast). It offers
+    what :func:`analysis.models.tau2.tau2_dl` reads of a model: ``df`` and ``gls(tau2)``.
+    """
+
+    def __init__(self, net: NetworkData):
+        self.model = net.model
+        ids: dict[str, int] = {}
+        self.design = np.array([ids.setdefault(s.design, len(ids)) for s in net.studies])  # per study (block)
+        self.n_designs = len(ids)
+        effects = {s.design: len(s.treatments) for s in net.studies}  # each design's own effects
+        self.df = self.model.n_rows - sum(effects.values())
+
+    def gls(self, tau2: float) -> _DesignMeans:
+        return _DesignMeans(self, float(tau2))
 
 
-def _q(y, X, V, P, tau2) -> float:
-    _, R = projection(y, X, V, P, tau2)
-    return float(y @ R @ y)
+class _DesignMeans:
+    def __init__(self, within: WithinDesigns, tau2: float):
+        m, design = within.model, within.design
+        S = m.V + tau2 * m.P
+        self._W = W = 1.0 / S if S.shape[1] == 1 else np.linalg.inv(S)
+        self._P, self._design = m.P, design
+        y = m.blocks_y
+        A = np.zeros((within.n_designs, *W.shape[1:]))  # padded rows of a design's block carry 1s: invertible
+        np.add.at(A, design, W)
+        b = np.zeros((within.n_designs, W.shape[1]))
+        np.add.at(b, design, (W @ y[..., None])[..., 0])
+        self._A_inv = np.linalg.inv(A)
+        e = y - (self._A_inv @ b[..., None])[design, :, 0]
+        self.q = float(np.sum(e * (W @ e[..., None])[..., 0]))
+
+    def trace_rp(self) -> float:
+        W, P = self._W, self._P
+        C = np.zeros_like(self._A_inv)
+        np.add.at(C, self._design, W @ P @ W)
+        return float(np.einsum("sij,sji->", W, P)) - float(np.einsum("dij,dji->", self._A_inv, C))
 
 
 def decompose_q(net: NetworkData) -> QDecomposition:
     """Q total, within designs and between designs, and the design-by-treatment test."""
-    y, V, P = net.y, net.V, net.P
-    Xi = interaction_design(net)
-    df_total = net.X.shape[0] - net.X.shape[1]
-    df_within = Xi.shape[0] - Xi.shape[1]
-    q_total = _q(y, net.X, V, P, 0.0)
-    q_within = _q(y, Xi, V, P, 0.0)
-    tau2_w = tau2_dl(y, Xi, V, P) if df_within > 0 else 0.0
-    q_between_random = _q(y, net.X, V, P, tau2_w) - _q(y, Xi, V, P, tau2_w)
+    consistency = net.model
+    interaction = WithinDesigns(net)
+    df_total, df_within = consistency.df, interaction.df
+    q_total = consistency.gls(0.0).q
+    q_within = interaction.gls(0.0).q
+    tau2_w = tau2_dl(interaction) if df_within > 0 else 0.0
+    q_between_random = consistency.gls(tau2_w).q - interaction.gls(tau2_w).q
     df_between = df_total - df_within
     return QDecomposition(
         q_total=q_total, df_total=df_total, q_within=q_within, df_within=df_within,
@@ -101,4 +120,4 @@ def decompose_q(net: NetworkData) -> QDecomposition:
     )
 
 
-__all__ = ["QDecomposition", "decompose_q", "interaction_design"]
+__all__ = ["QDecomposition", "WithinDesigns", "decompose_q"]

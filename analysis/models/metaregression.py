@@ -175,10 +175,10 @@ def fit_network_regression(
         raise AnalysisError(
             f"heterogeneity cannot be estimated: {n_rows} contrast(s) for {n_par} coefficient(s); use method FE"
         )
-    tau2 = estimate_tau2(method, net.y, XZ, net.V, net.P)
-    W = np.linalg.inv(net.V + tau2 * net.P)
-    cov_all = np.linalg.inv(XZ.T @ W @ XZ)
-    coef = cov_all @ (XZ.T @ W @ net.y)
+    model = net.model.with_design(XZ)
+    tau2 = estimate_tau2(method, model)
+    gls = model.gls(tau2)
+    cov_all, coef = gls.A_inv, gls.beta
     T = len(net.treatments)
     p = net.X.shape[1]
     keep = [i for i, t in enumerate(net.treatments) if t != net.reference]

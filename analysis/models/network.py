@@ -7,7 +7,9 @@ Each study contributes the contrasts of its arms against its baseline arm
 
 with ``d`` the basic parameters (every treatment versus the reference), ``V``
 block-diagonal within studies, and ``P`` the common-heterogeneity structure
-(1 on the diagonal, 1/2 between contrasts of the same multi-arm study). This is
+(1 on the diagonal, 1/2 between contrasts of the same multi-arm study). The
+fit works study by study (:mod:`analysis.models.blocks`): its cost grows
+linearly with the number of studies. This is
 metafor's ``rma.mv(yi, V, mods = X, random = ~ comp | study, rho = 1/2)`` and
 netmeta's model. ``method``: "REML" (default), "DL" (generalised
 DerSimonian-Laird, as netmeta), or "FE" (common effect, tau^2 = 0).
@@ -25,6 +27,7 @@ from scipy import stats
 
 from analysis.effects.contrasts import StudyContrasts
 from analysis.errors import AnalysisError, NetworkError
+from analysis.models.blocks import BlockModel
 from analysis.models.tau2 import estimate_tau2, q_statistic
 
 NETWORK_METHODS = ("REML", "DL", "FE")
@@ -37,12 +40,17 @@ class NetworkData:
     studies: tuple[StudyContrasts, ...]
     treatments: tuple[str, ...]  # sorted
     reference: str
-    y: np.ndarray
-    X: np.ndarray  # one column per non-reference treatment
-    V: np.ndarray
-    P: np.ndarray
+    model: BlockModel  # y, X (one column per non-reference treatment) and the per-study blocks of V and P
     row_study: tuple[str, ...]
     row_contrast: tuple[tuple[str, str], ...]  # (treatment, baseline) per row
+
+    @property
+    def y(self) -> np.ndarray:
+        return self.model.y
+
+    @property
+    def X(self) -> np.ndarray:
+        return self.model.X
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -80,18 +88,6 @@ def components(studies) -> list[set[str]]:
     return sorted(groups.values(), key=lambda g: sorted(g)[0])
 
 
-def _block_diagonal(blocks: list[np.ndarray]) -> np.ndarray:
-    """The blocks on the diagonal of one square matrix (scipy's block_diag, without its per-call overhead)."""
-    n = sum(b.shape[0] for b in blocks)
-    out = np.zeros((n, n))
-    at = 0
-    for b in blocks:
-        k = b.shape[0]
-        out[at:at + k, at:at + k] = b
-        at += k
-    return out
-
-
 def build_network(studies: list[StudyContrasts], reference: str | None = None) -> NetworkData:
     """Stack study contrasts into a network; raises :class:`NetworkError` if it is not connected."""
     if not studies:
@@ -116,27 +112,27 @@ def build_network(studies: list[StudyContrasts], reference: str | None = None) -
             f"reference treatment {reference!r} has no data in this network; "
             f"expected one of: {', '.join(treatments)}"
         )
-    params = [t for t in treatments if t != reference]
-    col = {t: i for i, t in enumerate(params)}
-    rows_X, ys, Vs, Ps, row_study, row_contrast = [], [], [], [], [], []
+    ys, Vs, Ps, row_study, row_contrast = [], [], [], [], []
+    heterogeneity = {}  # number of contrasts -> P block: 1 on the diagonal, 1/2 between contrasts of one study
     for s in studies:
         k = len(s.treatments)
-        for t, y in zip(s.treatments, s.y):
-            x = np.zeros(len(params))
-            if t in col:
-                x[col[t]] += 1
-            if s.baseline in col:
-                x[col[s.baseline]] -= 1
-            rows_X.append(x)
-            ys.append(y)
-            row_study.append(s.study)
-            row_contrast.append((t, s.baseline))
-        Vs.append(np.asarray(s.V, dtype=float))
-        Ps.append(np.full((k, k), 0.5) + 0.5 * np.eye(k))
+        if k not in heterogeneity:
+            heterogeneity[k] = np.full((k, k), 0.5) + 0.5 * np.eye(k)
+        ys.extend(s.y)
+        Vs.append(s.V)
+        Ps.append(heterogeneity[k])
+        row_study += [s.study] * k
+        row_contrast += [(t, s.baseline) for t in s.treatments]
+    col = {t: i for i, t in enumerate(t for t in treatments if t != reference)}  # the columns of X
+    plus = np.array([col.get(t, -1) for t, _ in row_contrast])
+    minus = np.array([col.get(b, -1) for _, b in row_contrast])
+    X = np.zeros((len(ys), len(treatments) - 1))
+    at = np.arange(len(ys))
+    X[at[plus >= 0], plus[plus >= 0]] += 1
+    X[at[minus >= 0], minus[minus >= 0]] -= 1
+    model = BlockModel.from_blocks(np.array(ys, dtype=float), X, Vs, Ps)
     return NetworkData(
-        studies=tuple(studies), treatments=treatments, reference=reference,
-        y=np.array(ys, dtype=float), X=np.array(rows_X).reshape(len(ys), len(params)),
-        V=_block_diagonal(Vs), P=_block_diagonal(Ps),
+        studies=tuple(studies), treatments=treatments, reference=reference, model=model,
         row_study=tuple(row_study), row_contrast=tuple(row_contrast),
     )
 
@@ -237,10 +233,10 @@ def fit_network(
         net = build_network(list(net.studies), reference)
     if len(net.treatments) < 2:
         raise NetworkError("the network has fewer than two treatments")
-    bad = [s.study for s in net.studies if not np.all(np.isfinite(s.y)) or np.any(np.diag(s.V) <= 0)]
-    if bad:
+    bad = np.flatnonzero(~np.isfinite(net.y) | ~(net.model.variances() > 0))
+    if bad.size:
         raise NetworkError(
-            f"study {bad[0]} has a non-finite effect or a variance <= 0; "
+            f"study {net.row_study[bad[0]]} has a non-finite effect or a variance <= 0; "
             "every contrast needs a finite effect and a positive sampling variance"
         )
     n_rows, n_par = net.X.shape
@@ -250,11 +246,9 @@ def fit_network(
                 f"heterogeneity cannot be estimated: {n_rows} contrast(s) for {n_par} treatment effect(s) "
                 "(no study shares a comparison with another); use method FE or fix tau2"
             )
-        tau2 = estimate_tau2(method, net.y, net.X, net.V, net.P)
-    W = np.linalg.inv(net.V + tau2 * net.P)
-    XtWX = net.X.T @ W @ net.X
-    cov_par = np.linalg.inv(XtWX)
-    beta = cov_par @ (net.X.T @ W @ net.y)
+        tau2 = estimate_tau2(method, net.model)
+    gls = net.model.gls(tau2)
+    cov_par, beta = gls.A_inv, gls.beta
     T = len(net.treatments)
     ref_i = net.treatments.index(net.reference)
     keep = [i for i in range(T) if i != ref_i]
@@ -264,6 +258,6 @@ def fit_network(
     cov[np.ix_(keep, keep)] = cov_par
     return NetworkFit(
         measure=measure, method=method, reference=net.reference, treatments=net.treatments,
-        d=d, cov=cov, tau2=float(tau2), q=q_statistic(net.y, net.X, net.V),
+        d=d, cov=cov, tau2=float(tau2), q=q_statistic(net.model),
         q_df=n_rows - n_par, n_studies=len(net.studies), n_contrasts=n_rows, level=level, data=net,
     )

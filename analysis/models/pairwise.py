@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis.errors import AnalysisError, DataError
+from analysis.models.blocks import BlockModel
 from analysis.models.tau2 import estimate_tau2
 
 PAIRWISE_METHODS = ("FE", "DL", "REML", "PM")
@@ -76,9 +77,7 @@ def fit_pairwise(yi, vi, method: str = "REML", test: str = "z", level: float = 0
     k = y.size
     if k == 1 and test == "knha":
         raise AnalysisError("the Hartung-Knapp adjustment needs at least 2 studies; use test 'z'")
-    X = np.ones((k, 1))
-    V = np.diag(v)
-    tau2 = estimate_tau2(method, y, X, V, np.eye(k)) if k > 1 else 0.0
+    tau2 = estimate_tau2(method, BlockModel.independent(y, np.ones(k), v)) if k > 1 else 0.0
 
     w = 1 / (v + tau2)
     mu = float(np.sum(w * y) / np.sum(w))

@@ -23,10 +23,7 @@ from analysis.robustness.shift import EffectRange
 def influence_matrix(fit: NetworkFit) -> np.ndarray:
     """``H`` (one row per non-reference treatment, in the order of ``fit.data.parameters``; one column per
     contrast of ``fit.data``): the change in each basic parameter per unit change of each contrast."""
-    net = fit.data
-    W = np.linalg.inv(net.V + fit.tau2 * net.P)
-    XtW = net.X.T @ W
-    return np.linalg.solve(XtW @ net.X, XtW)
+    return fit.data.model.gls(fit.tau2).influence()
 
 
 def study_thresholds(fit: NetworkFit, treatment: str, shift: float | None, H: np.ndarray | None = None,

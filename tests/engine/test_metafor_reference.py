@@ -16,7 +16,7 @@ CASES = {c["id"]: c for c in FIXTURE["cases"]}
 EXPECTED_DATASETS = {
     "escalc": {"bcg", "zero_cells", "normand1999"},
     "pairwise": {"bcg", "normand1999"},
-    "network": {"senn2013", "hasselblad1998", "dogliotti2014"},
+    "network": {"senn2013", "hasselblad1998", "dogliotti2014", "large_network"},
 }
 
 

@@ -148,8 +148,9 @@ def test_node_split_direct_proportion_is_clamped_and_nearly_direct_pairs_have_no
 
 
 def test_reml_without_information_on_tau2_is_an_error():
+    from analysis.models.blocks import BlockModel
     from analysis.models.tau2 import tau2_reml
 
-    y, X, V = np.array([0.1, 0.3, -0.2]), np.ones((3, 1)), np.diag([0.1, 0.2, 0.3])
+    model = BlockModel.independent([0.1, 0.3, -0.2], np.ones(3), [0.1, 0.2, 0.3], p=np.zeros(3))
     with pytest.raises(NetworkError, match="carries no information on tau"):
-        tau2_reml(y, X, V, np.zeros((3, 3)))
+        tau2_reml(model)

@@ -48,3 +48,19 @@ wcsv(data.frame(study = paste(d$authors, d$year), treatment = d$trt, n = d$ni, e
 d <- dat.dogliotti2014
 wcsv(data.frame(study = sub(",", "", d$study, fixed = TRUE), treatment = d$treatment, n = d$total, events = d$stroke),
      "dogliotti2014")
+
+## made-up network of 320 studies (10 treatments, about 20 % three-arm studies; MD) so that the study-by-study
+## fit is checked at the size of the largest published networks. Fixed seed; rounded so the CSV is stable.
+set.seed(20261205)
+trts <- sprintf("T%02d", 1:10)
+effect <- c(0, round(rnorm(9, -0.5, 0.4), 3)); names(effect) <- trts
+designs <- c(lapply(2:10, function(i) trts[c(1, i)]),  # a star around T01 keeps the network connected
+             lapply(10:320, function(i) sample(trts, if (runif(1) < 0.2) 3 else 2)))
+large <- do.call(rbind, lapply(seq_along(designs), function(i) {
+  a <- designs[[i]]; k <- length(a)
+  n <- sample(20:200, k, replace = TRUE); sd <- round(runif(k, 0.8, 1.6), 3)
+  delta <- c(0, rnorm(k - 1, 0, 0.3))
+  mu <- rnorm(1) + effect[a] + delta + rnorm(k) * sd / sqrt(n)
+  data.frame(study = sprintf("S%03d", i), treatment = a, n = n, mean = round(mu, 4), sd = sd)
+}))
+wcsv(large, "large_network")

@@ -94,7 +94,8 @@ check_escalc <- function(net, d, measure) {
 
 nw_sets <- list(list(ds = "senn2013", measure = "MD", ref = "placebo"),
                 list(ds = "hasselblad1998", measure = "OR", ref = "no_contact"),
-                list(ds = "dogliotti2014", measure = "OR", ref = "Placebo/Control"))
+                list(ds = "dogliotti2014", measure = "OR", ref = "Placebo/Control"),
+                list(ds = "large_network", measure = "MD", ref = "T01"))
 for (s in nw_sets) {
   d <- read_arms(s$ds)
   net <- build_network(d, s$measure, s$ref)
