@@ -123,3 +123,16 @@ def test_an_internal_error_is_one_message_with_a_hint_and_the_traceback_only_wit
     assert "Traceback" not in err
     with pytest.raises(ZeroDivisionError):
         cli.main(["--debug", "validate", "data"])
+
+
+def test_synthesize_scale_is_never_written_into_data(tmp_path):
+    """A scaled dataset is for benchmarks: --scale needs an --out outside data/; refused before any work, with
+    exit code 2 and nothing created."""
+    (tmp_path / "data").mkdir()
+    for args, expected in [(("--scale", "3"), "give --out"),
+                           (("--scale", "3", "--out", "data/bench"), "never written into data/"),
+                           (("--scale", "0", "--out", str(tmp_path / "x")), "whole number >= 1")]:
+        done = run("synthesize", *args, cwd=tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert expected in done.stderr and "Traceback" not in done.stderr
+    assert list((tmp_path / "data").iterdir()) == [] and not (tmp_path / "x").exists()
