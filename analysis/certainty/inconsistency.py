@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
-
 from analysis.certainty.rating import DomainRating
 from analysis.certainty.thresholds import crossed, fmt, scaled
+from analysis.models.distributions import normal_quantile, t_quantile
 
 
 def prediction_interval(estimate: float, se: float, tau2: float, level: float = 0.95,
                         df: int | None = None) -> tuple[float, float]:
     """estimate +/- q sqrt(se^2 + tau^2), q normal (df None) or t on df."""
     p = 1 - (1 - level) / 2
-    q = stats.norm.ppf(p) if not df or df < 1 else stats.t.ppf(p, df)
+    q = normal_quantile(p) if not df or df < 1 else t_quantile(p, df)
     half = q * math.sqrt(se**2 + tau2)
     return estimate - half, estimate + half
 

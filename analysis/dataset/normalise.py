@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import math
 
-from scipy import stats
-
 from analysis.dataset.schema import DIFFERENCE_STATISTICS
+from analysis.models.distributions import t_quantile
 
 
 def mean_sd(row: dict) -> tuple[float, float, list[str]]:
@@ -36,7 +35,7 @@ def mean_sd(row: dict) -> tuple[float, float, list[str]]:
     if stat == "mean_se":
         return float(row["mean"]), float(row["se"]) * math.sqrt(n), ["sd=se*sqrt(n)"]
     if stat == "mean_ci95":
-        t = stats.t.ppf(0.975, max(n - 1, 1))
+        t = t_quantile(0.975, max(n - 1, 1))
         sd = math.sqrt(n) * (float(row["ci_high"]) - float(row["ci_low"])) / (2 * t)
         return float(row["mean"]), sd, ["sd=sqrt(n)*(ci_high-ci_low)/(2*t[0.975,n-1])"]
     if stat == "median_iqr":
@@ -51,7 +50,7 @@ def difference_arms(diff: dict, ref: dict) -> tuple[float, float, list[str]]:
     n1, n2 = float(diff["n_analysed"]), float(ref["n_analysed"])
     notes = ["difference of two arms reported: arms built with that difference and a common sd"]
     if diff["statistic"] == "difference_ci95":
-        t = stats.t.ppf(0.975, max(n1 + n2 - 2, 1))
+        t = t_quantile(0.975, max(n1 + n2 - 2, 1))
         se = (float(diff["ci_high"]) - float(diff["ci_low"])) / (2 * t)
         notes.append("se=(ci_high-ci_low)/(2*t[0.975,n1+n2-2])")
     else:

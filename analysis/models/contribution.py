@@ -24,6 +24,11 @@ Davies et al. 2022, Stat Med):
    weights ``1 / (se_adj^2 + tau^2)`` with ``se_adj`` the common-effect
    adjusted SE, exactly as netmeta's ``getStudyContribution``.
 
+Cost: steps 1 and 4 are sums over studies and steps 2 and 3 work on the aggregate network (treatments and
+direct comparisons), so no matrix of all contrasts is formed. What grows with the studies is the share of each
+edge per study (edges x studies) and the result (pairs x studies rows): memory and time linear in the number of
+studies (about 17 MB and 1.4 s for 2,000 studies of 10 treatments, benchmarks/bench_scale.py's networks).
+
 With ``fit.method == "FE"`` tau^2 is 0 (netmeta's common-effects matrix);
 otherwise the fit's tau^2 is used (netmeta's random-effects matrix).
 Treatments are ordered as ``treatment_order`` (default: sorted, as netmeta

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
+from analysis.models.distributions import chi2_sf
 from analysis.models.network import NetworkData
 from analysis.models.tau2 import tau2_dl
 
@@ -55,7 +55,7 @@ class QDecomposition:
 
 
 def _p(q: float, df: int) -> float | None:
-    return float(stats.chi2.sf(q, df)) if df > 0 else None
+    return float(chi2_sf(q, df)) if df > 0 else None
 
 
 class WithinDesigns:

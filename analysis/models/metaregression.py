@@ -34,10 +34,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.effects.contrasts import StudyContrasts
 from analysis.errors import AnalysisError, DataError, NetworkError
+from analysis.models.distributions import chi2_sf, normal_sf, two_sided_critical
 from analysis.models.network import NetworkData, NetworkFit, build_network, fit_network
 from analysis.models.tau2 import estimate_tau2
 
@@ -67,7 +67,7 @@ class NetworkRegressionFit:
 
     @property
     def crit(self) -> float:
-        return float(stats.norm.ppf(1 - (1 - self.level) / 2))
+        return two_sided_critical(self.level)
 
     def interaction_frame(self) -> pd.DataFrame:
         """Each interaction coefficient: estimate, se, z, p, CI."""
@@ -75,7 +75,7 @@ class NetworkRegressionFit:
         z = self.beta / se
         return pd.DataFrame({
             "term": list(self.terms), "estimate": self.beta, "se": se, "z": z,
-            "p": 2 * stats.norm.sf(np.abs(z)),
+            "p": 2 * normal_sf(np.abs(z)),
             "ci_low": self.beta - self.crit * se, "ci_high": self.beta + self.crit * se,
         })
 
@@ -90,7 +90,7 @@ class NetworkRegressionFit:
 
     @property
     def qm_p(self) -> float:
-        return float(stats.chi2.sf(self.qm, self.qm_df))
+        return float(chi2_sf(self.qm, self.qm_df))
 
     def effect(self, t1: str, t2: str, x: float = 0.0) -> tuple[float, float]:
         """Estimate and SE of t1 versus t2 at covariate value ``x``."""
@@ -232,7 +232,7 @@ def subgroup_networks(
             fits[lv] = fit_network(sub, measure, method=method, reference=reference, level=level)
         except AnalysisError as err:
             raise type(err)(f"subgroup {lv!r}: {err}") from None
-    crit = float(stats.norm.ppf(1 - (1 - level) / 2))
+    crit = two_sided_critical(level)
     base = fits[levels[0]]
     rows, skipped = [], []
     all_treatments = sorted({t for f in fits.values() for t in f.treatments} - {reference})
@@ -245,7 +245,7 @@ def subgroup_networks(
             e2, s2 = fits[lv].effect(t, reference)
             diff, se = e2 - e1, float(np.hypot(s1, s2))
             z = diff / se
-            rows.append((t, lv, levels[0], e2, s2, e1, s1, diff, se, z, float(2 * stats.norm.sf(abs(z))),
+            rows.append((t, lv, levels[0], e2, s2, e1, s1, diff, se, z, float(2 * normal_sf(abs(z))),
                          diff - crit * se, diff + crit * se))
     frame = pd.DataFrame(rows, columns=["treatment", "level", "reference_level", "estimate", "se",
                                         "reference_estimate", "reference_se", "difference", "difference_se",

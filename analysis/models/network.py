@@ -23,11 +23,11 @@ from itertools import permutations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.effects.contrasts import StudyContrasts
 from analysis.errors import AnalysisError, NetworkError
 from analysis.models.blocks import BlockModel
+from analysis.models.distributions import chi2_sf, two_sided_critical
 from analysis.models.tau2 import estimate_tau2, q_statistic
 
 NETWORK_METHODS = ("REML", "DL", "FE")
@@ -157,7 +157,7 @@ class NetworkFit:
 
     @property
     def q_p(self) -> float | None:
-        return float(stats.chi2.sf(self.q, self.q_df)) if self.q_df > 0 else None
+        return float(chi2_sf(self.q, self.q_df)) if self.q_df > 0 else None
 
     @property
     def i2(self) -> float | None:
@@ -183,7 +183,7 @@ class NetworkFit:
 
     @cached_property
     def crit(self) -> float:
-        return float(stats.norm.ppf(1 - (1 - self.level) / 2))
+        return two_sided_critical(self.level)
 
     def effects_frame(self, reference: str | None = None) -> pd.DataFrame:
         """Every treatment versus ``reference`` (default: the fit's reference)."""

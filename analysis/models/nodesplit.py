@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from analysis.models.distributions import normal_sf
 from analysis.models.network import NetworkFit
 
 TOL_DIRECT = 0.0005  # netmeta's tol.direct: a proportion of direct evidence within this of 1 is direct only
@@ -57,7 +57,7 @@ def node_split(fit: NetworkFit) -> pd.DataFrame:
             se_diff = float(np.sqrt(var_d + se_i**2))
             z = diff / se_diff
             row.update(indirect=float(ind), indirect_se=se_i, diff=float(diff), diff_se=se_diff,
-                       z=float(z), p=float(2 * stats.norm.sf(abs(z))))
+                       z=float(z), p=float(2 * normal_sf(abs(z))))
         rows.append(row)
     cols = ["treat1", "treat2", "k", "direct", "direct_se", "indirect", "indirect_se",
             "network", "network_se", "prop_direct", "diff", "diff_se", "z", "p"]

@@ -15,10 +15,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.errors import AnalysisError, DataError
 from analysis.models.blocks import BlockModel
+from analysis.models.distributions import chi2_sf, normal_sf, t_sf, two_sided_critical
 from analysis.models.tau2 import estimate_tau2
 
 PAIRWISE_METHODS = ("FE", "DL", "REML", "PM")
@@ -87,19 +87,17 @@ def fit_pairwise(yi, vi, method: str = "REML", test: str = "z", level: float = 0
         if s2w <= np.finfo(float).eps:
             s2w = 0.0
         se = float(se * np.sqrt(s2w))
-        dist = stats.t(df=k - 1)
-    else:
-        dist = stats.norm()
-    crit = float(dist.ppf(1 - (1 - level) / 2))
+    df = k - 1 if test == "knha" else None
+    crit = two_sided_critical(level, df)
     stat = mu / se if se > 0 else np.inf * np.sign(mu)
-    pval = float(2 * dist.sf(abs(stat)))
+    pval = float(2 * (normal_sf(abs(stat)) if df is None else t_sf(abs(stat), df)))
 
     w0 = 1 / v
     mu0 = np.sum(w0 * y) / np.sum(w0)
     q = float(np.sum(w0 * (y - mu0) ** 2))
     q_df = k - 1
     if k > 1:
-        q_p = float(stats.chi2.sf(q, q_df))
+        q_p = float(chi2_sf(q, q_df))
         if method == "FE":
             i2 = max(0.0, 100 * (q - q_df) / q) if q > 0 else 0.0
             h2 = q / q_df

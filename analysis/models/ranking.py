@@ -8,9 +8,9 @@ smaller values are better, Phi((d_i - d_j) / se_ij) when larger values are.
 from __future__ import annotations
 
 import pandas as pd
-from scipy import stats
 
 from analysis.errors import AnalysisError
+from analysis.models.distributions import normal_cdf
 from analysis.models.network import NetworkFit
 
 
@@ -26,7 +26,7 @@ def p_scores(fit: NetworkFit, small_values: str = "good") -> pd.DataFrame:
             if i == j:
                 continue
             est, se = fit.effect(j, i)  # d_j - d_i
-            probs.append(stats.norm.cdf(sign * est / se) if se > 0 else 0.5)
+            probs.append(normal_cdf(sign * est / se) if se > 0 else 0.5)
         rows.append((i, sum(probs) / len(probs)))
     out = pd.DataFrame(rows, columns=["treatment", "p_score"])
     return out.sort_values(["p_score", "treatment"], ascending=[False, True], ignore_index=True)

@@ -29,10 +29,10 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from statsmodels.regression.linear_model import OLS
 
 from analysis.errors import AnalysisError, DataError
+from analysis.models.distributions import t_sf
 from analysis.models.network import NetworkFit
 from analysis.models.nodesplit import node_split
 
@@ -79,7 +79,7 @@ def egger_test(effects, se) -> EggerTest:
         raise AnalysisError("Egger's regression fits the points exactly; the test is undefined")
     t = b0 / se0
     df = int(ols.df_resid)
-    return EggerTest(n=n, intercept=b0, intercept_se=se0, t=t, df=df, p=float(2 * stats.t.sf(abs(t), df)),
+    return EggerTest(n=n, intercept=b0, intercept_se=se0, t=t, df=df, p=float(2 * t_sf(abs(t), df)),
                      slope=b1, slope_se=se1)
 
 

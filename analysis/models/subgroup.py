@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from analysis.effects.measures import Arm, pairwise_effect
 from analysis.errors import AnalysisError
+from analysis.models.distributions import chi2_sf
 from analysis.models.pairwise import PairwiseFit, fit_pairwise
 
 
@@ -50,7 +50,7 @@ def interaction_test(fits: list[PairwiseFit]) -> tuple[float, int, float]:
     w = 1 / np.array([f.se for f in fits]) ** 2
     q = float(np.sum(w * (est - np.sum(w * est) / np.sum(w)) ** 2))
     df = len(fits) - 1
-    return q, df, float(stats.chi2.sf(q, df))
+    return q, df, float(chi2_sf(q, df))
 
 
 def direct_effects(arms: pd.DataFrame, treatment: str, reference: str, measure: str = "MD") -> pd.DataFrame:

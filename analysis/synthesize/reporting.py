@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from analysis.models.distributions import t_quantile
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def report(value: float, sd: float, n: int, fmt: Format, scale: dict) -> dict:
     elif fmt.statistic == "mean_se":
         cells.update(mean=round(x, d), se=round(s / math.sqrt(n), d + 1))
     elif fmt.statistic == "mean_ci95":
-        half = stats.t.ppf(0.975, n - 1) * s / math.sqrt(n)
+        half = t_quantile(0.975, n - 1) * s / math.sqrt(n)
         cells.update(mean=round(x, d), ci_low=round(x - half, d), ci_high=round(x + half, d))
     else:
         cells.update(median=round(x, d), q1=round(x - 0.675 * s, d), q3=round(x + 0.675 * s, d))
