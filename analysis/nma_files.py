@@ -9,7 +9,10 @@ minus treat2). Output files (ratio measures on the log scale):
 - ``league.csv``: treat1, treat2, estimate, se, ci_low, ci_high (treat1 minus treat2);
 - ``heterogeneity.json``: tau2, i2, q, q_df, q_p, q_within, q_between, design_by_treatment_p and more;
 - ``nodesplit.csv``: direct, indirect and network estimates per directly compared pair;
-- ``ranking.csv``: P-scores.
+- ``ranking.csv``: P-scores;
+- ``rank_probabilities.csv``: SUCRA, mean and median rank and the probability of each rank (1 = best), from
+  100,000 draws of the effects' joint normal distribution with a fixed seed (``analysis.models.ranking``);
+- ``rankogram.png`` (with ``--rankogram``): those probabilities drawn per treatment.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from analysis.errors import DataError, NetworkError
 from analysis.models.inconsistency import decompose_q
 from analysis.models.network import NetworkFit, fit_network
 from analysis.models.nodesplit import node_split
-from analysis.models.ranking import p_scores
+from analysis.models.ranking import RankProbabilities, p_scores, rank_probabilities
 from analysis.results_io import write_csv, write_json
 
 CONTRAST_COLUMNS = {"treat1", "treat2", "yi", "se"}
@@ -86,24 +89,26 @@ def heterogeneity_summary(fit: NetworkFit) -> dict:
 
 def run_nma(path: Path, measure: str, method: str, reference: str | None, out_dir: Path,
             small_values: str = "good", keep_double_zero: bool = False,
-            report: Callable[[str], None] = lambda m: None) -> tuple[NetworkFit, dict]:
+            report: Callable[[str], None] = lambda m: None) -> tuple[NetworkFit, dict, RankProbabilities]:
     studies = read_network_input(Path(path), measure, reference, keep_double_zero, report)
     try:
         fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference)
     except NetworkError as exc:
         raise NetworkError(f"{path}: {exc}") from None
     het = heterogeneity_summary(fit)
+    ranks = rank_probabilities(fit, small_values)
     files = {
         "effects.csv": fit.prediction_frame(),
         "league.csv": fit.league_frame(),
         "nodesplit.csv": node_split(fit),
         "ranking.csv": p_scores(fit, small_values),
+        "rank_probabilities.csv": ranks.frame(),
     }
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, frame in files.items():
         write_csv(frame, out_dir / name)
     write_json(het, out_dir / "heterogeneity.json")
-    return fit, het
+    return fit, het, ranks
 
 
 def summary_text(fit: NetworkFit, het: dict) -> str:

@@ -136,3 +136,16 @@ def test_synthesize_scale_is_never_written_into_data(tmp_path):
         assert done.returncode == 2, done.stderr
         assert expected in done.stderr and "Traceback" not in done.stderr
     assert list((tmp_path / "data").iterdir()) == [] and not (tmp_path / "x").exists()
+
+
+def test_nma_writes_rank_probabilities_and_on_request_a_rankogram(tmp_path):
+    done = run("nma", str(REFERENCE / "data" / "senn2013.csv"), "--measure", "MD", "--reference", "placebo",
+               "--out", str(tmp_path), "--rankogram")
+    assert done.returncode == 0, done.stderr
+    ranks = pd.read_csv(tmp_path / "rank_probabilities.csv")
+    assert list(ranks.columns) == ["treatment", "sucra", "mean_rank", "median_rank",
+                                   *(f"p_rank_{r}" for r in range(1, 11))]
+    p_scores = pd.read_csv(tmp_path / "ranking.csv").set_index("treatment")["p_score"]
+    assert np.allclose(ranks.set_index("treatment")["sucra"], p_scores.loc[ranks["treatment"]], atol=0.007)
+    assert (tmp_path / "rankogram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "rankogram.png" in done.stderr

@@ -19,6 +19,8 @@ def add_arguments(p):
     p.add_argument("--small-values", default="good", choices=["good", "bad"],
                    help="whether smaller effects are better, for the P-scores (default: good)")
     p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--rankogram", action="store_true",
+                   help="also draw the rank probabilities as rankogram.png (imports matplotlib)")
     p.add_argument("--keep-double-zero", action="store_true",
                    help="OR/RR: keep studies with no events in any arm (default: leave them out, naming each)")
 
@@ -26,8 +28,15 @@ def add_arguments(p):
 def run(args) -> int:
     from analysis.nma_files import run_nma, summary_text
 
-    fit, het = run_nma(Path(args.input), args.measure, args.method, args.reference, Path(args.out),
+    fit, het, ranks = run_nma(Path(args.input), args.measure, args.method, args.reference, Path(args.out),
                        small_values=args.small_values, keep_double_zero=args.keep_double_zero, report=progress)
     print(summary_text(fit, het))
-    progress(f"wrote effects.csv, league.csv, heterogeneity.json, nodesplit.csv, ranking.csv to {args.out}")
+    written = "effects.csv, league.csv, heterogeneity.json, nodesplit.csv, ranking.csv, rank_probabilities.csv"
+    if args.rankogram:  # matplotlib only when asked for: it would double the command's start-up time
+        from analysis.figures.rankogram import rankogram_figure
+
+        fig = rankogram_figure(ranks)
+        fig.savefig(Path(args.out) / "rankogram.png", dpi=150, metadata={"Software": None})
+        written += ", rankogram.png"
+    progress(f"wrote {written} to {args.out}")
     return 0

@@ -15,7 +15,9 @@ nw_sets <- list(
   list(ds = "hasselblad1998", sm = "OR", ref = "no_contact", small = "undesirable",
        pw = "pairwise(treat = treatment, event = events, n = n, studlab = study, data = arms, sm = \"OR\")"),
   list(ds = "dogliotti2014", sm = "OR", ref = "Placebo/Control", small = "desirable",
-       pw = "pairwise(treat = treatment, event = events, n = n, studlab = study, data = arms, sm = \"OR\")"))
+       pw = "pairwise(treat = treatment, event = events, n = n, studlab = study, data = arms, sm = \"OR\")"),
+  list(ds = "large_network", sm = "MD", ref = "T01", small = "desirable",
+       pw = "pairwise(treat = treatment, n = n, mean = mean, sd = sd, studlab = study, data = arms, sm = \"MD\")"))
 
 split_out <- function(ns, x) {
   ## sign check: netsplit's "A:B" estimate is A minus B, as is TE.common["A", "B"]
