@@ -13,8 +13,9 @@ def add_arguments(p):
     p.add_argument("input", help="CSV: arm-level (study,treatment,n,mean,sd | events) "
                                  "or contrast-level (study,treat1,treat2,yi,se)")
     p.add_argument("--measure", required=True, choices=["MD", "SMD", "OR", "RR", "RD"], type=str.upper)
-    p.add_argument("--method", default="REML", choices=["REML", "DL", "common"],
-                   help="random effects by REML (default) or DerSimonian-Laird, or the common-effect model")
+    p.add_argument("--method", default="REML", choices=["REML", "DL", "PM", "common"],
+                   help="random effects with tau^2 by REML (default), DerSimonian-Laird or Paule-Mandel, or the "
+                        "common-effect model")
     p.add_argument("--reference", default=None, help="reference treatment (default: first in sorted order)")
     p.add_argument("--small-values", default="good", choices=["good", "bad"],
                    help="whether smaller effects are better, for the P-scores (default: good)")

@@ -12,7 +12,9 @@ fit works study by study (:mod:`analysis.models.blocks`): its cost grows
 linearly with the number of studies. This is
 metafor's ``rma.mv(yi, V, mods = X, random = ~ comp | study, rho = 1/2)`` and
 netmeta's model. ``method``: "REML" (default), "DL" (generalised
-DerSimonian-Laird, as netmeta), or "FE" (common effect, tau^2 = 0).
+DerSimonian-Laird, as netmeta), "PM" (Paule-Mandel: the tau^2 at which the
+generalised Q equals its degrees of freedom, Jackson, White & Riley 2012), or
+"FE" (common effect, tau^2 = 0).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from analysis.models.blocks import BlockModel
 from analysis.models.distributions import chi2_sf, two_sided_critical
 from analysis.models.tau2 import estimate_tau2, q_statistic
 
-NETWORK_METHODS = ("REML", "DL", "FE")
+NETWORK_METHODS = ("REML", "DL", "PM", "FE")
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,20 @@ def test_network_contrasts_match_escalc(case):
     assert len(merged) == len(ref) == len(ours)
     np.testing.assert_allclose(merged["yi_ours"], merged["yi_ref"], atol=tol.ESTIMATE)
     np.testing.assert_allclose(merged["vi_ours"], merged["vi_ref"], atol=tol.SE)
+
+
+EXTRA = load_fixture("extra")
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in EXTRA["cases"] if c["kind"] == "network_pm"])
+def test_network_paule_mandel_matches_r(case):
+    """PM for networks: tau^2 the root of the generalised Q (R, dense algebra), effects rma.mv's at that tau^2."""
+    s, r = case["settings"], case["results"]
+    data = reference_data(case["dataset"])
+    data = data[~data["study"].isin(s["dropped_studies"])].reset_index(drop=True)
+    fit = fit_network(contrasts_from_arms(data, s["measure"], s["reference"]), s["measure"], "PM", s["reference"])
+    assert fit.tau2 == pytest.approx(r["tau2"], abs=tol.TAU2)
+    assert fit.data.model.gls(fit.tau2).q == pytest.approx(r["df"], abs=tol.STAT)
+    eff = fit.effects_frame().set_index("treatment").loc[r["treatment"]]
+    np.testing.assert_allclose(eff["estimate"], r["estimate"], rtol=0, atol=tol.ESTIMATE)
+    np.testing.assert_allclose(eff["se"], r["se"], rtol=0, atol=tol.SE)

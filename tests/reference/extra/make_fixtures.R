@@ -127,6 +127,34 @@ for (s in nw_sets) {
                 egger(cad$adjusted, cad$se^2)))
 }
 
+## ------------------------------------------------------------------ network Paule-Mandel tau2
+## tau2 is the root of the generalised Q, y' P(tau2) y = k - p with P = S^-1 - S^-1 X (X' S^-1 X)^-1 X' S^-1 and
+## S = V + tau2 K (dense algebra, as Jackson, White & Riley 2012 define it; 0 if Q(0) <= k - p); effects and SEs
+## are rma.mv's with that tau2 fixed. Neither metafor nor netmeta 3.3-1 offers PM for networks.
+q_gen <- function(t2, y, X, V, K) {
+  Si <- chol2inv(chol(V + t2 * K)); SiX <- Si %*% X
+  drop(crossprod(y, (Si - SiX %*% solve(crossprod(X, SiX), t(SiX))) %*% y))
+}
+for (s in list(list(ds = "senn2013", sm = "MD", ref = "placebo"), list(ds = "hasselblad1998", sm = "OR", ref = "no_contact"),
+               list(ds = "large_network", sm = "MD", ref = "T01"))) {
+  net <- build_network(read_arms(s$ds), s$sm, s$ref)
+  dat <- net$dat; K <- K_matrix(dat); df <- nrow(dat) - ncol(net$X)
+  excess <- function(t2) q_gen(t2, dat$yi, net$X, net$V, K) - df
+  tau2 <- if (excess(0) <= 0) 0 else {
+    hi <- 1; while (excess(hi) > 0) hi <- hi * 4
+    uniroot(excess, c(0, hi), tol = 1e-300, maxiter = 10000)$root
+  }
+  fit <- rma.mv(yi, net$V, mods = net$X, intercept = FALSE, random = ~ comp | study, struct = "CS",
+                rho = 1/2, tau2 = tau2, method = "REML", data = dat)
+  cases[[length(cases) + 1]] <- list(
+    id = paste("network-pm", s$ds, sep = "-"), kind = "network_pm", dataset = s$ds,
+    call = paste0("uniroot(q_gen(tau2) - (k - p)), then rma.mv(yi, V, mods = X, intercept = FALSE, ",
+                  "random = ~ comp | study, struct = \"CS\", rho = 1/2, tau2 = tau2)"),
+    settings = list(measure = s$sm, reference = s$ref, method = "PM", dropped_studies = arr(net$dropped)),
+    results = list(tau2 = tau2, q_at_tau2 = excess(tau2) + df, df = df, treatment = arr(net$trts[-1]),
+                   estimate = num(coef(fit)), se = num(fit$se)))
+}
+
 out <- list(engine = "metafor", r_version = R.version.string,
             package_versions = list(metafor = as.character(packageVersion("metafor"))),
             regenerate = "Rscript tests/reference/extra/make_fixtures.R", cases = cases)
