@@ -334,3 +334,28 @@ def test_a_non_finite_number_in_guideline_yaml_is_named(pkg):
     path.write_text(path.read_text(encoding="utf-8").replace("value: 1.5", "value: .inf", 1), encoding="utf-8")
     issues = [i for i in validate_dataset(pkg) if i.column == "mids.pain.value"]
     assert any("a finite number" in i.format() and "field mids.pain.value" in i.format() for i in issues)
+
+
+def test_a_line_break_inside_a_quoted_cell_is_kept_and_later_rows_keep_their_line_numbers(pkg):
+    """A quoted cell may hold a line break (RFC 4180): it is kept, and a problem on a later row names the file
+    line the row starts on, counting the broken cell's two lines."""
+    rows = read_rows(pkg / "studies.csv")
+    header = rows[0]
+    rows[1][header.index("citation")] = "[SYNTHETIC] First line of a citation\nand its second line"
+    good_year = rows[2][header.index("year")]
+    rows[2][header.index("year")] = "nineteen"
+    write_rows(pkg / "studies.csv", rows)
+    issues = validate_dataset(pkg)
+    assert [(i.file.endswith("studies.csv"), i.row, i.column) for i in issues] == [(True, 4, "year")]
+    rows[2][header.index("year")] = good_year
+    write_rows(pkg / "studies.csv", rows)
+    studies = load_dataset(pkg).studies.set_index("id")
+    assert studies.loc[rows[1][header.index("id")], "citation"] == rows[1][header.index("citation")]
+
+
+def test_an_unterminated_quote_is_a_located_problem(pkg):
+    text = (pkg / "nodes.csv").read_text(encoding="utf-8")
+    (pkg / "nodes.csv").write_text(text + '"sham-2,"unterminated\n', encoding="utf-8")
+    issues = validate_dataset(pkg)
+    assert any(i.file.endswith("nodes.csv") and i.row is not None and "well-formed CSV" in i.expected
+               for i in issues), issues

@@ -7,6 +7,7 @@ quote it back. Nothing is written.
 from __future__ import annotations
 
 import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,13 +47,20 @@ def read_csv(path: Path, display: str) -> tuple[RawTable | None, list[Validation
         return None, [ValidationIssue(display, None, None, None, "the file to exist (it is listed in the package)")]
     except UnicodeDecodeError as e:
         return None, [ValidationIssue(display, None, None, None, f"UTF-8 text ({e.reason} at byte {e.start})")]
-    reader = csv.reader(text.splitlines())
-    records = list(reader)
+    records = []  # (the file line the record starts on, its cells); a quoted cell may hold line breaks
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        end = 0
+        for rec in reader:
+            records.append((end + 1, rec))
+            end = reader.line_num
+    except csv.Error as e:
+        return None, [ValidationIssue(display, reader.line_num, None, None, f"well-formed CSV ({e})")]
     if not records:
         return None, [ValidationIssue(display, 1, None, None, "a header line naming the columns")]
-    header = [h.strip() for h in records[0]]
+    header = [h.strip() for h in records[0][1]]
     rows, lines, issues = [], [], []
-    for i, rec in enumerate(records[1:], start=2):
+    for i, rec in records[1:]:
         if not any(c.strip() for c in rec):
             continue
         if len(rec) != len(header):
