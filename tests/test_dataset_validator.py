@@ -219,6 +219,9 @@ def m_scale_order(d):
 CASES = {
     "negative n": cell_case("arms.csv", "n_randomised", "-3", "an integer > 0"),
     "text n": cell_case("arms.csv", "n_randomised", "many", "an integer > 0"),
+    "full-width digits in n": cell_case("arms.csv", "n_randomised", "\uff11\uff12", "an integer > 0"),
+    "digit separator in a number": cell_case("studies.csv", "age_mean", "4_5.2", "a number >= 18"),
+    "full-width digits in a number": cell_case("studies.csv", "age_mean", "\uff14\uff15", "a number >= 18"),
     "zero sd": cell_case("outcomes.csv", "sd", "0", "a number > 0", statistic="mean_sd"),
     "negative sd": cell_case("outcomes.csv", "sd", "-1.2", "a number > 0", statistic="mean_sd"),
     "percent over 100": cell_case("studies.csv", "women_percent", "120", "<= 100"),
@@ -359,3 +362,27 @@ def test_an_unterminated_quote_is_a_located_problem(pkg):
     issues = validate_dataset(pkg)
     assert any(i.file.endswith("nodes.csv") and i.row is not None and "well-formed CSV" in i.expected
                for i in issues), issues
+
+
+def test_a_byte_order_mark_is_accepted(pkg):
+    """Some spreadsheets save UTF-8 with a byte-order mark: the header's first column is still found."""
+    for name in ("studies.csv", "arms.csv"):
+        (pkg / name).write_bytes(b"\xef\xbb\xbf" + (pkg / name).read_bytes())
+    assert validate_dataset(pkg) == []
+
+
+def test_a_flood_of_problems_is_capped_with_a_count(pkg):
+    """Every row broken: the message shows the first 200 problems and counts the rest."""
+    from analysis.dataset.issues import SHOWN_PROBLEMS
+
+    rows = read_rows(pkg / "outcomes.csv")
+    for row in rows[1:]:
+        row[rows[0].index("timepoint_weeks")] = "soon"
+    write_rows(pkg / "outcomes.csv", rows)
+    issues = validate_dataset(pkg)
+    assert len(issues) > SHOWN_PROBLEMS + 100
+    with pytest.raises(DatasetInvalid) as err:
+        load_dataset(pkg)
+    lines = str(err.value).splitlines()
+    assert len(lines) == 1 + SHOWN_PROBLEMS + 1
+    assert lines[-1].startswith(f"... and {len(issues) - SHOWN_PROBLEMS} more problem(s)")

@@ -14,12 +14,13 @@ def add_arguments(p):
 
 def run(args) -> int:
     from analysis.dataset import validate_dataset
+    from analysis.dataset.issues import problem_lines
 
     path = Path(args.dir)
     issues = validate_dataset(path)
     if issues:
-        for issue in issues:
-            print(issue.format(), file=sys.stderr)
+        for line in problem_lines(issues):
+            print(line, file=sys.stderr)
         print(f"{len(issues)} problem(s) found in {path}; nothing was written", file=sys.stderr)
         return 1
     print(f"{path}: valid")

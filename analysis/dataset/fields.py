@@ -16,7 +16,10 @@ from analysis.dataset.issues import ValidationIssue
 from analysis.dataset.read import RawTable
 from analysis.dataset.schema import Field, Table
 
-INTEGER = re.compile(r"^[+-]?\d+$")
+# ASCII digits only, written as a CSV would: Python's int() and float() also take "1_000", full-width digits
+# and surrounding white space, which no extraction form means
+INTEGER = re.compile(r"[+-]?[0-9]+")
+NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 def parse_cell(f: Field, text: str) -> tuple[object, bool]:
@@ -24,14 +27,13 @@ def parse_cell(f: Field, text: str) -> tuple[object, bool]:
     if text == "":
         return None, not f.required
     if f.type == "integer":
-        if not INTEGER.match(text):
+        if not INTEGER.fullmatch(text):
             return None, False
         value: object = int(text)
     elif f.type == "number":
-        try:
-            value = float(text)
-        except ValueError:
+        if not NUMBER.fullmatch(text):
             return None, False
+        value = float(text)
         if not math.isfinite(value):
             return None, False
     elif f.type == "boolean":

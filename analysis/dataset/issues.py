@@ -46,10 +46,23 @@ class YamlIssue(ValidationIssue):
     column_label: ClassVar[str] = "field"
 
 
+SHOWN_PROBLEMS = 200  # a message lists at most this many problems, then how many more there are
+
+
+def problem_lines(issues: list[ValidationIssue], limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """One line per problem, the first ``limit`` of them, then a line counting the rest: a file broken on every
+    row gives a readable message, not millions of lines."""
+    lines = [i.format() for i in issues[:limit]]
+    if len(issues) > limit:
+        lines.append(f"... and {len(issues) - limit} more problem(s) (the first {limit} are shown; fix these and "
+                     "validate again)")
+    return lines
+
+
 class DatasetInvalid(DataError):
-    """The data package has problems; ``issues`` lists them all."""
+    """The data package has problems; ``issues`` lists them all, the message the first :data:`SHOWN_PROBLEMS`."""
 
     def __init__(self, issues: list[ValidationIssue]):
         self.issues = list(issues)
-        lines = [i.format() for i in self.issues]
-        super().__init__(f"{len(lines)} problem(s) in the data package:\n" + "\n".join(lines))
+        super().__init__(f"{len(self.issues)} problem(s) in the data package:\n"
+                         + "\n".join(problem_lines(self.issues)))

@@ -42,7 +42,7 @@ class RawPackage:
 
 def read_csv(path: Path, display: str) -> tuple[RawTable | None, list[ValidationIssue]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # a byte-order mark (some spreadsheets write one) is not data
     except FileNotFoundError:
         return None, [ValidationIssue(display, None, None, None, "the file to exist (it is listed in the package)")]
     except UnicodeDecodeError as e:
