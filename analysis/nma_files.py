@@ -32,6 +32,8 @@ from analysis.models.ranking import RankProbabilities, p_scores, rank_probabilit
 from analysis.results_io import write_csv, write_json
 
 CONTRAST_COLUMNS = {"treat1", "treat2", "yi", "se"}
+OUTPUT_FILES = ("effects.csv", "league.csv", "heterogeneity.json", "nodesplit.csv", "ranking.csv",
+                "rank_probabilities.csv", "rankogram.png")
 
 
 def read_network_input(path: Path, measure: str, reference: str | None, keep_double_zero: bool = False,

@@ -351,3 +351,34 @@ def test_an_allowed_phrase_broken_across_lines_is_still_allowed_and_others_are_l
     findings = lint_text("# T\n\nPatients with at least\n50% relief, and 37 others in that 95%\nprediction interval.\n",
                          "x.qmd")
     assert [(f.line, f.column, f.numeral) for f in findings] == [(4, 17, "37")]
+
+
+def test_pack_never_writes_over_the_project_or_an_unrelated_file(project, tmp_path):
+    """`pack --out` refuses a path inside the project's inputs, results or book, a directory and an existing
+    file it did not write (unless --force); an earlier pack is replaced. Nothing is changed by a refusal."""
+    studies = project / "data" / "studies.csv"
+    before = studies.read_bytes()
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("mine")
+    for out, words in [(studies, "inside the project's data"), (project / "_results" / "p.tar.gz", "_results"),
+                       (tmp_path, "an existing directory"), (unrelated, "did not write")]:
+        done = rapidrec("pack", "--project", project, "--out", out)
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert studies.read_bytes() == before and unrelated.read_text() == "mine"
+    archive = tmp_path / "review.tar.gz"
+    assert rapidrec("pack", "--project", project, "--out", archive).returncode == 0
+    assert rapidrec("pack", "--project", project, "--out", archive).returncode == 0  # its own earlier pack
+    assert rapidrec("pack", "--project", project, "--out", unrelated, "--force").returncode == 0
+
+
+def test_pack_refuses_a_symbolic_link_that_leaves_the_project(project, tmp_path):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not the project's")
+    link = project / "chapters" / "linked.txt"
+    link.symlink_to(outside)
+    try:
+        done = rapidrec("pack", "--project", project, "--out", tmp_path / "p.tar.gz")
+    finally:
+        link.unlink()
+    assert done.returncode == 2 and "chapters/linked.txt: a symbolic link" in done.stderr, done.stderr
+    assert not (tmp_path / "p.tar.gz").exists()

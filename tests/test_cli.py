@@ -149,3 +149,30 @@ def test_nma_writes_rank_probabilities_and_on_request_a_rankogram(tmp_path):
     assert np.allclose(ranks.set_index("treatment")["sucra"], p_scores.loc[ranks["treatment"]], atol=0.007)
     assert (tmp_path / "rankogram.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "rankogram.png" in done.stderr
+
+
+def test_nma_out_never_overwrites_inputs_or_unrelated_files(tmp_path):
+    """`nma --out` refuses a filesystem root, a data package, the input's own folder when the input has an
+    output's name, and a directory holding other files unless --force; it may rewrite its own earlier output."""
+    source = REFERENCE / "data" / "senn2013.csv"
+    args = ("nma", str(source), "--measure", "MD", "--reference", "placebo", "--out")
+    package = tmp_path / "package"
+    package.mkdir()
+    (package / "datapackage.json").write_text("{}")
+    clash = tmp_path / "clash"
+    clash.mkdir()
+    (clash / "effects.csv").write_bytes(source.read_bytes())
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "mine.txt").write_text("mine")
+    for out, extra, words in [("/", (), "filesystem root"), (package, (), "a data package"),
+                              (busy, (), "holding other files (mine.txt)")]:
+        done = run(*args, str(out), *extra)
+        assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, done.stderr
+    done = run("nma", str(clash / "effects.csv"), "--measure", "MD", "--reference", "placebo", "--out", str(clash),
+               "--force")
+    assert done.returncode == 2 and "would overwrite the input" in done.stderr, done.stderr
+    assert sorted(p.name for p in package.iterdir()) == ["datapackage.json"]
+    assert run(*args, str(busy), "--force").returncode == 0 and (busy / "mine.txt").read_text() == "mine"
+    fresh = tmp_path / "fresh"
+    assert run(*args, str(fresh)).returncode == 0 and run(*args, str(fresh)).returncode == 0

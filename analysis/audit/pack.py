@@ -16,6 +16,7 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis.errors import AnalysisError
+from analysis.output_paths import check_output_file
 from analysis.project import BOOK_DIR, INPUTS, RESULTS_DIR
 from analysis.results_io import read_json
 
@@ -57,7 +58,8 @@ identical to a rebuild from the data, and otherwise lists each difference by fil
 
 
 def _members(project: Path) -> list[tuple[str, Path]]:
-    """(archive name, path) of every file in the pack, sorted by name."""
+    """(archive name, path) of every file in the pack, sorted by name. A symbolic link that leaves the project is
+    refused: the pack holds the project's own files, never what a link points at elsewhere."""
     out = []
     for name in (*INPUTS, RESULTS_DIR, BOOK_DIR):
         src = project / name
@@ -68,7 +70,22 @@ def _members(project: Path) -> list[tuple[str, Path]]:
                 rel = p.relative_to(project)
                 if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
                     out.append((rel.as_posix(), p))
+    for name, path in out:
+        real = path.resolve()
+        if real != project and project not in real.parents:
+            raise AnalysisError(f"{name}: a symbolic link to {real}, outside the project; a pack holds the "
+                                "project's own files only: copy the file into the project or remove the link")
     return sorted(out)
+
+
+def is_pack(path: Path) -> bool:
+    """Whether ``path`` is an archive ``pack`` wrote (a gzipped tar whose entries are under rapidrec-pack/)."""
+    try:
+        with tarfile.open(path, mode="r:gz") as tar:
+            first = tar.next()
+    except (OSError, tarfile.TarError, EOFError):
+        return False
+    return first is not None and first.name == ROOT
 
 
 def readme(project: Path) -> str:
@@ -95,9 +112,10 @@ def _info(name: str, size: int, directory: bool = False) -> tarfile.TarInfo:
     return info
 
 
-def pack(project: Path, out: Path) -> Path:
-    """Write the reviewer's pack of ``project`` to ``out``; returns ``out``."""
+def pack(project: Path, out: Path, force: bool = False) -> Path:
+    """Write the reviewer's pack of ``project`` to ``out`` (see :func:`check_output_file`); returns ``out``."""
     project = Path(project).resolve()
+    check_output_file(out, project, is_pack, force)
     for need in (RESULTS_DIR + "/numbers.json", RESULTS_DIR + "/environment.json", "data"):
         if not (project / need).exists():
             raise AnalysisError(f"{project} has no {need}: run `rapidrec render` before packing")

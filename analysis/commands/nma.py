@@ -22,13 +22,17 @@ def add_arguments(p):
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--rankogram", action="store_true",
                    help="also draw the rank probabilities as rankogram.png (imports matplotlib)")
+    p.add_argument("--force", action="store_true",
+                   help="write into --out even if it holds other files (never over the input or into a data package)")
     p.add_argument("--keep-double-zero", action="store_true",
                    help="OR/RR: keep studies with no events in any arm (default: leave them out, naming each)")
 
 
 def run(args) -> int:
-    from analysis.nma_files import run_nma, summary_text
+    from analysis.nma_files import OUTPUT_FILES, run_nma, summary_text
+    from analysis.output_paths import check_output_dir
 
+    check_output_dir(Path(args.out), OUTPUT_FILES, reads=(Path(args.input),), force=args.force)
     fit, het, ranks = run_nma(Path(args.input), args.measure, args.method, args.reference, Path(args.out),
                        small_values=args.small_values, keep_double_zero=args.keep_double_zero, report=progress)
     print(summary_text(fit, het))
