@@ -7,13 +7,26 @@ import yaml
 Path_ = tuple  # a path into the document: keys and list indices
 
 
+class _Loader(yaml.SafeLoader):
+    """The safe loader without aliases: ``*name`` repeats a node by reference, so a few hundred bytes of nested
+    aliases ("billion laughs") stand for billions of values, and an alias inside its own anchor for an endless
+    one. A scenario, a letter or a settings file has no need for them."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}) repeats another value; "
+                                              "aliases are not accepted here: write the value out", event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def load_with_lines(text: str) -> tuple[object, dict[Path_, int], list[tuple[int, str]]]:
     """(document, {path: line}, [(line, problem)]) of YAML ``text``; lines count from 1.
 
     Problems are duplicate keys (which plain YAML loaders silently overwrite).
-    Raises ``yaml.YAMLError`` (with its mark) if the text is not YAML.
+    Raises ``yaml.YAMLError`` (with its mark) if the text is not YAML or uses an alias (``*name``).
     """
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

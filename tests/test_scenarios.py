@@ -237,3 +237,17 @@ def test_a_scenario_run_again_unchanged_is_up_to_date(project):
     run_scenario(project, sc, progress=said.append, figures=True)
     assert f"{scenario_results_dir(project, 'rerun-mid').relative_to(project)}: up to date" in " ".join(said)
     assert not any("network meta-analysis" in m for m in said)  # nothing was refitted
+
+
+@pytest.mark.parametrize("text, line", [
+    ("id: laughs\ntitle: t\na: &a [lol, lol, lol]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b]\n", 4),  # billion laughs
+    ("id: loop\ntitle: t\nx: &x [1, *x]\n", 3),  # an alias inside its own anchor
+])
+def test_a_scenario_with_aliases_is_refused_at_the_alias(text, line):
+    """YAML aliases repeat values by reference: a few hundred bytes can stand for billions of values, or an
+    endless one. Scenarios (and letters and guideline.yaml, read the same way) refuse them, located."""
+    from analysis.scenarios.spec import ScenarioInvalid, parse_scenario
+
+    with pytest.raises(ScenarioInvalid) as err:
+        parse_scenario(text, "s.yaml")
+    assert [(i.row, "aliases are not accepted" in i.expected) for i in err.value.issues] == [(line, True)]

@@ -14,14 +14,14 @@ from pathlib import Path
 import yaml
 
 from analysis.errors import AnalysisError
+from analysis.yamlines import load_with_lines
 
 
 def load_rules(path: Path | str, overrides: dict | None = None) -> dict:
     """The rules in ``path``, optionally with entries overridden (nested dicts merge)."""
     path = Path(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            rules = yaml.safe_load(fh)
+        rules = load_with_lines(path.read_text(encoding="utf-8"))[0]  # as every YAML input: no aliases
     except FileNotFoundError:
         raise AnalysisError(f"{path}: the rules file is missing (every project has settings/guideline.yaml)") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
