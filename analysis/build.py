@@ -43,6 +43,7 @@ from analysis.project import (
     settings_file,
 )
 from analysis.project_lock import project_lock
+from analysis.responses.letter import load_letters
 from analysis.responses.run import answers_stage
 from analysis.results_io import read_json, write_json
 from analysis.robustness.stage import robustness_stage
@@ -146,6 +147,8 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
             return final
         progress("validating and loading the data package")
         ds = load_dataset(project_dir / DATA_DIR)
+        if scenario is None:
+            load_letters(project_dir, ds)  # a bad letter is one message now, not after the whole build
         if scenario is not None:
             progress(f"applying scenario {scenario.id}")
             ds = apply_scenario(ds, scenario, rules=rules)

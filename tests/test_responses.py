@@ -350,3 +350,24 @@ def test_a_rebuttal_paragraph_changes_when_its_scenarios_results_change():
     flipped = text(_comparison(-0.90, "very low", "conditional"))
     assert flipped != rated and "**This changes the recommendations**" in flipped
     assert "from a strong recommendation against to a conditional recommendation against" in flipped
+
+
+def test_a_bad_letter_stops_the_build_before_any_stage(tmp_path):
+    """Every letter is checked as soon as the data package is loaded: a broken letter is one located message
+    before the first stage runs, not an error in the last stage after a full build."""
+    import shutil
+
+    from analysis.build import build
+    from tests.conftest import ROOT
+
+    project = tmp_path / "project"
+    for name in ("data", "settings", "responses", "scenarios", "_quarto.yml"):
+        (shutil.copytree if (ROOT / name).is_dir() else shutil.copy2)(ROOT / name, project / name)
+    (project / "responses" / "broken").mkdir()
+    (project / "responses" / "broken" / "letter.yaml").write_text("title: broken\nclaims: [unclosed\n")
+    said = []
+    with pytest.raises(LetterInvalid) as err:
+        build(project, progress=said.append, cache=False)
+    assert any("broken" in i.file and i.row is not None for i in err.value.issues)
+    assert said == ["validating and loading the data package"]
+    assert not (project / "_results").exists()
