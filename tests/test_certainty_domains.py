@@ -1,15 +1,17 @@
 """Each GRADE domain rule on constructed inputs, at and around its boundaries."""
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from analysis.certainty import load_rules
 from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.incoherence import rate_incoherence
-from analysis.certainty.inconsistency import prediction_interval, rate_inconsistency
+from analysis.certainty.inconsistency import rate_inconsistency
 from analysis.certainty.indirectness import rate_indirectness, study_indirect
 from analysis.certainty.publication_bias import rate_publication_bias
 from analysis.certainty.risk_of_bias import rate_risk_of_bias, study_risk
+from analysis.models.network import NetworkFit
 from tests.conftest import RULES_FILE
 
 RULES = load_rules(RULES_FILE)
@@ -47,9 +49,14 @@ def test_inconsistency_counts_thresholds_beyond_the_ci(ci, pi, levels):
 
 
 def test_prediction_interval():
-    lo, hi = prediction_interval(0.0, 0.3, 0.16)
-    assert hi == pytest.approx(1.959964 * 0.5, rel=1e-6) and lo == pytest.approx(-hi)
-    assert prediction_interval(0.0, 0.3, 0.16, df=5)[1] > hi
+    """estimate +/- q sqrt(se^2 + tau^2): normal q by default, t on df when given; the CI is inside it."""
+    fit = NetworkFit(measure="MD", method="REML", reference="A", treatments=("A", "B"), d=np.array([0.0, 0.2]),
+                     cov=np.array([[0.0, 0.0], [0.0, 0.09]]), tau2=0.16, q=0.0, q_df=0, n_studies=3, n_contrasts=3)
+    lo, hi = fit.prediction_interval("B", "A")
+    assert hi - 0.2 == pytest.approx(1.959964 * 0.5, rel=1e-6) and lo == pytest.approx(0.2 - (hi - 0.2))
+    assert fit.prediction_interval("B", "A", df=5)[1] == pytest.approx(0.2 + 2.570582 * 0.5, rel=1e-6)
+    frame = fit.prediction_frame().iloc[0]
+    assert (frame["pi_low"], frame["pi_high"]) == pytest.approx((lo, hi), abs=1e-15)
 
 
 def _studies(levels: dict[str, str], population=None):

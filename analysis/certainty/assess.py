@@ -15,7 +15,7 @@ import pandas as pd
 from analysis.certainty.classification import Classification, classify
 from analysis.certainty.imprecision import rate_imprecision
 from analysis.certainty.incoherence import rate_incoherence
-from analysis.certainty.inconsistency import prediction_interval, rate_inconsistency
+from analysis.certainty.inconsistency import rate_inconsistency
 from analysis.certainty.indirectness import rate_indirectness, study_indirect
 from analysis.certainty.judgements import apply_judgements, judgements_by_estimate
 from analysis.certainty.publication_bias import rate_publication_bias
@@ -103,14 +103,14 @@ def assess_network(net, studies: pd.DataFrame, rules: dict, mid: float, higher_i
     high_risk = study_risk(studies, rules)
     judged = judgements_by_estimate(judgements)
     indirect = study_indirect(studies, rules)
-    df = None
-    if rules["inconsistency"].get("prediction_interval") == "t":
+    df = None  # the normal quantile, or t on (studies - treatments) df where the rules ask and there are any
+    if rules["inconsistency"].get("prediction_interval") == "t" and fit.n_studies - len(fit.treatments) >= 1:
         df = fit.n_studies - len(fit.treatments)
     out = []
     for t in treatments or [x for x in fit.treatments if x != ref]:
         est, se = fit.effect(t, ref)
         lo, hi = est - fit.crit * se, est + fit.crit * se
-        pi_lo, pi_hi = prediction_interval(est, se, fit.tau2, fit.level, df)
+        pi_lo, pi_hi = fit.prediction_interval(t, ref, df)
         shares = net.study_shares(t, ref)
         eff, ses = direct_effects(fit, t, ref)
         domains = [

@@ -3,7 +3,8 @@
 CINeMA rates heterogeneity by the thresholds the prediction interval crosses
 beyond those the confidence interval already crosses: none more -> no
 concerns, one -> some (one level), two -> major (two levels). The prediction
-interval uses the network's common tau^2.
+interval (:meth:`analysis.models.network.NetworkFit.prediction_interval`) uses
+the network's common tau^2.
 """
 
 from __future__ import annotations
@@ -12,16 +13,6 @@ import math
 
 from analysis.certainty.rating import DomainRating
 from analysis.certainty.thresholds import crossed, fmt, scaled
-from analysis.models.distributions import normal_quantile, t_quantile
-
-
-def prediction_interval(estimate: float, se: float, tau2: float, level: float = 0.95,
-                        df: int | None = None) -> tuple[float, float]:
-    """estimate +/- q sqrt(se^2 + tau^2), q normal (df None) or t on df."""
-    p = 1 - (1 - level) / 2
-    q = normal_quantile(p) if not df or df < 1 else t_quantile(p, df)
-    half = q * math.sqrt(se**2 + tau2)
-    return estimate - half, estimate + half
 
 
 def rate_inconsistency(ci_low: float, ci_high: float, pi_low: float, pi_high: float, mid: float, tau2: float,

@@ -199,6 +199,14 @@ class NetworkFit:
             rows.append((t, est, se, est - self.crit * se, est + self.crit * se))
         return pd.DataFrame(rows, columns=["treatment", "estimate", "se", "ci_low", "ci_high"])
 
+    def prediction_interval(self, t1: str, t2: str, df: int | None = None) -> tuple[float, float]:
+        """Where the effect of t1 versus t2 in a new study is expected: ``estimate +/- q sqrt(se^2 + tau^2)``,
+        ``q`` the normal quantile (``df`` None: the convention of :meth:`prediction_frame` and of the certainty
+        rules by default) or that of t on ``df`` degrees of freedom."""
+        est, se = self.effect(t1, t2)
+        half = two_sided_critical(self.level, df) * float(np.sqrt(se**2 + self.tau2))
+        return est - half, est + half
+
     def prediction_frame(self, reference: str | None = None) -> pd.DataFrame:
         """:meth:`effects_frame` with each estimate's prediction interval, where the effect of a new study is
         expected: ``estimate +/- z sqrt(se^2 + tau^2)`` (the network's common tau^2; normal quantile, the
