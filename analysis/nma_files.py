@@ -7,7 +7,7 @@ minus treat2). Output files (ratio measures on the log scale):
 - ``effects.csv``: treatment, estimate, se, ci_low, ci_high versus the reference, and pi_low, pi_high (the 95%
   prediction interval, estimate +/- z sqrt(se^2 + tau^2));
 - ``league.csv``: treat1, treat2, estimate, se, ci_low, ci_high (treat1 minus treat2);
-- ``heterogeneity.json``: tau2, i2, q, q_df, q_p, q_within, q_between, design_by_treatment_p and more;
+- ``heterogeneity.json``: tau2 with its Q-profile 95% CI, i2, q, q_df, q_p, q_within, q_between, design_by_treatment_p and more;
 - ``nodesplit.csv``: direct, indirect and network estimates per directly compared pair;
 - ``ranking.csv``: P-scores;
 - ``rank_probabilities.csv``: SUCRA, mean and median rank and the probability of each rank (1 = best), from
@@ -29,6 +29,7 @@ from analysis.models.inconsistency import decompose_q
 from analysis.models.network import NetworkFit, fit_network
 from analysis.models.nodesplit import node_split
 from analysis.models.ranking import RankProbabilities, p_scores, rank_probabilities
+from analysis.models.tau2 import tau2_q_profile
 from analysis.results_io import write_csv, write_json
 
 CONTRAST_COLUMNS = {"treat1", "treat2", "yi", "se"}
@@ -65,6 +66,7 @@ def read_network_input(path: Path, measure: str, reference: str | None, keep_dou
 
 def heterogeneity_summary(fit: NetworkFit) -> dict:
     dq = decompose_q(fit.data)
+    tau2_ci = tau2_q_profile(fit.data.model, fit.level) if fit.q_df > 0 else (None, None)
     return {
         "measure": fit.measure,
         "method": fit.method,
@@ -73,6 +75,8 @@ def heterogeneity_summary(fit: NetworkFit) -> dict:
         "n_treatments": len(fit.treatments),
         "n_contrasts": fit.n_contrasts,
         "tau2": fit.tau2,
+        "tau2_ci_low": tau2_ci[0],  # Q-profile, whatever the estimator (also for the common-effect model)
+        "tau2_ci_high": tau2_ci[1],
         "i2": fit.i2,
         "q": fit.q,
         "q_df": fit.q_df,
@@ -118,7 +122,10 @@ def summary_text(fit: NetworkFit, het: dict) -> str:
     lines = [
         f"Network meta-analysis: {fit.n_studies} studies, {len(fit.treatments)} treatments, "
         f"{fit.n_contrasts} contrasts; measure {fit.measure}{scale}; method {fit.method}; reference {fit.reference}",
-        f"tau^2 = {fit.tau2:.4g}; Q = {fit.q:.4g} on {fit.q_df} df"
+        f"tau^2 = {fit.tau2:.4g}"
+        + (f" (95% CI {het['tau2_ci_low']:.4g} to {het['tau2_ci_high']:.4g}, Q-profile)"
+           if het["tau2_ci_low"] is not None else "")
+        + f"; Q = {fit.q:.4g} on {fit.q_df} df"
         + (f" (p = {fit.q_p:.3g}); I^2 = {fit.i2:.1f}%" if fit.q_df > 0 else ""),
     ]
     if het["design_by_treatment_p"] is not None:

@@ -37,10 +37,14 @@ def chi2_sf(q, df):
     return special.chdtrc(df, q)
 
 
+def chi2_quantile(p, df):
+    return 2 * special.gammaincinv(df / 2, p)
+
+
 def two_sided_critical(level: float, df: float | None = None) -> float:
     """The quantile for a two-sided interval at ``level``: normal, or t on ``df`` degrees of freedom."""
     p = 1 - (1 - level) / 2
     return float(normal_quantile(p) if df is None else t_quantile(p, df))
 
 
-__all__ = ["chi2_sf", "normal_cdf", "normal_quantile", "normal_sf", "t_quantile", "t_sf", "two_sided_critical"]
+__all__ = ["chi2_quantile", "chi2_sf", "normal_cdf", "normal_quantile", "normal_sf", "t_quantile", "t_sf", "two_sided_critical"]

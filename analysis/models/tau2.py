@@ -19,6 +19,7 @@ from scipy.optimize import brentq
 
 from analysis.errors import AnalysisError, NetworkError
 from analysis.models.blocks import BlockModel
+from analysis.models.distributions import chi2_quantile
 
 TAU2_METHODS = ("REML", "DL", "PM", "FE")
 _TOL = 1e-13
@@ -77,12 +78,11 @@ def tau2_reml(model: BlockModel) -> float:
     raise AnalysisError("REML estimation of tau^2 did not converge; try method DL")  # pragma: no cover
 
 
-def tau2_pm(model: BlockModel) -> float:
-    """Paule-Mandel: tau^2 at which the generalised Q equals its degrees of freedom."""
-    df = model.df
-
+def _q_root(model: BlockModel, target: float) -> float:
+    """The tau^2 at which the generalised Q, ``y'R(tau^2)y`` (decreasing in tau^2), equals ``target``; 0 where Q
+    is already at or below it at tau^2 = 0."""
     def excess(t2):
-        return model.gls(t2).q - df
+        return model.gls(t2).q - target
 
     if excess(0.0) <= 0:
         return 0.0
@@ -90,6 +90,24 @@ def tau2_pm(model: BlockModel) -> float:
     while excess(hi) > 0:
         hi *= 4
     return brentq(excess, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=1000)
+
+
+def tau2_pm(model: BlockModel) -> float:
+    """Paule-Mandel: tau^2 at which the generalised Q equals its degrees of freedom."""
+    return _q_root(model, model.df)
+
+
+def tau2_q_profile(model: BlockModel, level: float = 0.95) -> tuple[float, float]:
+    """Q-profile confidence interval for tau^2 (Viechtbauer 2007; for networks, Jackson, White & Riley 2012's
+    generalised Q): at the true tau^2, ``y'R(tau^2)y`` is chi-squared on n - p df, so the interval holds the
+    tau^2 at which Q lies between the chi-squared quantiles. A bound Q cannot reach is 0, as metafor's
+    ``confint()``. Independent of the estimator."""
+    if model.df <= 0:
+        raise AnalysisError("a confidence interval for tau^2 needs more estimates than parameters")
+    alpha = 1 - level
+    low = _q_root(model, float(chi2_quantile(1 - alpha / 2, model.df)))
+    high = _q_root(model, float(chi2_quantile(alpha / 2, model.df)))
+    return low, high
 
 
 def estimate_tau2(method: str, model: BlockModel) -> float:

@@ -21,6 +21,7 @@ def test_bit_for_bit_equal_to_scipy_stats():
         np.testing.assert_array_equal(d.t_sf(X, df), stats.t.sf(X, df))
         np.testing.assert_array_equal(d.t_quantile(P, df), stats.t.ppf(P, df))
         np.testing.assert_array_equal(d.chi2_sf(np.abs(X) * 3, df), stats.chi2.sf(np.abs(X) * 3, df))
+        np.testing.assert_array_equal(d.chi2_quantile(P, df), stats.chi2.ppf(P, df))
     assert d.two_sided_critical(0.95) == stats.norm.ppf(0.975)
     assert d.two_sided_critical(0.9, 4) == stats.t.ppf(0.95, 4)
 

@@ -139,11 +139,16 @@ for (s in list(list(ds = "senn2013", sm = "MD", ref = "placebo"), list(ds = "has
                list(ds = "large_network", sm = "MD", ref = "T01"))) {
   net <- build_network(read_arms(s$ds), s$sm, s$ref)
   dat <- net$dat; K <- K_matrix(dat); df <- nrow(dat) - ncol(net$X)
-  excess <- function(t2) q_gen(t2, dat$yi, net$X, net$V, K) - df
-  tau2 <- if (excess(0) <= 0) 0 else {
-    hi <- 1; while (excess(hi) > 0) hi <- hi * 4
-    uniroot(excess, c(0, hi), tol = 1e-300, maxiter = 10000)$root
+  q_root <- function(target) {  # tau2 where the generalised Q (decreasing in tau2) equals target; 0 if Q(0) <= it
+    f <- function(t2) q_gen(t2, dat$yi, net$X, net$V, K) - target
+    if (f(0) <= 0) return(0)
+    hi <- 1; while (f(hi) > 0) hi <- hi * 4
+    uniroot(f, c(0, hi), tol = 1e-300, maxiter = 10000)$root
   }
+  excess <- function(t2) q_gen(t2, dat$yi, net$X, net$V, K) - df
+  tau2 <- q_root(df)
+  ## Q-profile 95% CI: the tau2 at which Q equals the chi-squared quantiles on k - p df (Viechtbauer 2007)
+  qp <- c(q_root(qchisq(0.975, df)), q_root(qchisq(0.025, df)))
   fit <- rma.mv(yi, net$V, mods = net$X, intercept = FALSE, random = ~ comp | study, struct = "CS",
                 rho = 1/2, tau2 = tau2, method = "REML", data = dat)
   cases[[length(cases) + 1]] <- list(
@@ -152,7 +157,28 @@ for (s in list(list(ds = "senn2013", sm = "MD", ref = "placebo"), list(ds = "has
                   "random = ~ comp | study, struct = \"CS\", rho = 1/2, tau2 = tau2)"),
     settings = list(measure = s$sm, reference = s$ref, method = "PM", dropped_studies = arr(net$dropped)),
     results = list(tau2 = tau2, q_at_tau2 = excess(tau2) + df, df = df, treatment = arr(net$trts[-1]),
-                   estimate = num(coef(fit)), se = num(fit$se)))
+                   estimate = num(coef(fit)), se = num(fit$se), tau2_ci_low = qp[1], tau2_ci_high = qp[2]))
+}
+
+## ------------------------------------------------------------------ Q-profile CI for tau2, pairwise (metafor)
+## metafor's own Q-profile interval, confint(rma.uni(...)), on two-treatment data: the network code must give it
+for (s in list(list(ds = "bcg", sm = "RR", ref = "control",
+                    es = "escalc(\"RR\", ai = e1, n1i = n1, ci = e2, n2i = n2, data = wide)", trt = "BCG"),
+               list(ds = "normand1999", sm = "MD", ref = "routine", trt = "specialist",
+                    es = "escalc(\"MD\", m1i = m1, sd1i = sd1, n1i = n1, m2i = m2, sd2i = sd2, n2i = n2, data = wide)"))) {
+  d <- read_arms(s$ds)
+  a <- d[d$treatment == s$trt, ]; b <- d[d$treatment == s$ref, ]
+  wide <- data.frame(study = a$study, n1 = a$n, n2 = b$n)
+  if (!is.null(d$events)) { wide$e1 <- a$events; wide$e2 <- b$events }
+  else { wide$m1 <- a$mean; wide$m2 <- b$mean; wide$sd1 <- a$sd; wide$sd2 <- b$sd }
+  es <- eval(parse(text = s$es))
+  ci <- confint(rma.uni(yi, vi, data = es, method = "REML"), control = list(tol = 1e-15, maxiter = 10000))$random
+  cases[[length(cases) + 1]] <- list(
+    id = paste("tau2-q-profile", s$ds, sep = "-"), kind = "tau2_q_profile", dataset = s$ds,
+    call = paste0("confint(rma.uni(yi, vi, method = \"REML\"), control = list(tol = 1e-15, maxiter = 10000)) on ",
+                  s$es),
+    settings = list(measure = s$sm, reference = s$ref, level = 0.95),
+    results = list(tau2_ci_low = unname(ci["tau^2", "ci.lb"]), tau2_ci_high = unname(ci["tau^2", "ci.ub"])))
 }
 
 out <- list(engine = "metafor", r_version = R.version.string,
