@@ -16,7 +16,9 @@ nw_sets <- list(
        pw = "pairwise(treat = treatment, event = events, n = n, studlab = study, data = arms, sm = \"OR\")"),
   list(ds = "dogliotti2014", sm = "OR", ref = "Placebo/Control", small = "desirable",
        pw = "pairwise(treat = treatment, event = events, n = n, studlab = study, data = arms, sm = \"OR\")"),
-  list(ds = "large_network", sm = "MD", ref = "T01", small = "desirable",
+  ## 320 studies: netmeta's SIDDE node-splitting refits the network per comparison and netcontrib() takes over
+  ## 20 minutes, so this network checks the fit, decomp.design, back-calculated netsplit and netrank only
+  list(ds = "large_network", sm = "MD", ref = "T01", small = "desirable", full = FALSE,
        pw = "pairwise(treat = treatment, n = n, mean = mean, sd = sd, studlab = study, data = arms, sm = \"MD\")"))
 
 split_out <- function(ns, x) {
@@ -43,6 +45,7 @@ long_matrix <- function(m, colname) {
 }
 
 for (s in nw_sets) {
+  full <- is.null(s$full) || s$full
   arms <- read_arms(s$ds)
   net <- build_network(arms, s$sm, s$ref)
   for (mt in c("DL", "REML")) {
@@ -54,10 +57,11 @@ for (s in nw_sets) {
                    "x <- netmeta(p, ", nm_args,
                    if (mt == "REML") ", tau.preset = sqrt(tau2)" else "", "); ",
                    "dd <- decomp.design(x); ",
-                   "ns <- netsplit(x); ns2 <- netsplit(x, method = \"SIDDE\"); ",
-                   "nr <- netrank(x, small.values = \"", s$small, "\"); ",
-                   "nc <- netcontrib(x, method = \"shortestpath\", study = TRUE); ",
-                   "nc2 <- netcontrib(x, method = \"randomwalk\")")
+                   "ns <- netsplit(x); ",
+                   if (full) "ns2 <- netsplit(x, method = \"SIDDE\"); " else "",
+                   "nr <- netrank(x, small.values = \"", s$small, "\")",
+                   if (full) paste0("; nc <- netcontrib(x, method = \"shortestpath\", study = TRUE); ",
+                                    "nc2 <- netcontrib(x, method = \"randomwalk\")") else "")
     env$net <- net
     suppressWarnings(run(code, env))
     x <- env$x
@@ -85,9 +89,12 @@ for (s in nw_sets) {
       inc_random = list(q = qi$Q, df = qi$df, p = qi$pval, tau_within = qi$tau.within,
                         tau2_within = qi$tau.within^2))
     nr <- env$nr
-    st <- env$nc$study.random
-    contrib_study <- list(method = "shortestpath", comparison = arr(st$comparison), study = arr(st$study),
-                          contribution_percent = num(100 * st$contribution))
+    contrib_study <- NULL
+    if (full) {
+      st <- env$nc$study.random
+      contrib_study <- list(method = "shortestpath", comparison = arr(st$comparison), study = arr(st$study),
+                            contribution_percent = num(100 * st$contribution))
+    }
     ## sign check of the reported effects
     stopifnot(all(abs(x$TE.common[oth, s$ref] + x$TE.common[s$ref, oth]) < 1e-12))
 
@@ -108,13 +115,13 @@ for (s in nw_sets) {
                        estimate_common = num(x$TE.common[oth, s$ref]), se_common = num(x$seTE.common[oth, s$ref]),
                        estimate_random = num(x$TE.random[oth, s$ref]), se_random = num(x$seTE.random[oth, s$ref])),
         decomp_design = decomp,
-        netsplit = list(back_calculation = split_out(env$ns, x), sidde = split_out(env$ns2, x)),
+        netsplit = list(back_calculation = split_out(env$ns, x), sidde = if (full) split_out(env$ns2, x)),
         netrank = list(small_values = nr$small.values, treatment = arr(names(nr$ranking.common)),
                        pscore_common = num(nr$ranking.common),
                        pscore_random = num(nr$ranking.random[names(nr$ranking.common)])),
         netcontrib_study_random = contrib_study,
-        netcontrib_random = list(shortestpath = long_matrix(env$nc$random, "direct_comparison"),
-                                 randomwalk = long_matrix(env$nc2$random, "direct_comparison"))))
+        netcontrib_random = if (full) list(shortestpath = long_matrix(env$nc$random, "direct_comparison"),
+                                           randomwalk = long_matrix(env$nc2$random, "direct_comparison"))))
   }
 }
 
