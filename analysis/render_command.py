@@ -26,6 +26,7 @@ from analysis.errors import AnalysisError
 from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, results_dir
 from analysis.project_lock import project_lock
 from analysis.render import RenderError, load_config, render_book
+from analysis.render.pandoc import check_pandoc
 from analysis.scenarios.run import run_scenario
 
 
@@ -63,6 +64,10 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         pdfs = sorted(p for p in out.glob("*.pdf") if p.name != f"{AUDIT_TRAIL_NAME}.pdf")
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
+    try:
+        check_pandoc()  # before the build, not after it
+    except RenderError as exc:
+        raise AnalysisError(str(exc)) from None
     with project_lock(project_dir, progress):  # (not around quarto: its pre-render build is another process)
         build(project_dir, progress=progress)
         read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads

@@ -7,7 +7,10 @@ Typst: a4 book with title page and TOC, for pdf.py. Both use crossref.lua
 
 from __future__ import annotations
 
+import functools
+import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pypandoc
@@ -158,8 +161,48 @@ $endfor$
 """
 
 
-def pandoc_path() -> str:
+_PATH_LOCK = threading.Lock()
+
+
+@functools.cache
+def _resolve_pandoc() -> str:
+    # The pandoc bundled with pypandoc-binary, unless PYPANDOC_PANDOC names another. pypandoc's own search is not
+    # thread-safe: it sets its global to each candidate it tries (a PATH `pandoc` 2.x first), so a second thread
+    # could run Debian's pandoc 2.17, which knows neither --embed-resources nor Typst.
+    chosen = os.environ.get("PYPANDOC_PANDOC")
+    if chosen:
+        return os.path.expanduser(chosen)
+    bundled = Path(pypandoc.__file__).parent / "files" / "pandoc"
+    if bundled.is_file() and os.access(bundled, os.X_OK):
+        return str(bundled)
     return pypandoc.get_pandoc_path()
+
+
+def pandoc_path() -> str:
+    """The pandoc to run, resolved once per process (safe from several threads)."""
+    with _PATH_LOCK:
+        return _resolve_pandoc()
+
+
+MINIMUM_PANDOC = (3, 1, 2)  # the first pandoc with a Typst writer; --embed-resources came in 2.19
+
+
+def check_pandoc() -> str:
+    """The pandoc that will run and its version; a RenderError before any work if it cannot run or is too old."""
+    path = pandoc_path()
+    try:
+        proc = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise RenderError(f"pandoc ({path}) cannot be run: {exc}; reinstall pypandoc-binary or set "
+                          "PYPANDOC_PANDOC to a pandoc >= 3.1.2") from None
+    first = proc.stdout.splitlines()[0] if proc.stdout else ""
+    numbers = first.split()[-1].split(".") if first.startswith("pandoc") else []
+    version = tuple(int(n) for n in numbers if n.isdigit())
+    if proc.returncode != 0 or not version or version < MINIMUM_PANDOC:
+        raise RenderError(f"pandoc ({path}) reports {first or 'no version'!r}; rapidrec needs pandoc >= "
+                          f"{'.'.join(map(str, MINIMUM_PANDOC))} (pypandoc-binary bundles one; or set "
+                          "PYPANDOC_PANDOC)")
+    return first
 
 
 def run_pandoc(args: list[str], cwd: Path, what: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pandas as pd
@@ -154,3 +155,30 @@ def test_crossref_unknown_label_fails():
                            "--fail-if-warnings"], input="See @fig-zzz.\n",
                           capture_output=True, text=True)
     assert proc.returncode != 0 and "fig-zzz" in proc.stderr
+
+
+def test_pandoc_is_resolved_once_and_never_an_old_pandoc_on_path(tmp_path, monkeypatch):
+    """CI regression: pypandoc's own search sets its global to each candidate it tries (an old `pandoc` on PATH
+    first), so the HTML and Typst threads could run different pandocs. Every thread gets the same, new one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from analysis.render import pandoc as pandoc_module
+
+    fake = tmp_path / "pandoc"
+    fake.write_text("#!/bin/sh\necho 'pandoc 2.17.1.1'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv("PYPANDOC_PANDOC", raising=False)
+    pandoc_module._resolve_pandoc.cache_clear()
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            paths = set(pool.map(lambda _: pandoc_path(), range(16)))
+        assert len(paths) == 1 and str(fake) not in paths
+        version = pandoc_module.check_pandoc()
+        assert version.startswith("pandoc 3."), version
+        monkeypatch.setenv("PYPANDOC_PANDOC", str(fake))  # a user's choice is honoured, and checked before work
+        pandoc_module._resolve_pandoc.cache_clear()
+        with pytest.raises(RenderError, match=r"reports 'pandoc 2\.17\.1\.1'; rapidrec needs pandoc >= 3\.1\.2"):
+            pandoc_module.check_pandoc()
+    finally:
+        pandoc_module._resolve_pandoc.cache_clear()
