@@ -19,11 +19,9 @@ The last stage of the base build (:func:`analysis.build.stages`). For each lette
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import re
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -37,6 +35,7 @@ from analysis.responses.paragraphs import scenario_id
 from analysis.results_io import write_json
 from analysis.scenarios import apply_scenario
 from analysis.scenarios.outputs import names_of, write_figures, write_outputs
+from analysis.workers import can_fork, worker_pool
 
 OPERATIONS_FILE = "operations.json"
 WORKERS = 2
@@ -97,10 +96,10 @@ def run_all(ctx, jobs: list, scenario_stages: tuple) -> None:
         ctx.progress(f"scenario {sid}: done ({i} of {len(todo)}" + (f", about {left:.0f} s left)" if i < len(todo)
                                                                      else ")"))
 
-    if len(todo) > 1 and WORKERS > 1 and "fork" in mp.get_all_start_methods():
+    if len(todo) > 1 and WORKERS > 1 and can_fork():
         _SHARED.update(ctx=ctx, stages=scenario_stages)
         try:
-            with ProcessPoolExecutor(max_workers=WORKERS, mp_context=mp.get_context("fork")) as pool:
+            with worker_pool(WORKERS) as pool:
                 for i, done in enumerate(pool.map(_job, todo), 1):
                     report(i, Path(done).name)
         finally:

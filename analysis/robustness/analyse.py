@@ -11,9 +11,8 @@ the dataset is shared, not copied per task).
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
@@ -23,6 +22,7 @@ from analysis.robustness.influence import influence_matrix, study_thresholds
 from analysis.robustness.loo import leave_one_out
 from analysis.robustness.shift import CRITERIA, effect_range, judge_for, thresholds
 from analysis.robustness.trial import smallest_trial, trial_template, typical_trial_effect
+from analysis.workers import can_fork, worker_pool
 
 SUMMARY_COLUMNS = [
     "population", "procedure", "code", "estimate", "ci_low", "ci_high", "certainty", "classification",
@@ -140,8 +140,8 @@ def _run(tasks: list[tuple], workers: int, progress=lambda m: None, every: float
                      + (f", about {left:.0f} s left" if len(done) < len(tasks) else ""))
             last = now
 
-    if workers > 1 and "fork" in mp.get_all_start_methods() and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+    if workers > 1 and can_fork() and len(tasks) > 1:
+        with worker_pool(workers) as pool:
             for future in as_completed([pool.submit(_task, t) for t in tasks]):
                 task, result = future.result()
                 done[task] = result
