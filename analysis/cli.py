@@ -16,7 +16,7 @@ from analysis.errors import AnalysisError
 
 EPILOG = """examples:
   rapidrec build                      compute every result into _results/
-  rapidrec render                     build, then render _book/index.html and the PDF
+  rapidrec render                     build, then render the book (_book/index.html) and the PDF
   rapidrec validate data/             check an extraction data package
   rapidrec nma arms.csv --measure MD --reference placebo --out results/
 """

@@ -82,6 +82,8 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
 AUDIT_TRAIL_NAME = Path(AUDIT_TRAIL).stem  # <book>/audit.html and audit.pdf
 AUDIT_TRAIL_CHAPTER = """# Audit trail of every number {.unnumbered}
 
+[Back to the book](index.html)
+
 ```{python}
 #| output: asis
 from analysis.audit.appendix import appendix_markdown
@@ -114,7 +116,8 @@ def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
                                          encoding="utf-8")
         (src / "audit.qmd").write_text(AUDIT_TRAIL_CHAPTER, encoding="utf-8")
         with reading(results):
-            done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), reads=tree_digest(results))
+            done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), reads=tree_digest(results),
+                               single_page=True)
         html, pdf = out_dir / f"{AUDIT_TRAIL_NAME}.html", out_dir / f"{AUDIT_TRAIL_NAME}.pdf"
         os.replace(done.html, html)
         os.replace(done.pdf, pdf)

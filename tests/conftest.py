@@ -56,6 +56,13 @@ def clone_project(src: Path, dest: Path) -> Path:
     return dest
 
 
+def book_html(book_dir: Path) -> str:
+    """The HTML book's pages joined in reading order (index.html first, as the sidebar lists them)."""
+    from analysis.render.site import site_pages
+
+    return "\n".join(page.read_text(encoding="utf-8") for page in site_pages(book_dir))
+
+
 @dataclass(frozen=True)
 class Rendered:
     path: Path  # the project: _results/, _book/, _cache/ beside its inputs

@@ -17,9 +17,9 @@ import pytest
 from analysis.audit.explain import AuditData
 from analysis.audit.links import id_from_anchor, study_anchor
 from analysis.audit.lint import book_sources, lint_files, lint_text
-from tests.conftest import ROOT, clone_project, copy_project, rapidrec
+from tests.conftest import ROOT, book_html, clone_project, copy_project, rapidrec
 
-NUM_LINK = re.compile(r'<a href="#(audit-[^"]+)" class="rr-num">([^<]*)</a>')
+NUM_LINK = re.compile(r'<a href="[^"#]*#(audit-[^"]+)" class="rr-num">([^<]*)</a>')
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def numbers(project):
 
 @pytest.fixture(scope="module")
 def html(project):
-    return (project / "_book" / "index.html").read_text(encoding="utf-8")
+    return book_html(project / "_book")
 
 
 # --- the registry and the book -------------------------------------------------------------------

@@ -43,19 +43,82 @@ def _open(browser, path: Path):
     return page, errors
 
 
-def test_the_book_loads_without_errors_and_every_internal_link_lands(browser, rendered_project):
+def test_every_page_loads_without_errors_and_every_internal_link_lands(browser, rendered_project):
+    """Every page of the site (one per chapter): no console error, only the site's own two scripts, a sidebar
+    and previous/next links, and every link to a page of the book lands on a page and an element that exist."""
+    from analysis.render.site import site_pages
+
+    book = rendered_project.path / "_book"
+    pages = site_pages(book)
+    assert len(pages) >= 10 and all(p.is_file() for p in pages)
+    ids: dict[str, set[str]] = {}
+    links: list[tuple[str, str]] = []
+    for path in pages:
+        page, errors = _open(browser, path)
+        ids[path.name] = set(page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)"))
+        hrefs = page.evaluate("""() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))""")
+        links += [(path.name, h) for h in hrefs if not h.startswith(("http:", "https:", "mailto:"))]
+        scripts = page.evaluate("() => [...document.scripts].map(s => s.getAttribute('src'))")
+        assert scripts == ["search-index.js", "search.js"], path.name
+        assert page.locator("nav#sidebar a").count() >= 10 and page.locator("nav.pager a").count() >= 1
+        assert errors == [], (path.name, errors)
+        page.close()
+    assert "synthetic" in (book / "index.html").read_text(encoding="utf-8").lower()
+    broken = []
+    for source, href in links:
+        target, _, anchor = href.partition("#")
+        target = target or source
+        if target == "audit.html":  # the complete audit trail, a page of its own (checked below)
+            continue
+        if target not in ids or (anchor and decode(anchor) not in ids[target]):
+            broken.append((source, href))
+    assert broken == []
+    assert sum(1 for _, h in links if "#audit-" in h) > 400  # the numbers link to the audit appendix
+    page, errors = _open(browser, book / "sec-summary.html")
+    target = page.evaluate("""() => document.querySelector('a.rr-num').getAttribute('href')""")
+    page.click(f'a.rr-num[href="{target}"] >> nth=0')  # crosses to the appendix's page, onto the entry
+    page.wait_for_load_state("load")
+    assert page.url.endswith(target) and page.evaluate("() => decodeURIComponent(location.hash)") == "#" + decode(
+        target.partition("#")[2])
+    assert errors == []
+    page.close()
+
+
+def decode(anchor: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(anchor)
+
+
+def test_search_finds_a_section_and_its_result_leads_there(browser, rendered_project):
     page, errors = _open(browser, rendered_project.path / "_book" / "index.html")
-    assert "synthetic" in page.inner_text("body").lower()
+    box = page.locator("#search-box")
+    assert box.is_visible()  # the script revealed the search box
+    box.fill("radiofrequency ablation")
+    results = page.locator("#search-results li a")
+    assert results.count() >= 3
+    titles = [t.lower() for t in results.all_inner_texts()]
+    assert any("radiofrequency" in t for t in titles), titles
+    href = results.first.get_attribute("href")
+    results.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(href)
+    box = page.locator("#search-box")
+    box.fill("no such word anywhere qqqzx")
+    assert "No section contains" in page.inner_text("#search-results")
+    box.fill('<img src=x onerror="window.pwned=1">')  # the query is shown as text, never as markup
+    assert page.locator("#search-results img").count() == 0
+    assert page.evaluate("() => window.pwned === undefined")
+    assert errors == []
+    page.close()
+
+
+def test_the_complete_audit_trail_loads_without_errors(browser, rendered_project):
+    page, errors = _open(browser, rendered_project.path / "_book" / "audit.html")
     broken = page.evaluate("""() => [...document.querySelectorAll('a[href^="#"]')]
         .map(a => decodeURIComponent(a.getAttribute('href').slice(1)))
         .filter(id => id && !document.getElementById(id))""")
-    assert broken == []
-    n_links = page.evaluate("""() => document.querySelectorAll('a[href^="#"]').length""")
-    assert n_links > 100  # the numbers link to the audit appendix
-    target = page.evaluate("""() => document.querySelector('a.rr-num').getAttribute('href')""")
-    page.click(f'a.rr-num[href="{target}"] >> nth=0')
-    assert page.evaluate("() => decodeURIComponent(location.hash)") == target
-    assert page.evaluate("() => document.scripts.length") == 0
+    assert broken == [] and page.evaluate("() => document.scripts.length") == 0
     assert errors == []
     page.close()
 
@@ -73,4 +136,33 @@ def test_a_script_in_the_page_does_not_run(browser, tmp_path):
     page.hover("text=hover")
     assert page.evaluate("() => window.pwned === undefined")
     assert any("Content Security Policy" in e for e in errors)  # the browser refused, and said so
+    page.close()
+
+
+def test_a_script_in_a_page_of_the_site_or_its_search_index_does_not_run(browser, tmp_path):
+    """The site's policy allows its own script files only: an inline script or handler in a page stays dead,
+    and text that would end the search index's string (</script>, quotes) is data, shown as text."""
+    from analysis.render.site import to_html_pages
+
+    work = tmp_path / "work"
+    work.mkdir()
+    hostile = "</script><script>window.pwned = 3</script>\\u2028\"'"
+    (work / "book.md").write_text(
+        "---\ntitle: t\n---\n\n# One\n\nText <script>window.pwned = 1</script>\n\n"
+        '<span onmouseover="window.pwned = 2">hover</span>\n\n# Two\n\nThe word ' + hostile.replace("<", "&lt;")
+        + " here.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    for rel, data in to_html_pages(work).items():
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_bytes(data)
+    assert sorted(p.name for p in site.iterdir()) == ["index.html", "one.html", "rapidrec.css", "search-index.js",
+                                                     "search.js", "two.html"]
+    page, errors = _open(browser, site / "one.html")
+    page.hover("text=hover")
+    assert page.evaluate("() => window.pwned === undefined")
+    assert any("Content Security Policy" in e for e in errors)
+    page.fill("#search-box", "window.pwned = 3")
+    assert page.locator("#search-results li").count() == 1
+    assert "<script>window.pwned = 3</script>" in page.inner_text("#search-results")
+    assert page.evaluate("() => window.pwned === undefined")
     page.close()

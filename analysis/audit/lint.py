@@ -124,9 +124,9 @@ _HTML_SKIP = (
     r"<(script|style|svg|code|pre|nav)\b.*?</\1>",                    # code, figures, table of contents
     r'<header id="title-block-header">.*?</header>',                   # title page
     r'<div id="refs".*?</div>\s*</div>',                                # bibliography
-    r'<a href="#audit-[^"]*" class="rr-num">[^<]*</a>',                # generated numbers
+    r'<a href="[^"#]*#audit-[^"]*" class="rr-num">[^<]*</a>',          # generated numbers
     r'<span class="rr-quote">[^<]*</span>',                            # words quoted from the data package
-    r'<a href="#(?:ref|fig|tbl|sec)-[^"]*"[^>]*>.*?</a>',              # citations and cross-references
+    r'<a href="[^"#]*#(?:ref|fig|tbl|sec)-[^"]*"[^>]*>.*?</a>',        # citations and cross-references
     r'<span class="header-section-number">[^<]*</span>',              # section numbers
     r"<img\b[^>]*>",
 )
@@ -134,14 +134,15 @@ _CAPTION_NUMBER = re.compile(r"^(?:Table|Figure)\s+[A-Z0-9]+(?:\.\d+)*:")
 
 
 def html_unlinked_numerals(html: str) -> list[str]:
-    """Numerals in the rendered HTML (before the appendices) that are not generated numbers.
+    """Numerals in the rendered HTML (before the appendices; the pages of a site joined in reading order)
+    that are not generated numbers.
 
     A generated number is a link to its audit entry; what remains must be allowlisted
     (captions and labels included). Returns ``"numeral | context"`` strings.
     """
     body = html[html.find("<body"):]
-    cut = body.find('id="appendices"')
-    body = body[:cut] if cut > 0 else body
+    cuts = [at for at in (body.find('id="appendices"'), body.find('<h1 class="appendix"')) if at > 0]
+    body = body[:min(cuts)] if cuts else body
     for pattern in _HTML_SKIP:
         body = re.sub(pattern, " ", body, flags=re.S)
     body = re.sub(r"\s*\n\s*", " ", body)

@@ -35,8 +35,8 @@ This archive holds everything behind the guideline book it contains:
   its value, the function and settings that computed it, its studies and their contributions),
   `provenance.csv` (the extracted rows behind each study), the result tables, and
   `environment.json` (the Python and package versions and the platform it was built with);
-- `_book/`: the rendered book, `index.html` and `{pdf}`; every number in the HTML links to its
-  entry in the book's audit appendix.
+- `_book/`: the rendered book, a website (open `index.html`: a page per chapter, with search) and
+  `{pdf}`; every number in the HTML links to its entry in the book's audit appendix.
 
 Results computed under scenario: {scenario}. Environment: Python {python} on {platform};
 rapidrec {rapidrec}.

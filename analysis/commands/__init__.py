@@ -15,7 +15,8 @@ from types import ModuleType
 
 def progress(message: str) -> None:
     """Progress lines go to stderr so that stdout carries only what a command prints."""
-    print(f"[rapidrec] {message}", file=sys.stderr, flush=True)
+    sys.stderr.write(f"[rapidrec] {message}\n")  # one write: lines from two threads never interleave
+    sys.stderr.flush()
 
 
 def discover() -> list[ModuleType]:

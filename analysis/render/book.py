@@ -34,6 +34,7 @@ from .execute import Kernel, execute_chapter
 from .pandoc import to_html, to_typst
 from .pdf import compile_pdf, source_date_epoch
 from .qmd import Qmd, QmdError, parse
+from .site import to_html_pages
 
 FORMATS = ("html", "pdf")
 
@@ -103,8 +104,12 @@ def book_entries(book: dict) -> list[Entry]:
 def render_book(project_dir: Path, out_dir: Path | None = None,
                 progress: Callable[[str], None] | None = None,
                 formats: Iterable[str] = FORMATS, cache: Cache | None = None,
-                reads: str = "") -> RenderResult:
+                reads: str = "", single_page: bool = False) -> RenderResult:
     """Execute every chapter and write ``<out>/index.html`` and ``<out>/<name>.pdf``.
+
+    The HTML is a website as a Quarto book's is (one page per chapter, a sidebar, previous/next links and
+    search: :mod:`analysis.render.site`), or with ``single_page`` one self-contained page (a letter's answer,
+    the complete audit trail).
 
     Quarto's ``freeze`` idea, keyed on content: with a ``cache``, a chapter re-executes only when its
     source, the execution options or ``reads`` (a digest of what the chapters read, e.g. the results
@@ -137,7 +142,7 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
                                       encoding="utf-8")
         fmt = cfg.get("format") or {}
         html = pdf = None
-        made = _outputs(work, staging, project_dir, fmt, book, formats, cache or Cache(None), say)
+        made = _outputs(work, staging, project_dir, fmt, book, formats, cache or Cache(None), say, single_page)
         if "html" in made:
             html = out_dir / "index.html"
         if "pdf" in made:
@@ -161,7 +166,7 @@ def _readable(path: Path) -> None:
 
 
 def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict, formats: tuple[str, ...],
-             cache: Cache, say: Callable[[str], None]) -> dict[str, str]:
+             cache: Cache, say: Callable[[str], None], single_page: bool) -> dict[str, str]:
     """Pandoc -> HTML and pandoc -> Typst -> PDF, side by side (two processes), each reused from the cache
     when the assembled book (markdown, figures, bibliography) and its options are unchanged. Returns the
     file name written into ``staging`` for each format."""
@@ -170,12 +175,14 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
     if "html" in formats:
         html_opts = fmt.get("html") if isinstance(fmt.get("html"), dict) else {}
         css = [project_dir / c for c in _as_list(html_opts.get("css"))]
-        key = {"format": "html", "book": inputs, "toc": _toc(html_opts),
+        key = {"format": "html", "book": inputs, "toc": _toc(html_opts), "single_page": single_page,
                "css": [hashlib.sha256(c.read_bytes() if c.is_file() else b"").hexdigest() for c in css]}
 
-        def html() -> bytes:
+        def html() -> dict[str, bytes]:
             say("pandoc -> HTML")
-            return to_html(work, staging / "index.html", css=css, **_toc(html_opts)).read_bytes()
+            if single_page:
+                return {"index.html": to_html(work, work / "index.html", css=css, **_toc(html_opts)).read_bytes()}
+            return to_html_pages(work, css=css, **_toc(html_opts))
 
         jobs["index.html"] = (key, html)
     if "pdf" in formats:
@@ -202,11 +209,17 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
         results = {name: f.result() for name, f in futures.items()}
     made = {}
     for name, value in results.items():
-        data, warnings = value if isinstance(value, tuple) else (value, [])
+        if name == "index.html":  # the HTML's files: {relative path: bytes}
+            for rel, data in value.items():
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                (staging / rel).write_bytes(data)
+            made["html"] = name
+            continue
+        data, warnings = value
         for warning in warnings:
             say(f"typst warning: {warning}")
         (staging / name).write_bytes(data)
-        made["pdf" if name.endswith(".pdf") else "html"] = name
+        made["pdf"] = name
     return made
 
 

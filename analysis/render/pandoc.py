@@ -213,7 +213,10 @@ def run_pandoc(args: list[str], cwd: Path, what: str) -> None:
                           detail=proc.stderr.strip())
 
 
-def _common(work: Path, toc_depth: int, number_sections: bool) -> list[str]:
+MATH_HTML = "--mathml"  # formulas as MathML: no script, no web font
+
+
+def common_args(work: Path, toc_depth: int, number_sections: bool) -> list[str]:
     args = ["book.md", "--from", "markdown", "--standalone", "--toc", f"--toc-depth={toc_depth}",
             "--lua-filter", str(CROSSREF), "--citeproc", "--resource-path", str(work),
             "--fail-if-warnings"]
@@ -234,8 +237,8 @@ def to_html(work: Path, out: Path, *, css: list[Path] = (), toc_depth: int = 2,
     header = work / "csp.html"
     header.write_text(f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">\n',
                       encoding="utf-8")
-    args = _common(work, toc_depth, number_sections) + [
-        "--to", "html5", "--embed-resources", "--mathml", "--css", style.name, "--include-in-header", header.name,
+    args = common_args(work, toc_depth, number_sections) + [
+        "--to", "html5", "--embed-resources", MATH_HTML, "--css", style.name, "--include-in-header", header.name,
         *[f"--css={c}" for c in css], "--output", str(out)]
     run_pandoc(args, work, "HTML")
     return out
@@ -247,7 +250,7 @@ def to_typst(work: Path, *, toc_depth: int = 2, number_sections: bool = True,
     template = work / "rapidrec.typst"
     template.write_text(TYPST_TEMPLATE.lstrip(), encoding="utf-8")
     out = work / "book.typ"
-    args = _common(work, toc_depth, number_sections) + [
+    args = common_args(work, toc_depth, number_sections) + [
         "--to", "typst", "--template", template.name, "--output", out.name]
     if number_sections:
         args += ["-V", "numbersections=true"]

@@ -88,7 +88,8 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
         for rel, text in _project_files(name, heading, formats, date).items():
             (src / rel).write_text(text, encoding="utf-8")
         with reading(results):
-            return render_book(src, out_dir=project_dir / OUT_DIR / name, progress=progress, formats=formats)
+            return render_book(src, out_dir=project_dir / OUT_DIR / name, progress=progress, formats=formats,
+                               single_page=True)
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
     finally:

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from analysis.render import RenderError, render_book
+from tests.conftest import book_html
 
 MINIBOOK = Path(__file__).with_name("minibook")
 EXPECTED = [
@@ -55,7 +56,10 @@ def test_result_and_layout(rendered):
     assert result.chapters == ("index.qmd", "chapters/results.qmd", "references.qmd")
     assert result.seconds > 0
     assert "executing chapters/results.qmd (2/3)" in messages
-    assert sorted(p.name for p in out.iterdir()) == ["book.pdf", "index.html"]  # what a reader needs, no more
+    # what a reader needs, no more: the PDF and the site (a page per chapter, its figures, style and search)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        "book.pdf", "figures", "figures/results-1.svg", "index.html", "rapidrec.css", "references.html",
+        "search-index.js", "search.js", "sec-results.html"]
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask  # not mkdtemp's 0700
@@ -68,15 +72,15 @@ def test_result_and_layout(rendered):
 
 def test_html_contents(rendered):
     _, result, _ = rendered
-    html = result.html.read_text(encoding="utf-8")
-    assert "data:image/svg+xml" in html or "<svg" in html
+    html = book_html(result.html.parent)
+    assert 'src="figures/results-1.svg"' in html
     text = norm(htmllib.unescape(re.sub(r"<[^>]+>", "", html)))
     for snippet in EXPECTED:
         assert snippet in text, snippet
     assert 'href="#fig-forest"' in html and 'id="fig-forest"' in html
     assert "all checks passed: True" in html  # echo: true cell shows code and stdout
     assert 'print("all checks passed:", pooled < 1)' in text
-    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?:", html)  # self-contained
+    assert not re.search(r"<(script|link|img)[^>]+(src|href)=\"https?:", html)  # nothing from the web
 
 
 def test_pdf_contents(rendered):
@@ -95,7 +99,7 @@ def test_pdf_contents(rendered):
 def test_rerender_is_byte_identical_and_replaces(rendered):
     project, result, _ = rendered
     work = result.work
-    before = {p: p.read_bytes() for p in (result.html, result.pdf, work / "book.typ",
+    before = {p: p.read_bytes() for p in (*result.html.parent.rglob("*.*"), work / "book.typ",
                                           work / "figures" / "results-1.svg")}
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("MPLBACKEND", "Agg")
@@ -196,5 +200,5 @@ def test_chapters_share_one_kernel_but_start_clean(tmp_path):
     (project / "b.qmd").write_text(text.replace("OS_CWD", repr(str(project.resolve())))
                                    .replace("FIRST", repr(first)))
     result = render_book(project, formats=("html",))
-    html = norm(result.html.read_text(encoding="utf-8"))
+    html = norm(book_html(result.html.parent))
     assert "False 6 8 True True" in html
