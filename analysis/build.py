@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
@@ -48,6 +47,7 @@ from analysis.responses.run import answers_stage
 from analysis.results_io import read_json, write_json
 from analysis.robustness.stage import robustness_stage
 from analysis.scenarios import apply_scenario, load_scenario
+from analysis.scratch import scratch_dir
 from analysis.settings import Settings
 
 ROBUSTNESS_ENV = "RAPIDREC_ROBUSTNESS"  # "full": also under scenarios; "off": never
@@ -111,16 +111,17 @@ def up_to_date(results: Path, key: str) -> bool:
 
 def swap_in(staging: Path, final: Path) -> None:
     """Replace ``final`` by ``staging`` (both in the same directory); ``final`` is put back if that fails."""
-    old = final.with_name(f".{final.name}-old-{os.getpid()}")
-    if final.exists():
-        final.rename(old)
+    old = scratch_dir(final.parent, f"{final.name}-old") if final.exists() else None
+    if old is not None:
+        os.replace(final, old)  # onto the empty scratch directory
     try:
         staging.rename(final)
     except BaseException:
-        if old.exists():
-            old.rename(final)
+        if old is not None:
+            os.replace(old, final)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
@@ -156,7 +157,7 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         parent = final.parent
         parent.mkdir(parents=True, exist_ok=True)
         settings = settings.with_guideline(ds.guideline)
-        staging = Path(tempfile.mkdtemp(prefix=".results-", dir=parent))
+        staging = scratch_dir(parent, "results")
         try:
             store = Cache(project_dir if cache else None)
             run_stages(ds, settings, rules, staging, stages(scenario is not None), progress, scenario=label,

@@ -63,3 +63,15 @@ def render_work_dir(project_dir: Path, out_dir: Path) -> Path:
     except ValueError:
         rel = Path("elsewhere") / out_dir.name
     return project_dir / RENDER_WORK_DIR / rel
+
+
+def scratch_parents(project_dir: Path) -> list[Path]:
+    """The folders where a run makes its hidden scratch directories (:mod:`analysis.scratch`): beside each
+    output it replaces."""
+    project_dir = Path(project_dir)
+    render = project_dir / RENDER_WORK_DIR
+    nested = sorted(p for p in render.iterdir() if p.is_dir() and not p.name.startswith(".")) if render.is_dir() \
+        else []
+    return [project_dir, results_dir(project_dir), results_dir(project_dir) / SCENARIO_RESULTS,
+            results_dir(project_dir) / ANSWER_RESULTS / SCENARIO_RESULTS, project_dir / SCENARIO_BOOKS_DIR,
+            project_dir / ANSWERS_DIR, render, *nested]

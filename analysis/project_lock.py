@@ -2,7 +2,8 @@
 
 Two runs writing the same ``_results/``, ``_cache/`` or ``_book/`` at once could mix their files. Each run
 holds an exclusive lock on ``_cache/run.lock`` (an advisory ``flock``, released by the operating system if
-the process dies) while it writes; a second run waits, saying which process it waits for. Re-entrant within
+the process dies) while it writes; a second run waits, saying which process it waits for. Taking the lock
+removes the scratch directories that runs killed hard left behind (:func:`analysis.scratch.remove_leftovers`). Re-entrant within
 one process (a render that builds, a scenario that builds the base case first). Where ``fcntl`` does not
 exist (Windows), runs are not serialised.
 """
@@ -15,7 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from analysis.project import cache_dir
+from analysis.project import cache_dir, scratch_parents
+from analysis.scratch import remove_leftovers
 
 try:
     import fcntl
@@ -55,6 +57,8 @@ def project_lock(project_dir: Path, progress: Callable[[str], None] = lambda m: 
         fh.truncate()
         fh.write(f"process {os.getpid()}\n")
         fh.flush()
+        for path in remove_leftovers(*scratch_parents(key)):  # of runs killed hard (kill -9, power loss)
+            progress(f"removed {path.relative_to(key)}, left behind by a run that was killed")
         try:
             yield
         finally:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from analysis.project_lock import project_lock
 from analysis.render import RenderError, load_config, render_book
 from analysis.render.pandoc import check_pandoc
 from analysis.scenarios.run import run_scenario
+from analysis.scratch import scratch_dir
 
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
               "execute": {"echo": False, "warning": False},
               "format": {"html": {"toc": False}, "typst": {"toc": False, "papersize": "a4"}}}
     progress(f"the complete audit trail: {out_dir.name}/{AUDIT_TRAIL_NAME}.html and .pdf")
-    src = Path(tempfile.mkdtemp(prefix=".audit-trail-", dir=project_dir))
+    src = scratch_dir(project_dir, "audit-trail")
     try:
         (src / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                          encoding="utf-8")

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ import yaml
 
 from analysis.cache import Cache, tree_digest
 from analysis.project import BOOK_DIR, PRINTED_IDS_ENV, PRINTED_LOG_ENV, render_work_dir
+from analysis.scratch import scratch_dir
 
 from .assemble import chapter_markdown
 from .errors import RenderError
@@ -129,11 +129,11 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     _guard_out_dir(out_dir, project_dir)
     entries = book_entries(book)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    staging = scratch_dir(out_dir.parent, f"{out_dir.name}.staging")
     _readable(staging)
     last_work = render_work_dir(project_dir, out_dir)
     last_work.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{last_work.name}.work-", dir=last_work.parent))
+    work = scratch_dir(last_work.parent, f"{last_work.name}.work")
     try:
         chapters = _chapters(entries, project_dir, cfg, work, say, cache or Cache(None), reads)
         bibs = _copy_all(cfg.get("bibliography"), project_dir, work)
@@ -403,7 +403,7 @@ def _swap(staging: Path, out_dir: Path) -> None:
     """Replace ``out_dir`` by ``staging`` with renames (never a half-written out_dir)."""
     old = None
     if out_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
+        old = scratch_dir(out_dir.parent, f"{out_dir.name}.old")
         os.replace(out_dir, old)
     try:
         os.replace(staging, out_dir)

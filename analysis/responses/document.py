@@ -9,7 +9,6 @@ holding only the numbers the answer prints -- and rendered with :func:`analysis.
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -23,6 +22,7 @@ from analysis.project import ANSWER_RESULTS, ANSWERS_DIR, RESULTS_DIR
 from analysis.render import RenderError, load_config, render_book
 from analysis.responses.show import number_ids
 from analysis.results_io import read_json
+from analysis.scratch import scratch_dir
 
 OUT_DIR = ANSWERS_DIR  # _responses/<name>/index.html and <name>.pdf
 
@@ -81,7 +81,7 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
     if not letter.exists():
         raise AnalysisError(f"no results for the letter {name!r}; run `rapidrec respond {name}` (it builds them)")
     heading = read_json(letter)["title"]
-    src = Path(tempfile.mkdtemp(prefix=f".respond-{name}-", dir=project_dir))
+    src = scratch_dir(project_dir, f"respond-{name}")
     try:
         book = load_config(project_dir).get("book") if (project_dir / "_quarto.yml").is_file() else None
         date = (book or {}).get("date")  # the guideline's edition, if its book has one
