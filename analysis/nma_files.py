@@ -95,10 +95,11 @@ def heterogeneity_summary(fit: NetworkFit) -> dict:
 
 def run_nma(path: Path, measure: str, method: str, reference: str | None, out_dir: Path,
             small_values: str = "good", keep_double_zero: bool = False,
-            report: Callable[[str], None] = lambda m: None) -> tuple[NetworkFit, dict, RankProbabilities]:
+            report: Callable[[str], None] = lambda m: None, test: str = "z",
+            ) -> tuple[NetworkFit, dict, RankProbabilities]:
     studies = read_network_input(Path(path), measure, reference, keep_double_zero, report)
     try:
-        fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference)
+        fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference, test=test)
     except NetworkError as exc:
         raise NetworkError(f"{path}: {exc}") from None
     het = heterogeneity_summary(fit)
@@ -133,7 +134,8 @@ def summary_text(fit: NetworkFit, het: dict) -> str:
             f"Inconsistency: Q between designs = {het['q_between']:.4g} on {het['q_between_df']} df; "
             f"design-by-treatment interaction (random effects) p = {het['design_by_treatment_p']:.3g}"
         )
-    lines.append(f"\nEffects versus {fit.reference}:")
+    intervals = "normal" if fit.df is None else f"Knapp-Hartung (t on {fit.df} df)"
+    lines.append(f"\nEffects versus {fit.reference} (95% CI, {intervals}):")
     eff = fit.effects_frame()
     width = max(len(t) for t in eff["treatment"])
     for r in eff.itertuples():

@@ -46,6 +46,20 @@ def test_nma_writes_the_documented_files(tmp_path):
     assert (tmp_path / "nodesplit.csv").exists()
 
 
+def test_nma_knapp_hartung_gives_the_r_intervals_and_says_so(tmp_path):
+    """`--test knha`: effects.csv carries the Knapp-Hartung CIs of the R fixture (tests/reference/extra)."""
+    from tests.conftest import load_fixture
+
+    case = next(c for c in load_fixture("extra")["cases"] if c["id"] == "network-knha-senn2013")
+    done = run("nma", str(REFERENCE / "data" / "senn2013.csv"), "--measure", "MD", "--reference", "placebo",
+               "--test", "knha", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert f"Knapp-Hartung (t on {case['results']['df']} df)" in done.stdout
+    effects = pd.read_csv(tmp_path / "effects.csv").set_index("treatment").loc[case["results"]["treatment"]]
+    np.testing.assert_allclose(effects["ci_low"], case["results"]["ci_low"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(effects["ci_high"], case["results"]["ci_high"], rtol=0, atol=1e-6)
+
+
 def test_nma_output_is_deterministic(tmp_path):
     args = [str(REFERENCE / "data" / "hasselblad1998.csv"), "--measure", "OR", "--reference", "no_contact"]
     assert run("nma", *args, "--out", str(tmp_path / "a")).returncode == 0

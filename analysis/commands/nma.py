@@ -16,6 +16,9 @@ def add_arguments(p):
     p.add_argument("--method", default="REML", choices=["REML", "DL", "PM", "common"],
                    help="random effects with tau^2 by REML (default), DerSimonian-Laird or Paule-Mandel, or the "
                         "common-effect model")
+    p.add_argument("--test", default="z", choices=["z", "knha"],
+                   help="intervals: normal (default), or Knapp-Hartung (covariance scaled by the generalised Q "
+                        "over its df, t on that df) for the CIs and prediction intervals")
     p.add_argument("--reference", default=None, help="reference treatment (default: first in sorted order)")
     p.add_argument("--small-values", default="good", choices=["good", "bad"],
                    help="whether smaller effects are better, for the P-scores (default: good)")
@@ -34,7 +37,8 @@ def run(args) -> int:
 
     check_output_dir(Path(args.out), OUTPUT_FILES, reads=(Path(args.input),), force=args.force)
     fit, het, ranks = run_nma(Path(args.input), args.measure, args.method, args.reference, Path(args.out),
-                       small_values=args.small_values, keep_double_zero=args.keep_double_zero, report=progress)
+                       small_values=args.small_values, keep_double_zero=args.keep_double_zero, report=progress,
+                       test=args.test)
     print(summary_text(fit, het))
     written = "effects.csv, league.csv, heterogeneity.json, nodesplit.csv, ranking.csv, rank_probabilities.csv"
     if args.rankogram:  # matplotlib only when asked for: it would double the command's start-up time

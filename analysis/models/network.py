@@ -15,6 +15,13 @@ netmeta's model. ``method``: "REML" (default), "DL" (generalised
 DerSimonian-Laird, as netmeta), "PM" (Paule-Mandel: the tau^2 at which the
 generalised Q equals its degrees of freedom, Jackson, White & Riley 2012), or
 "FE" (common effect, tau^2 = 0).
+
+``test``: "z" (default; normal-based intervals, as metafor's and netmeta's default) or
+"knha" (Knapp-Hartung: the covariance scaled by ``s2 = Q(tau^2) / (k - p)``, the
+generalised weighted residual sum of squares at the fitted tau^2 over its degrees of
+freedom, not truncated at 1, and t on ``k - p`` df for CIs and prediction intervals;
+the multivariate form of metafor's ``test = "knha"`` for ``rma.uni``). Node-splitting
+keeps normal-based intervals.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ from analysis.models.distributions import chi2_sf, two_sided_critical
 from analysis.models.tau2 import estimate_tau2, q_statistic
 
 NETWORK_METHODS = ("REML", "DL", "PM", "FE")
+NETWORK_TESTS = ("z", "knha")
 
 
 @dataclass(frozen=True)
@@ -156,6 +164,8 @@ class NetworkFit:
     n_contrasts: int
     level: float = 0.95
     data: NetworkData | None = field(default=None, repr=False, compare=False)
+    test: str = "z"
+    df: int | None = None  # the t distribution's degrees of freedom under Knapp-Hartung; None: normal
 
     @property
     def q_p(self) -> float | None:
@@ -185,7 +195,8 @@ class NetworkFit:
 
     @cached_property
     def crit(self) -> float:
-        return two_sided_critical(self.level)
+        """The CI's critical value: normal, or t on :attr:`df` under Knapp-Hartung."""
+        return two_sided_critical(self.level, self.df)
 
     def effects_frame(self, reference: str | None = None) -> pd.DataFrame:
         """Every treatment versus ``reference`` (default: the fit's reference)."""
@@ -201,10 +212,10 @@ class NetworkFit:
 
     def prediction_interval(self, t1: str, t2: str, df: int | None = None) -> tuple[float, float]:
         """Where the effect of t1 versus t2 in a new study is expected: ``estimate +/- q sqrt(se^2 + tau^2)``,
-        ``q`` the normal quantile (``df`` None: the convention of :meth:`prediction_frame` and of the certainty
-        rules by default) or that of t on ``df`` degrees of freedom."""
+        ``q`` the CI's quantile (``df`` None: normal, or t on the fit's df under Knapp-Hartung; the convention of
+        :meth:`prediction_frame` and of the certainty rules by default) or that of t on ``df`` degrees of freedom."""
         est, se = self.effect(t1, t2)
-        half = two_sided_critical(self.level, df) * float(np.sqrt(se**2 + self.tau2))
+        half = two_sided_critical(self.level, self.df if df is None else df) * float(np.sqrt(se**2 + self.tau2))
         return est - half, est + half
 
     def prediction_frame(self, reference: str | None = None) -> pd.DataFrame:
@@ -231,9 +242,13 @@ def fit_network(
     reference: str | None = None,
     level: float = 0.95,
     tau2: float | None = None,
+    test: str = "z",
 ) -> NetworkFit:
-    """Fit the consistency model. ``tau2`` fixes the heterogeneity variance instead of estimating it."""
-    method = method.upper()
+    """Fit the consistency model. ``tau2`` fixes the heterogeneity variance instead of estimating it; ``test``
+    "knha" gives Knapp-Hartung intervals (module docstring)."""
+    method, test = method.upper(), test.lower()
+    if test not in NETWORK_TESTS:
+        raise AnalysisError(f"unknown network test {test!r}; expected one of {', '.join(NETWORK_TESTS)}")
     if method in ("COMMON", "CE", "EE"):
         method = "FE"
     if method not in NETWORK_METHODS:
@@ -259,6 +274,12 @@ def fit_network(
         tau2 = estimate_tau2(method, net.model)
     gls = net.model.gls(tau2)
     cov_par, beta = gls.A_inv, gls.beta
+    df = None
+    if test == "knha":
+        df = n_rows - n_par
+        if df < 1:
+            raise AnalysisError(f"Knapp-Hartung needs more contrasts than treatment effects ({n_rows} for {n_par})")
+        cov_par = cov_par * (gls.q / df)
     T = len(net.treatments)
     ref_i = net.treatments.index(net.reference)
     keep = [i for i in range(T) if i != ref_i]
@@ -270,4 +291,5 @@ def fit_network(
         measure=measure, method=method, reference=net.reference, treatments=net.treatments,
         d=d, cov=cov, tau2=float(tau2), q=q_statistic(net.model),
         q_df=n_rows - n_par, n_studies=len(net.studies), n_contrasts=n_rows, level=level, data=net,
+        test=test, df=df,
     )

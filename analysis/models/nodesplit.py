@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.models.distributions import normal_sf
+from analysis.models.distributions import normal_sf, two_sided_critical
 from analysis.models.network import NetworkFit
 
 TOL_DIRECT = 0.0005  # netmeta's tol.direct: a proportion of direct evidence within this of 1 is direct only
@@ -38,7 +38,7 @@ def node_split(fit: NetworkFit) -> pd.DataFrame:
     for s in net.studies:
         for a, b, eff, var in s.pairs():
             pairs.setdefault((a, b), []).append((eff, var))
-    crit = fit.crit
+    crit = two_sided_critical(fit.level)  # normal, also after a Knapp-Hartung fit
     rows = []
     for (a, b), effs in sorted(pairs.items()):
         y = np.array([e for e, _ in effs])

@@ -152,3 +152,64 @@ def test_q_profile_interval_for_tau2_matches_r(case):
     assert low == pytest.approx(r["tau2_ci_low"], rel=1e-9)
     assert high == pytest.approx(r["tau2_ci_high"], rel=1e-9)
     assert low <= fit.tau2 <= high
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in EXTRA["cases"] if c["kind"] == "pi_df"])
+def test_prediction_interval_degrees_of_freedom_match_r(case):
+    """The pairwise prediction interval on t with k-1 df (metafor's pi.type = "t") and k-2 df (Higgins 2009 and
+    the Cochrane Handbook; the formula from rma.uni's own estimate, SE and tau^2), stated in the result."""
+    s, r = case["settings"], case["results"]
+    eff = two_arm_effects({"settings": {**s, "control": s["reference"]}, "dataset": case["dataset"]})
+    for choice, suffix, df in (("k-1", "k1", r["k"] - 1), ("k-2", "k2", r["k"] - 2)):
+        fit = fit_pairwise(eff["yi"], eff["vi"], method=s["method"], pi_df=choice)
+        assert fit.k == r["k"] and fit.pi_df == df
+        assert fit.pi_low == pytest.approx(r[f"pi_low_{suffix}"], abs=tol.ESTIMATE)
+        assert fit.pi_high == pytest.approx(r[f"pi_high_{suffix}"], abs=tol.ESTIMATE)
+    default = fit_pairwise(eff["yi"], eff["vi"], method=s["method"])
+    assert default.pi_df is None and default.pi_low > fit.pi_low  # normal by default: narrower than t on k-2
+
+
+def test_prediction_interval_degrees_of_freedom_are_checked():
+    from analysis.errors import AnalysisError
+
+    with pytest.raises(AnalysisError, match="unknown prediction interval df 'k-3'; expected one of ci, k-2, k-1"):
+        fit_pairwise([0.1, 0.2, 0.3], [0.01, 0.02, 0.03], pi_df="k-3")
+    two = fit_pairwise([0.1, 0.3], [0.01, 0.02], pi_df="k-2")  # t on 0 df: no interval, said so
+    assert two.pi_low is None and two.pi_high is None and two.pi_df is None
+    knha = fit_pairwise([0.1, 0.2, 0.5], [0.01, 0.02, 0.03], test="knha")
+    assert knha.pi_df == 2  # the CI's t on k-1 df
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in EXTRA["cases"] if c["kind"] == "network_knha"])
+def test_network_knapp_hartung_matches_r(case):
+    """Knapp-Hartung for networks: rma.mv's REML covariance scaled by Q(tau^2) / (k - p), computed in R with
+    dense algebra, and t on k - p df; the estimates are those of the z-based fit."""
+    s, r = case["settings"], case["results"]
+    data = reference_data(case["dataset"])
+    data = data[~data["study"].isin(s["dropped_studies"])].reset_index(drop=True)
+    studies = contrasts_from_arms(data, s["measure"], s["reference"])
+    fit = fit_network(studies, s["measure"], "REML", s["reference"], test="knha")
+    plain = fit_network(studies, s["measure"], "REML", s["reference"])
+    assert fit.test == "knha" and fit.df == r["df"] and plain.df is None
+    assert fit.tau2 == pytest.approx(r["tau2"], abs=tol.TAU2)
+    eff = fit.effects_frame().set_index("treatment").loc[r["treatment"]]
+    np.testing.assert_allclose(eff["estimate"], r["estimate"], rtol=0, atol=tol.ESTIMATE)
+    np.testing.assert_allclose(eff["se"], r["se"], rtol=0, atol=tol.SE)
+    np.testing.assert_allclose(eff["ci_low"], r["ci_low"], rtol=0, atol=tol.ESTIMATE)
+    np.testing.assert_allclose(eff["ci_high"], r["ci_high"], rtol=0, atol=tol.ESTIMATE)
+    ratio = eff["se"].to_numpy() / plain.effects_frame().set_index("treatment").loc[r["treatment"], "se"].to_numpy()
+    np.testing.assert_allclose(ratio ** 2, r["s2"], rtol=1e-9)  # one scale factor for every estimate
+    low, high = fit.prediction_interval(r["treatment"][0], s["reference"])  # t on k - p df for the PI too
+    est, se = fit.effect(r["treatment"][0], s["reference"])
+    from scipy.stats import t as t_dist
+
+    assert high - est == pytest.approx(t_dist.ppf(0.975, r["df"]) * np.sqrt(se**2 + fit.tau2), rel=1e-12)
+
+
+def test_network_test_is_checked():
+    from analysis.errors import AnalysisError
+
+    data = reference_data("senn2013")
+    studies = contrasts_from_arms(data, "MD", "placebo")
+    with pytest.raises(AnalysisError, match="unknown network test 'hk'; expected one of z, knha"):
+        fit_network(studies, "MD", "REML", "placebo", test="hk")

@@ -160,18 +160,45 @@ for (s in list(list(ds = "senn2013", sm = "MD", ref = "placebo"), list(ds = "has
                    estimate = num(coef(fit)), se = num(fit$se), tau2_ci_low = qp[1], tau2_ci_high = qp[2]))
 }
 
+## ------------------------------------------------------------------ Knapp-Hartung for networks
+## The covariance of the REML fit scaled by s2 = Q_gen(tau2) / (k - p), the generalised Q at the fitted tau2
+## (r' (V + tau2 K)^-1 r), not truncated at 1 (as metafor's test = "knha" for rma.uni), and t on k - p df.
+## metafor 3.8's rma.mv(test = "t") uses t without the scaling and netmeta 3.3-1 has no Hartung-Knapp option
+## for networks, so the scaling is computed here (dense algebra) around rma.mv's own REML fit.
+for (s in list(list(ds = "senn2013", sm = "MD", ref = "placebo"), list(ds = "hasselblad1998", sm = "OR", ref = "no_contact"))) {
+  net <- build_network(read_arms(s$ds), s$sm, s$ref)
+  dat <- net$dat; K <- K_matrix(dat); df <- nrow(dat) - ncol(net$X)
+  tau2 <- reml_tau2_exact(dat$yi, net$V, net$X, dat)  # the exact REML root, as tests/reference/metafor
+  fit <- rma.mv(yi, net$V, mods = net$X, intercept = FALSE, random = ~ comp | study, struct = "CS",
+                rho = 1/2, tau2 = tau2, method = "REML", data = dat)
+  s2 <- q_gen(tau2, dat$yi, net$X, net$V, K) / df
+  se <- fit$se * sqrt(s2); crit <- qt(0.975, df)
+  cases[[length(cases) + 1]] <- list(
+    id = paste("network-knha", s$ds, sep = "-"), kind = "network_knha", dataset = s$ds,
+    call = paste0("tau2 <- reml_tau2_exact(...); rma.mv(yi, V, mods = X, intercept = FALSE, random = ~ comp | study, ",
+                  "struct = \"CS\", rho = 1/2, tau2 = tau2); se * sqrt(q_gen(tau2) / (k - p)); qt(0.975, k - p)"),
+    settings = list(measure = s$sm, reference = s$ref, method = "REML", dropped_studies = arr(net$dropped)),
+    results = list(tau2 = tau2, s2 = s2, df = df, treatment = arr(net$trts[-1]), estimate = num(coef(fit)),
+                   se = num(se), ci_low = num(coef(fit) - crit * se), ci_high = num(coef(fit) + crit * se)))
+}
+
 ## ------------------------------------------------------------------ Q-profile CI for tau2, pairwise (metafor)
 ## metafor's own Q-profile interval, confint(rma.uni(...)), on two-treatment data: the network code must give it
-for (s in list(list(ds = "bcg", sm = "RR", ref = "control",
-                    es = "escalc(\"RR\", ai = e1, n1i = n1, ci = e2, n2i = n2, data = wide)", trt = "BCG"),
-               list(ds = "normand1999", sm = "MD", ref = "routine", trt = "specialist",
-                    es = "escalc(\"MD\", m1i = m1, sd1i = sd1, n1i = n1, m2i = m2, sd2i = sd2, n2i = n2, data = wide)"))) {
+## two-treatment data sets and their effect sizes (escalc), for the pairwise sections below
+pairwise_sets <- list(list(ds = "bcg", sm = "RR", ref = "control", trt = "BCG",
+                           es = "escalc(\"RR\", ai = e1, n1i = n1, ci = e2, n2i = n2, data = wide)"),
+                      list(ds = "normand1999", sm = "MD", ref = "routine", trt = "specialist",
+                           es = "escalc(\"MD\", m1i = m1, sd1i = sd1, n1i = n1, m2i = m2, sd2i = sd2, n2i = n2, data = wide)"))
+pairwise_es <- function(s) {
   d <- read_arms(s$ds)
   a <- d[d$treatment == s$trt, ]; b <- d[d$treatment == s$ref, ]
   wide <- data.frame(study = a$study, n1 = a$n, n2 = b$n)
   if (!is.null(d$events)) { wide$e1 <- a$events; wide$e2 <- b$events }
   else { wide$m1 <- a$mean; wide$m2 <- b$mean; wide$sd1 <- a$sd; wide$sd2 <- b$sd }
-  es <- eval(parse(text = s$es))
+  eval(parse(text = s$es))
+}
+for (s in pairwise_sets) {
+  es <- pairwise_es(s)
   ci <- confint(rma.uni(yi, vi, data = es, method = "REML"), control = list(tol = 1e-15, maxiter = 10000))$random
   cases[[length(cases) + 1]] <- list(
     id = paste("tau2-q-profile", s$ds, sep = "-"), kind = "tau2_q_profile", dataset = s$ds,
@@ -179,6 +206,26 @@ for (s in list(list(ds = "bcg", sm = "RR", ref = "control",
                   s$es),
     settings = list(measure = s$sm, reference = s$ref, level = 0.95),
     results = list(tau2_ci_low = unname(ci["tau^2", "ci.lb"]), tau2_ci_high = unname(ci["tau^2", "ci.ub"])))
+}
+
+## ------------------------------------------------------------------ prediction interval's degrees of freedom
+## k-1: metafor's predict(res, pi.type = "t"). k-2 (Higgins, Thompson & Spiegelhalter 2009; Cochrane Handbook
+## 10.10.4.3): metafor 3.8 has no such option (its pi.type = "Riley" equals the default here), so it is the
+## formula b +/- qt(0.975, k - 2) * sqrt(se^2 + tau2) computed from rma.uni's own estimate, SE and tau2.
+for (s in pairwise_sets) {
+  es <- pairwise_es(s)
+  for (method in c("DL", "REML")) {
+    res <- rma.uni(yi, vi, data = es, method = method, control = list(tol = 1e-15, maxiter = 10000))
+    pt <- predict(res, pi.type = "t")
+    half <- qt(0.975, res$k - 2) * sqrt(res$se^2 + res$tau2)
+    cases[[length(cases) + 1]] <- list(
+      id = paste("pi-df", s$ds, method, sep = "-"), kind = "pi_df", dataset = s$ds,
+      call = paste0("res <- rma.uni(yi, vi, method = \"", method, "\"); predict(res, pi.type = \"t\"); ",
+                    "coef(res) +/- qt(0.975, res$k - 2) * sqrt(res$se^2 + res$tau2); on ", s$es),
+      settings = list(measure = s$sm, reference = s$ref, treatment = s$trt, method = method, level = 0.95),
+      results = list(k = res$k, pi_low_k1 = pt$pi.lb, pi_high_k1 = pt$pi.ub,
+                     pi_low_k2 = unname(coef(res)) - half, pi_high_k2 = unname(coef(res)) + half))
+  }
 }
 
 out <- list(engine = "metafor", r_version = R.version.string,
