@@ -198,7 +198,35 @@ def m_disconnected(d):
 def m_guideline_mid(d):
     text = (d / "guideline.yaml").read_text().replace("value: 1.5", "value: -1.5")
     (d / "guideline.yaml").write_text(text)
-    return "guideline.yaml", None, "mids.pain.value", "minimal important difference > 0"
+    return "guideline.yaml", 6, "mids.pain.value", "minimal important difference > 0"
+
+
+def m_guideline_wrong_type_deep(d):
+    text = (d / "guideline.yaml").read_text().replace("      value: 8.6", "      value: [8.6]")
+    (d / "guideline.yaml").write_text(text)
+    line = text.splitlines().index("      value: [8.6]") + 1
+    return ("guideline.yaml", line, "harms_observational.incidence_percent.prolonged_pain_or_stiffness_over_48h.value",
+            "expected a number")
+
+
+def m_guideline_not_a_boolean(d):
+    text = (d / "guideline.yaml").read_text().replace("higher_is_better: false", "higher_is_better: maybe")
+    (d / "guideline.yaml").write_text(text)
+    line = text.splitlines().index("    higher_is_better: maybe") + 1
+    return "guideline.yaml", line, "analysis_scales.pain.higher_is_better", "expected true or false"
+
+
+def m_guideline_unknown_field(d):
+    text = (d / "guideline.yaml").read_text().replace("burden:\n", "burden:\n  certainity: high\n", 1)
+    (d / "guideline.yaml").write_text(text)
+    line = text.splitlines().index("  certainity: high") + 1
+    return "guideline.yaml", line, "burden.certainity", "one of the known fields of burden: certainty, description"
+
+
+def m_guideline_section_of_wrong_type(d):
+    text = (d / "guideline.yaml").read_text().replace("mids:\n", "mids: 1.5\nold_mids:\n", 1)
+    (d / "guideline.yaml").write_text(text)
+    return "guideline.yaml", text.splitlines().index("mids: 1.5") + 1, "mids", "expected a mapping"
 
 
 def m_guideline_yaml(d):
@@ -257,6 +285,10 @@ CASES = {
     "same node twice": m_same_node_twice,
     "disconnected network": m_disconnected,
     "guideline mid": m_guideline_mid,
+    "guideline wrong type deep": m_guideline_wrong_type_deep,
+    "guideline not a boolean": m_guideline_not_a_boolean,
+    "guideline unknown field": m_guideline_unknown_field,
+    "guideline section of wrong type": m_guideline_section_of_wrong_type,
     "guideline yaml": m_guideline_yaml,
     "no descriptor": m_no_descriptor,
     "scale order": m_scale_order,
@@ -300,7 +332,7 @@ def test_all_problems_reported_together(pkg):
         load_dataset(pkg)
     message = str(err.value)
     for file, line, column, _ in expected:
-        where = f"{file}, row {line}" if line else file
+        where = f"{file}, {'line' if file.endswith('.yaml') else 'row'} {line}" if line else file
         assert where in message
 
 

@@ -251,3 +251,27 @@ def test_a_scenario_with_aliases_is_refused_at_the_alias(text, line):
     with pytest.raises(ScenarioInvalid) as err:
         parse_scenario(text, "s.yaml")
     assert [(i.row, "aliases are not accepted" in i.expected) for i in err.value.issues] == [(line, True)]
+
+
+def test_a_scenario_whose_figures_fail_leaves_none_of_its_comparison(project, monkeypatch):
+    """The comparison and figures are written together or not at all: a figure that fails leaves the built
+    results as they were, without a half-written comparison or a scratch directory."""
+    from analysis.project import SCENARIO_COMPARISON, SCENARIO_FIGURE_PREFIX
+    from analysis.scenarios import outputs
+
+    sc = parse_scenario("id: failing-figure\ntitle: t\ndescription: d\noperations:\n  - mid: {pain: 1.2, reason: r}\n")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("the figure failed")
+
+    monkeypatch.setattr(outputs, "paired_forest", boom)
+    with pytest.raises(RuntimeError, match="the figure failed"):
+        run_scenario(project, sc, figures=True)
+    out = scenario_results_dir(project, sc.id)
+    assert (out / "numbers.json").is_file()  # the build itself is complete and stays
+    left = sorted(p.name for p in out.iterdir() if p.name in SCENARIO_COMPARISON
+                  or p.name.startswith(SCENARIO_FIGURE_PREFIX) or p.name.startswith(".") and p.is_dir())
+    assert left == []
+    monkeypatch.undo()
+    run = run_scenario(project, sc, figures=True)  # and the next run writes them all
+    assert all((out / name).is_file() for name in SCENARIO_COMPARISON) and len(run.figures) >= 2

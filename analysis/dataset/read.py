@@ -34,6 +34,7 @@ class RawPackage:
     root: Path
     tables: dict[str, RawTable] = field(default_factory=dict)
     guideline: dict | None = None
+    guideline_lines: dict = field(default_factory=dict)  # {path in the YAML: line}, to locate its problems
     issues: list[ValidationIssue] = field(default_factory=list)
 
     def display(self, filename: str) -> str:
@@ -98,7 +99,7 @@ def read_package(root: Path) -> RawPackage:
             pkg.tables[t.name] = table
     gpath = root / GUIDELINE_FILE
     try:
-        pkg.guideline, _, duplicates = load_with_lines(gpath.read_text(encoding="utf-8"))
+        pkg.guideline, pkg.guideline_lines, duplicates = load_with_lines(gpath.read_text(encoding="utf-8"))
         for line, problem in duplicates:  # a plain loader keeps the last of two keys, silently
             pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), line, None, None,
                                               f"unique keys ({problem})"))

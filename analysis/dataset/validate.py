@@ -43,7 +43,7 @@ def check_package(path: Path) -> tuple[list[ValidationIssue], dict[str, pd.DataF
         tables.update(optional)
         issues += judgement_checks(tables, pkg.display)
     if pkg.guideline is not None:
-        issues += check_guideline(pkg.guideline, pkg.display(GUIDELINE_FILE))
+        issues += check_guideline(pkg.guideline, pkg.display(GUIDELINE_FILE), pkg.guideline_lines)
         if "nodes" in tables:
             issues += check_recommendation_groups(pkg.guideline, set(tables["nodes"]["code"].dropna().astype(str)),
                                                   pkg.display(GUIDELINE_FILE))

@@ -17,6 +17,8 @@ Used by ``rapidrec scenario`` (:mod:`analysis.scenarios.run`) and by the answers
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,7 @@ from analysis.figures.scenario_forest import paired_forest
 from analysis.results_io import read_json, write_csv, write_json
 from analysis.scenarios.compare import compare_results, summary_text, without_evidence
 from analysis.scenarios.spec import Scenario
+from analysis.scratch import scratch_dir
 
 XLABELS = {"pain": "Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)",
            "pain_responder": "Odds ratio of response (at least 50% pain relief) versus sham (log scale)"}
@@ -49,20 +52,27 @@ def write_outputs(sc: Scenario, applied, base_dir: Path, out: Path, figures: boo
     ``applied`` is what :func:`apply_scenario` returned. Used by :func:`run_scenario` and by the answers to
     critics (:mod:`analysis.responses`), which build scenarios into their own directories.
     """
-    write_json({"id": sc.id, "title": sc.title, "description": sc.description, "file": sc.file,
-                "assumptions": list(sc.assumptions), "log": applied.log,
-                "rule_changes": [list(c) for c in applied.rule_changes],
-                "judgement_changes": [list(c) for c in applied.judgement_changes],
-                "no_ops": [list(c) for c in applied.no_ops]}, out / "scenario.json")
-    write_csv(pd.DataFrame(applied.sources, columns=["table", "study", "arm", "column", "value", "source",
-                                                     "assumed"]), out / "sources.csv")
-    comparison = compare_results(base_dir, out)
-    write_csv(comparison, out / "comparison.csv")
-    write_csv(without_evidence(comparison), out / "without_evidence.csv")
-    names = names_of(base_dir, out)
-    summary = summary_text(comparison, sc, applied.log, names)
-    (out / "summary.txt").write_text(summary + "\n", encoding="utf-8")
-    made = tuple(write_figures(base_dir, out, sc, names, formats)) if figures else ()
+    stage = scratch_dir(out, "outputs")  # all or nothing: a failing figure leaves none of these files
+    try:
+        write_json({"id": sc.id, "title": sc.title, "description": sc.description, "file": sc.file,
+                    "assumptions": list(sc.assumptions), "log": applied.log,
+                    "rule_changes": [list(c) for c in applied.rule_changes],
+                    "judgement_changes": [list(c) for c in applied.judgement_changes],
+                    "no_ops": [list(c) for c in applied.no_ops]}, stage / "scenario.json")
+        write_csv(pd.DataFrame(applied.sources, columns=["table", "study", "arm", "column", "value", "source",
+                                                         "assumed"]), stage / "sources.csv")
+        comparison = compare_results(base_dir, out)
+        write_csv(comparison, stage / "comparison.csv")
+        write_csv(without_evidence(comparison), stage / "without_evidence.csv")
+        names = names_of(base_dir, out)
+        summary = summary_text(comparison, sc, applied.log, names)
+        (stage / "summary.txt").write_text(summary + "\n", encoding="utf-8")
+        made = tuple(out / p.name for p in write_figures(base_dir, out, sc, names, formats, dest=stage)) \
+            if figures else ()
+        for path in sorted(stage.iterdir()):
+            os.replace(path, out / path.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     return ScenarioRun(sc, out, comparison, summary, made)
 
 
@@ -82,9 +92,9 @@ def _mid(d: Path) -> float | None:
 
 
 def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str],
-                  formats: tuple[str, ...] = ("svg", "png"), networks=None) -> list[Path]:
+                  formats: tuple[str, ...] = ("svg", "png"), networks=None, dest: Path | None = None) -> list[Path]:
     """One SVG and PNG (``formats``) per network with estimates in either build (only those of ``networks``,
-    (outcome, population) pairs, when given)."""
+    (outcome, population) pairs, when given), written into ``dest`` (default: ``out``)."""
     made = []
     rels = sorted({p.relative_to(d).parent for d in (base_dir, out) for p in (d / "network").glob("*/*/effects.csv")})
     for rel in rels:
@@ -101,7 +111,7 @@ def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str]
             columns=("odds_ratio", "or_low", "or_high") if binary else ("estimate", "ci_low", "ci_high"),
             title=f"{outcome.replace('_', ' ')}, {population}: base case and scenario '{sc.id}'",
             scenario_label=f"scenario: {sc.title}")
-        stem = out / f"forest-{outcome.replace('_', '-')}-{population}"
+        stem = (dest or out) / f"forest-{outcome.replace('_', '-')}-{population}"
         for ext in formats:
             kw = {"metadata": {"Date": None}} if ext == "svg" else {"dpi": 150}
             with plt.rc_context({"svg.hashsalt": "rapidrec"}):  # stable SVG ids (rapidrec verify)
