@@ -418,3 +418,28 @@ def test_a_flood_of_problems_is_capped_with_a_count(pkg):
     lines = str(err.value).splitlines()
     assert len(lines) == 1 + SHOWN_PROBLEMS + 1
     assert lines[-1].startswith(f"... and {len(issues) - SHOWN_PROBLEMS} more problem(s)")
+
+
+def test_a_constraint_changed_in_datapackage_json_is_reported_not_ignored(pkg):
+    """The schema in analysis/dataset/schema.py is the one source: a maximum edited in datapackage.json would
+    declare a constraint that nothing enforces, so it is a problem naming the field (and a malformed
+    descriptor is a message, not a crash)."""
+    import json
+
+    path = pkg / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    studies = next(r for r in descriptor["resources"] if r["name"] == "studies")
+    age = next(f for f in studies["schema"]["fields"] if f["name"] == "age_mean")
+    enforced = dict(age["constraints"])
+    age["constraints"]["maximum"] = 99999
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    found = [i.format() for i in validate_dataset(pkg) if i.file.endswith("datapackage.json")]
+    index = descriptor["resources"].index(studies)
+    assert found == [f"data/datapackage.json, column resources[{index}] (studies).schema.fields.age_mean.constraints: "
+                     f"value '{json.dumps({**enforced, 'maximum': 99999}, sort_keys=True)}'; expected "
+                     f"{json.dumps(enforced, sort_keys=True)}, what rapidrec enforces (its schema, "
+                     "analysis/dataset/schema.py, is the one source: restore datapackage.json, or change the schema "
+                     "there)"]
+    path.write_text('{"resources": 5}', encoding="utf-8")
+    assert [i.format() for i in validate_dataset(pkg) if i.file.endswith("datapackage.json")] == [
+        "data/datapackage.json, column resources: expected a list of the package's tables"]

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from analysis.dataset.descriptor_check import descriptor_problems
 from analysis.dataset.issues import ValidationIssue, YamlIssue
 from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
 from analysis.yamlines import load_with_lines
@@ -85,11 +86,15 @@ def read_package(root: Path) -> RawPackage:
                                     "a Frictionless datapackage.json describing the tables"))
     else:
         try:
-            names = {r.get("name") for r in json.loads(descriptor.read_text(encoding="utf-8")).get("resources", [])}
-            for t in TABLES:
-                if t.name not in names:
-                    pkg.issues.append(ValidationIssue(pkg.display(DESCRIPTOR_FILE), None, "resources", None,
-                                                      f"a resource named '{t.name}'"))
+            found = json.loads(descriptor.read_text(encoding="utf-8"))
+            problems = descriptor_problems(found, pkg.display(DESCRIPTOR_FILE))
+            if isinstance(found, dict) and isinstance(found.get("resources"), list):
+                names = {r.get("name") for r in found["resources"] if isinstance(r, dict)}
+                for t in TABLES:
+                    if t.name not in names:
+                        pkg.issues.append(ValidationIssue(pkg.display(DESCRIPTOR_FILE), None, "resources", None,
+                                                          f"a resource named '{t.name}'"))
+            pkg.issues.extend(problems)
         except (json.JSONDecodeError, AttributeError) as e:
             pkg.issues.append(ValidationIssue(pkg.display(DESCRIPTOR_FILE), None, None, None, f"valid JSON ({e})"))
     for t in TABLES:
