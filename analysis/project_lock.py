@@ -3,9 +3,9 @@
 Two runs writing the same ``_results/``, ``_cache/`` or ``_book/`` at once could mix their files. Each run
 holds an exclusive lock on ``_cache/run.lock`` (an advisory ``flock``, released by the operating system if
 the process dies) while it writes; a second run waits, saying which process it waits for. Taking the lock
-removes the scratch directories that runs killed hard left behind (:func:`analysis.scratch.remove_leftovers`). Re-entrant within
-one process (a render that builds, a scenario that builds the base case first). Where ``fcntl`` does not
-exist (Windows), runs are not serialised.
+removes the scratch directories that runs killed hard left behind (:func:`analysis.scratch.remove_leftovers`).
+Re-entrant within one process (a render that builds, a scenario that builds the base case first). Where
+``fcntl`` does not exist (Windows), runs are not serialised.
 """
 
 from __future__ import annotations

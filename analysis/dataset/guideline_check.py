@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from analysis.dataset.issues import ValidationIssue, YamlIssue
-from analysis.yamlines import line_of
+from analysis.yamlines import dotted, line_of
 
 NODE_KINDS_WITH_RULES = ("injection", "ablation")
 
@@ -100,7 +100,7 @@ def _fits(value, kind: str) -> bool:
 
 def check_shape(value, shape, file: str, lines: dict, path: tuple = ()) -> list[ValidationIssue]:
     """Every place where ``value`` departs from ``shape``, at its line."""
-    field = _dotted(path)
+    field = dotted(path)
     if isinstance(shape, dict):
         if not isinstance(value, dict):
             return [YamlIssue(file, line_of(lines, path), field or None, _shown(value),
@@ -112,7 +112,7 @@ def check_shape(value, shape, file: str, lines: dict, path: tuple = ()) -> list[
                 issues += check_shape(item, shape.get(key, shape.get(ANY_KEY)), file, lines, path + (key,))
             else:
                 known = ", ".join(k for k in shape if k != ANY_KEY)
-                issues.append(YamlIssue(file, line_of(lines, path + (key,)), _dotted(path + (key,)), None,
+                issues.append(YamlIssue(file, line_of(lines, path + (key,)), dotted(path + (key,)), None,
                                         f"one of the known fields{' of ' + field if field else ''}: {known}"))
         return issues
     if isinstance(shape, list):
@@ -122,13 +122,6 @@ def check_shape(value, shape, file: str, lines: dict, path: tuple = ()) -> list[
     if not _fits(value, shape):
         return [YamlIssue(file, line_of(lines, path), field, _shown(value), shape)]
     return []
-
-
-def _dotted(path: tuple) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 def _shown(value) -> str:

@@ -66,7 +66,7 @@ $endfor$
 <p class="sidebar-title">Contents</p>
 $table-of-contents$
 </nav>
-<main id="content">
+%(main)s
 $if(top)$
 $else$
 <header id="title-block-header">
@@ -94,7 +94,7 @@ $body$
 </div>
 </body>
 </html>
-""" % {"csp": CONTENT_SECURITY_POLICY, "pager": PAGER_MARK, "results": RESULTS_BOX}
+""" % {"csp": CONTENT_SECURITY_POLICY, "pager": PAGER_MARK, "results": RESULTS_BOX, "main": CONTENT_START}
 
 SITE_CSS = """
 body.site { max-width: none; margin: 0; padding: 0; }
@@ -244,15 +244,11 @@ def to_html_pages(work: Path, *, css: list[Path] = (), toc_depth: int = 2,
         "--to", "chunkedhtml", "--split-level=1", "--chunk-template=%i.html", "--template", "rapidrec-site.html",
         "--wrap=none",
         MATH_HTML, *[f"--css={c.name}" for c in css], "--output", str(site)]
-    for c in css:
-        shutil.copyfile(c, work / c.name)
     run_pandoc(args, work, "HTML")
-    sitemap = json.loads((site / "sitemap.json").read_text(encoding="utf-8"))
-    (site / "sitemap.json").unlink()
-    pages = _reading_order(sitemap)
-    parts = {p["path"] for p in pages if _PART_HEADING.search((site / p["path"]).read_text(encoding="utf-8"))}
+    pages = _reading_order(json.loads((site / "sitemap.json").read_text(encoding="utf-8")))
+    texts = {p["path"]: (site / p["path"]).read_text(encoding="utf-8") for p in pages}
+    parts = {path for path, text in texts.items() if _PART_HEADING.search(text)}
     readable = [p for p in pages if p["path"] not in parts]
-    texts = {p["path"]: (site / p["path"]).read_text(encoding="utf-8") for p in readable}
     if len(readable) > 1 and _FIRST_HEADING_UNNUMBERED.search(texts[readable[1]["path"]]):
         merged = readable.pop(1)["path"]  # the index chapter shares the first page, as in Quarto
         body = texts.pop(merged)
@@ -269,11 +265,10 @@ def to_html_pages(work: Path, *, css: list[Path] = (), toc_depth: int = 2,
                                                readable[n + 1] if n + 1 < len(readable) else None))
         files[page["path"]] = text.encode("utf-8")
         index += _sections(text, page["path"])
-    for path in parts | {p["path"] for p in pages if p["path"] not in texts}:
-        (site / path).unlink()
+    known = {p["path"] for p in pages} | {"sitemap.json"}  # pages (kept, merged or dropped above); pandoc's map
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
-        if path.is_file() and rel not in files:
+        if path.is_file() and rel not in known:
             if rel.endswith(".html"):
                 raise ValueError(f"pandoc wrote a page the site does not know: {rel}")
             files[rel] = path.read_bytes()
@@ -320,7 +315,8 @@ def _pager(prev: dict | None, nxt: dict | None) -> str:
 
 def _sidebar(text: str, path: str, parts: set[str]) -> str:
     """Mark the current chapter in the sidebar and turn the parts' links into labels."""
-    start, end = text.find('<nav id="sidebar"'), text.find("</nav>", text.find('<nav id="sidebar"'))
+    start = text.find('<nav id="sidebar"')
+    end = text.find("</nav>", start)
     nav = text[start:end]
     for part in parts:
         nav = re.sub(r'<a href="' + re.escape(part) + r'(?:#[^"]*)?"[^>]*>(.*?)</a>',
@@ -333,6 +329,7 @@ class _SectionText(HTMLParser):
     """The text of ``<main>``, cut at every heading with an id: [(id, heading, text)]."""
 
     SKIP = {"script", "style", "svg", "math", "nav"}
+    BREAKS = {"p", "li", "td", "th", "tr", "div", "br", "figcaption", "caption", "dt", "dd", "blockquote"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -340,8 +337,6 @@ class _SectionText(HTMLParser):
         self.in_main = False
         self.skip = 0
         self.heading: list[str] | None = None
-
-    BREAKS = {"p", "li", "td", "th", "tr", "div", "br", "figcaption", "caption", "dt", "dd", "blockquote"}
 
     def _space(self, tag) -> None:  # table cells and paragraphs do not run together
         if tag in self.BREAKS:
