@@ -49,7 +49,7 @@ def test_synthetic_rows_are_marked():
 def _committed_rows() -> dict[str, list[dict]]:
     import csv
 
-    from analysis.dataset.responders import OPTIONAL_TABLES
+    from analysis.dataset.optional_tables import OPTIONAL_TABLES
     from analysis.dataset.schema import TABLES
 
     out = {}
@@ -62,7 +62,7 @@ def _committed_rows() -> dict[str, list[dict]]:
 def test_a_scaled_package_is_valid_and_n_times_the_trials(tmp_path):
     """Two replicas of the committed package, merged as `rapidrec synthesize --scale 2` merges them: twice the
     trials and their rows, study ids suffixed with the replica, the shared tables once, and a valid package."""
-    from analysis.dataset.responders import OPTIONAL_TABLES
+    from analysis.dataset.optional_tables import OPTIONAL_TABLES
     from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
     from analysis.synthesize.scale import SHARED_TABLES, merge_replicas
     from analysis.synthesize.write import csv_text

@@ -244,6 +244,32 @@ def m_scale_order(d):
     return "outcomes.csv", 2, "scale_max", "> scale_min"
 
 
+def _second_arm_line(d, **match) -> tuple[int, int]:
+    """(line of an arm's outcome row matching ``match``, line of another arm's row at the same outcome and time)."""
+    rows = read_rows(d / "outcomes.csv")
+    h = rows[0]
+    for i, row in enumerate(rows[1:], start=2):
+        if all(row[h.index(k)] == v for k, v in match.items()):
+            same = [j for j, other in enumerate(rows[1:], start=2) if j != i and all(
+                other[h.index(c)] == row[h.index(c)] for c in ("study", "outcome", "timepoint_weeks"))]
+            if same:
+                return i, same[0]
+    raise LookupError(match)
+
+
+def m_arms_on_different_scales(d):
+    """One arm on 0-100 beside one on 0-10 of the same instrument: the contrast would be a change of unit."""
+    first, second = _second_arm_line(d, instrument="vas_10cm", statistic="mean_sd")
+    set_cell(d, "outcomes.csv", second, "scale_max", "100")
+    return "outcomes.csv", second, "scale_max", "10 as on row"
+
+
+def m_arms_final_and_change(d):
+    first, second = _second_arm_line(d, measure_type="final", statistic="mean_sd")
+    set_cell(d, "outcomes.csv", second, "measure_type", "change")
+    return "outcomes.csv", second, "measure_type", "final as on row"
+
+
 CASES = {
     "negative n": cell_case("arms.csv", "n_randomised", "-3", "an integer > 0"),
     "text n": cell_case("arms.csv", "n_randomised", "many", "an integer > 0"),
@@ -264,7 +290,19 @@ CASES = {
     "unknown outcome": cell_case("outcomes.csv", "outcome", "happiness", "one of pain"),
     "bad boolean": cell_case("studies.csv", "has_data", "yes", "true or false"),
     "empty citation": cell_case("studies.csv", "citation", "", "citation is required"),
-    "zero timepoint": cell_case("outcomes.csv", "timepoint_weeks", "0", "a number > 0"),
+    "zero timepoint": cell_case("outcomes.csv", "timepoint_weeks", "0", "a number >= 0.005"),
+    "timepoint of 1e-300 weeks": cell_case("outcomes.csv", "timepoint_weeks", "1e-300", "a number >= 0.005"),
+    "timepoint of centuries": cell_case("outcomes.csv", "timepoint_weeks", "1e9", "<= 1040"),
+    "overflow-sized sd": cell_case("outcomes.csv", "sd", "1e200", "an SD of at most", statistic="mean_sd"),
+    "sd wider than the scale allows": cell_case("outcomes.csv", "sd", "5.6", "an SD of at most 5.",
+                                                instrument="vas_10cm", measure_type="final", statistic="mean_sd"),
+    "sd of 1e-300": cell_case("outcomes.csv", "sd", "1e-300", "an SD of at least", statistic="mean_sd"),
+    "se of 1e-300": cell_case("outcomes.csv", "se", "1e-300", "the SD it gives is", statistic="mean_se"),
+    "overflow-sized n": cell_case("arms.csv", "n_randomised", "100000000000000000000", "<= 1000000"),
+    "overflow-sized n analysed": cell_case("outcomes.csv", "n_analysed", "1e20", "an integer > 0 and <= 1000000"),
+    "overflow-sized scale": cell_case("outcomes.csv", "scale_max", "1e308", "<= 1000000"),
+    "arms on different scales of one instrument": m_arms_on_different_scales,
+    "final values beside changes in one trial": m_arms_final_and_change,
     "year in future": cell_case("studies.csv", "year", str(date.today().year + 1), "no later than the current one"),
     "one arm": m_one_arm,
     "duplicate id": m_duplicate_id,
@@ -339,7 +377,7 @@ def test_all_problems_reported_together(pkg):
 def test_message_format(pkg):
     CASES["negative n"](pkg)
     issue = next(i for i in validate_dataset(pkg) if i.column == "n_randomised")
-    assert issue.format() == "data/arms.csv, row 2, column n_randomised: value '-3'; expected an integer > 0"
+    assert issue.format() == "data/arms.csv, row 2, column n_randomised: value '-3'; expected an integer > 0 and <= 1000000"
 
 
 def test_committed_data_untouched_by_validation():
@@ -443,3 +481,47 @@ def test_a_constraint_changed_in_datapackage_json_is_reported_not_ignored(pkg):
     path.write_text('{"resources": 5}', encoding="utf-8")
     assert [i.format() for i in validate_dataset(pkg) if i.file.endswith("datapackage.json")] == [
         "data/datapackage.json, column resources: expected a list of the package's tables"]
+
+
+def test_an_optional_table_declared_in_datapackage_json_is_checked_too(pkg):
+    import json
+
+    path = pkg / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    responders = next(r for r in descriptor["resources"] if r["name"] == "responders")
+    field = next(f for f in responders["schema"]["fields"] if f["name"] == "n")
+    del field["constraints"]["maximum"]
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    found = [i for i in validate_dataset(pkg) if i.file.endswith("datapackage.json")]
+    assert [i.column for i in found] == [
+        f"resources[{descriptor['resources'].index(responders)}] (responders).schema.fields.n.constraints"]
+
+
+def _row(**cells):
+    base = {"_line": 7, "scale_min": 0.0, "scale_max": 10.0, "n_analysed": 30, "measure_type": "final",
+            "instrument": "vas_10cm", "mean": 5.0, "sd": None, "se": None, "ci_low": None, "ci_high": None,
+            "median": None, "q1": None, "q3": None}
+    return {**base, **cells}
+
+
+@pytest.mark.parametrize("cells, column, words", [
+    # a difference of two arms' means: SE at most sqrt(2) x the largest change SD (10 x sqrt(30/29) here)
+    ({"statistic": "difference_se", "mean": -1.0, "se": 14.5}, "se", "a difference's SE of at most 14.38"),
+    ({"statistic": "difference_se", "mean": -1.0, "se": 1e-6}, "se", "a difference's SE of at least"),
+    ({"statistic": "difference_ci95", "mean": -1.0, "ci_low": -1.0, "ci_high": -1.0 + 1e-9}, "ci_high", "at least"),
+    ({"statistic": "mean_ci95", "ci_low": 4.9999, "ci_high": 5.0001}, "ci_high", "an SD of at least 0.01"),
+    ({"statistic": "median_iqr", "median": 5.0, "q1": 4.99999, "q3": 5.0}, "q3", "an SD of at least 0.01"),
+    # changes span twice the range of final values: an SD of 9 on a 0-10 scale is possible for changes only
+    ({"statistic": "mean_sd", "sd": 9.0, "measure_type": "change", "mean": -1.0}, None, None),
+    ({"statistic": "mean_sd", "sd": 9.0}, "sd", "an SD of at most 5.085"),
+    ({"statistic": "difference_se", "mean": -1.0, "se": 0.8}, None, None),
+    ({"statistic": "median_iqr", "median": 5.0, "q1": 0.0, "q3": 10.0}, None, None),
+])
+def test_a_spread_no_score_on_the_scale_can_have_is_named(cells, column, words):
+    from analysis.dataset.checks import _spread_issues
+
+    found = _spread_issues(_row(**cells), "data/outcomes.csv")
+    if column is None:
+        assert found == []
+    else:
+        assert [(i.row, i.column) for i in found] == [(7, column)] and words in found[0].format(), found

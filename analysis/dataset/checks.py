@@ -6,13 +6,16 @@ column) and a function giving a file's display name, and returns issues.
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Callable
 
 import pandas as pd
 
 from analysis.dataset.issues import ValidationIssue
+from analysis.dataset.normalise import mean_sd
 from analysis.dataset.schema import DIFFERENCE_STATISTICS, STATISTIC_COLUMNS, TABLES
+from analysis.models.distributions import normal_quantile, t_quantile
 
 Tables = dict[str, pd.DataFrame]
 Display = Callable[[str], str]
@@ -149,6 +152,7 @@ def outcome_values(t: Tables, display: Display) -> list[ValidationIssue]:
             if row[col] is None:
                 issues.append(ValidationIssue(f, line, col, "", f"a value when statistic is {row['statistic']}"))
         issues += _range_issues(row, f)
+        issues += _spread_issues(row, f)
         n_arm = arm_n.get((row["study"], row["arm"]))
         if n_arm is not None and row["n_analysed"] is not None and row["n_analysed"] > n_arm:
             issues.append(ValidationIssue(f, line, "n_analysed", row["n_analysed"],
@@ -179,6 +183,84 @@ def _range_issues(row: dict, f: str) -> list[ValidationIssue]:
             out.append(ValidationIssue(f, line, "median", f"{row['median']:g}",
                                        "q1 <= median <= q3 with q1 < q3"))
     return out
+
+
+# A spread below this share of the instrument's range (an SD of 0.01 mm on a 10 cm scale) is a typing error
+SMALLEST_SPREAD = 1e-3
+SPREAD_COLUMN = {"mean_sd": "sd", "mean_se": "se", "mean_ci95": "ci_high", "median_iqr": "q3",
+                 "difference_se": "se", "difference_ci95": "ci_high"}
+
+
+def _spread_issues(row: dict, f: str) -> list[ValidationIssue]:
+    """The reported spread (SD, SE, 95% CI or IQR) against what scores on the instrument's range can show.
+
+    The SD a row gives (:func:`analysis.dataset.normalise.mean_sd`, the conversion the analysis uses) is at
+    most ``(hi - lo) / 2`` for final values and ``hi - lo`` for changes, times ``sqrt(n / (n - 1))`` for a
+    sample SD (Bhatia and Davis 2000); an IQR needs no bound beyond its quartiles lying in the range. A
+    difference of two arms' means has an SE of at most ``sqrt(2)`` times the largest change SD, and at least
+    the smallest SD over ``sqrt(n)``. An SD below ``SMALLEST_SPREAD`` of the range is not a measurement.
+    """
+    lo, hi, n, stat = row["scale_min"], row["scale_max"], row["n_analysed"], row["statistic"]
+    col = SPREAD_COLUMN.get(stat)
+    if col is None or lo is None or hi is None or hi <= lo or n is None:
+        return []
+    if any(row[c] is None for c in STATISTIC_COLUMNS[stat]) or (col == "q3" and row["q3"] <= row["q1"]):
+        return []  # reported as missing or disordered elsewhere
+    width = hi - lo
+    change = row["measure_type"] == "change" or stat in DIFFERENCE_STATISTICS
+    sd_max = (width if change else width / 2) * (math.sqrt(n / (n - 1)) if n > 1 else 1.0)
+    sd_min = SMALLEST_SPREAD * width
+    scores = f"{row['measure_type']} values of {row['instrument']} on {lo:g} to {hi:g}, n = {n}"
+    if stat in DIFFERENCE_STATISTICS:
+        # from a CI the analysis divides by t on n1 + n2 - 2 df, which lies between z and t on n - 1 df
+        half = (row["ci_high"] - row["ci_low"]) / 2 if col == "ci_high" else row["se"]
+        low_se = half / t_quantile(0.975, max(n - 1, 1)) if col == "ci_high" else half
+        high_se = half / normal_quantile(0.975) if col == "ci_high" else half
+        if low_se > sd_max * math.sqrt(2):
+            return [ValidationIssue(f, row["_line"], col, f"{row[col]:g}", f"a difference's SE of at most "
+                                    f"{sd_max * math.sqrt(2):.4g} (sqrt(2) x the largest SD of {scores})")]
+        if high_se < sd_min / math.sqrt(n):
+            return [ValidationIssue(f, row["_line"], col, f"{row[col]:g}", f"a difference's SE of at least "
+                                    f"{sd_min / math.sqrt(n):.3g} ({SMALLEST_SPREAD:g} of the range over sqrt(n))")]
+        return []
+    sd = mean_sd(row)[1]
+    gives = "" if col == "sd" else f" (the SD it gives is {sd:.4g})"
+    if stat != "median_iqr" and sd > sd_max:
+        return [ValidationIssue(f, row["_line"], col, f"{row[col]:g}", f"a spread scores can have{gives}: an SD "
+                                f"of at most {sd_max:.4g}, the largest possible for {scores}")]
+    if sd < sd_min:
+        return [ValidationIssue(f, row["_line"], col, f"{row[col]:g}", f"a spread that is a measurement{gives}: "
+                                f"an SD of at least {sd_min:.3g}, {SMALLEST_SPREAD:g} of the instrument's range "
+                                f"({scores})")]
+    return []
+
+
+def arm_scales(t: Tables, display: Display) -> list[ValidationIssue]:
+    """The arms of one trial compared at one outcome and time point measure it the same way: one measure type
+    (final values or changes) and, for one instrument, one range and direction. An arm on a 0-100 scale beside
+    an arm on 0-10 of the same instrument is a typing error that would turn the contrast into a unit change."""
+    if "outcomes" not in t or t["outcomes"].empty:
+        return []
+    f = display("outcomes.csv")
+    issues = []
+    out = t["outcomes"].dropna(subset=["study", "outcome", "timepoint_weeks"])
+    for (study, outcome, weeks), rows in out.groupby(["study", "outcome", "timepoint_weeks"], sort=False):
+        first = rows.iloc[0]
+        for _, row in rows.iloc[1:].iterrows():
+            same_instrument = row["instrument"] == first["instrument"]
+            for col in ("measure_type", "scale_min", "scale_max", "higher_is_better"):
+                if col != "measure_type" and not same_instrument:
+                    continue
+                if row[col] is not None and first[col] is not None and row[col] != first[col]:
+                    issues.append(ValidationIssue(
+                        f, row["_line"], col, _cell(row[col]),
+                        f"{_cell(first[col])} as on row {first['_line']}: the arms of study {study} for {outcome} "
+                        f"at {weeks:g} weeks measure it the same way"))
+    return issues
+
+
+def _cell(v) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def adverse_event_counts(t: Tables, display: Display) -> list[ValidationIssue]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from analysis.dataset.responders import OPTIONAL_TABLES
+from analysis.dataset.optional_tables import OPTIONAL_TABLES
 from analysis.dataset.schema import TABLES
 
 

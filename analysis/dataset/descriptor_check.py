@@ -1,12 +1,13 @@
 """``datapackage.json`` checked against the schema rapidrec enforces (:mod:`analysis.dataset.schema`), so that
-the descriptor never declares a constraint that nothing enforces (the required tables; the optional ones are
-checked by their own module)."""
+the descriptor never declares a constraint that nothing enforces: the required tables and, where the descriptor
+lists them, the optional ones."""
 
 from __future__ import annotations
 
 import json
 
 from analysis.dataset.issues import ValidationIssue
+from analysis.dataset.optional_tables import OPTIONAL_TABLES
 from analysis.dataset.schema import TABLES
 
 
@@ -17,14 +18,14 @@ def descriptor_problems(found: object, display: str) -> list[ValidationIssue]:
     (``rapidrec synthesize``). A descriptor edited by hand (a maximum changed, a field renamed) would otherwise
     promise a constraint that nothing enforces, so each difference is a problem naming its field.
     """
-    expected = {t.name: t.descriptor() for t in TABLES}
+    expected = {t.name: t.descriptor() for t in (*TABLES, *OPTIONAL_TABLES)}
     if not isinstance(found, dict) or not isinstance(found.get("resources"), list):
         return [ValidationIssue(display, None, "resources", None, "a list of the package's tables")]
     issues = []
     for n, resource in enumerate(found["resources"]):
         name = resource.get("name") if isinstance(resource, dict) else None
         if name not in expected:
-            continue  # an optional table (analysis.dataset.responders checks its own columns) or one not read
+            continue  # a table rapidrec does not read
         where = f"resources[{n}] ({name})"
         want = {f["name"]: f for f in expected[name]["schema"]["fields"]}
         fields = (resource.get("schema") or {}).get("fields") if isinstance(resource.get("schema"), dict) else None

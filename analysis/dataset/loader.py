@@ -11,7 +11,8 @@ import pandas as pd
 
 from analysis.dataset.analysis_table import build_analysis_arms
 from analysis.dataset.issues import DatasetInvalid
-from analysis.dataset.responders import OPTIONAL_TABLES, build_responder_arms, optional_files
+from analysis.dataset.optional_tables import OPTIONAL_TABLES
+from analysis.dataset.responders import build_responder_arms, optional_files
 from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
 from analysis.dataset.validate import check_package
 

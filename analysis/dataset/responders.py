@@ -16,38 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.dataset.issues import ValidationIssue
-from analysis.dataset.schema import Field, ForeignKey, Table
-
-RESPONDER_OUTCOMES = ("pain_responder",)
-DEFINITIONS = ("relief_at_least_50_percent", "complete_relief")
-
-RESPONDERS = Table(
-    "responders",
-    "Binary responder outcomes per arm and timepoint, for trials that report the proportion of responders "
-    "(optional table).",
-    (
-        Field("study", "string", "Trial id", required=True),
-        Field("arm", "string", "Arm id", required=True),
-        Field("outcome", "string", "Responder outcome", required=True, enum=RESPONDER_OUTCOMES),
-        Field("definition", "string", "What counted as a response", required=True, enum=DEFINITIONS),
-        Field("timepoint_weeks", "number", "Weeks after the procedure", required=True, minimum=0,
-              exclusive_minimum=True),
-        Field("responders", "integer", "Patients who responded", required=True, minimum=0),
-        Field("n", "integer", "Patients assessed", required=True, minimum=0, exclusive_minimum=True),
-        Field("source", "string", "Where the numbers come from ('synthetic' for generated rows)"),
-    ),
-    ("study", "arm", "outcome", "timepoint_weeks"),
-    (ForeignKey(("study", "arm"), "arms", ("study", "arm")),),
-)
-
 from analysis.dataset.fields import typed_table
-from analysis.dataset.judgements import JUDGEMENTS  # noqa: E402 (the panel's GRADE judgements)
-from analysis.dataset.other_guidance import OTHER_GUIDANCE  # noqa: E402 (cited data, not synthetic)
+from analysis.dataset.issues import ValidationIssue
+from analysis.dataset.optional_tables import OPTIONAL_TABLES, RESPONDERS
 from analysis.dataset.read import read_csv
+from analysis.dataset.schema import Table
 from analysis.dataset.timepoints import rule_limits, select_timepoints, study_rules
 
-OPTIONAL_TABLES: tuple[Table, ...] = (RESPONDERS, JUDGEMENTS, OTHER_GUIDANCE)
 ANALYSIS_COLUMNS = ["study", "arm", "treatment", "n", "events", "timepoint_weeks", "definition", "source",
                     "source_file", "source_row"]
 

@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 ROB = ("low", "probably_low", "probably_high", "high")
 BLINDED = ("yes", "no", "unclear")
+# Bounds beyond which a value is a typing error, not a trial: no randomised arm or trial enrols a million
+# patients; no outcome is measured within an hour (1/168 week) of a procedure or after twenty years; no
+# instrument's score reaches a million in size. They also keep every sum and product far from overflow.
+MAX_PATIENTS = 1_000_000
+MIN_WEEKS, MAX_WEEKS = 0.005, 1040
+MAX_SCORE = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -169,13 +175,13 @@ STUDIES = Table(
         I("year", "Year of publication (no later than the current year)", required=True, minimum=1970),
         S("region", "Trial location", required=True, enum=REGIONS),
         S("funding", "Source of funding", required=True, enum=FUNDING),
-        I("enrolled_n", "Patients randomised", required=True, minimum=0, exclusive_minimum=True),
+        I("enrolled_n", "Patients randomised", required=True, minimum=0, exclusive_minimum=True, maximum=MAX_PATIENTS),
         S("population", "Presenting pain", required=True, enum=POPULATIONS),
         S("condition", "Clinical condition as reported by the trial authors", required=True, enum=CONDITIONS),
         S("spinal_region", "Spinal region treated", required=True, enum=SPINAL_REGIONS),
         S("pain_duration_reporting", "How pain duration was reported", required=True, enum=DURATION_REPORTING),
         N("pain_duration_months", "Mean duration of pain (months) when reported", minimum=0,
-          exclusive_minimum=True),
+          exclusive_minimum=True, maximum=1200),
         N("age_mean", "Mean age (years)", minimum=18, maximum=100),
         N("women_percent", "Women (%)", minimum=0, maximum=100),
         N("baseline_pain_cm", "Mean baseline pain on a 10 cm VAS", minimum=0, maximum=10),
@@ -212,7 +218,8 @@ ARMS = Table(
         S("study", "Trial id", required=True),
         S("arm", "Arm id within the trial", required=True, pattern=ID_PATTERN),
         S("procedure", "Network node (a code in nodes.csv)", required=True),
-        I("n_randomised", "Patients randomised to the arm", required=True, minimum=0, exclusive_minimum=True),
+        I("n_randomised", "Patients randomised to the arm", required=True, minimum=0, exclusive_minimum=True,
+          maximum=MAX_PATIENTS),
         S("co_interventions", "Co-interventions given to the arm (free text; 'none')", required=True),
     ),
     ("study", "arm"),
@@ -238,16 +245,18 @@ OUTCOME_FIELDS = (
     S("study", "Trial id", required=True),
     S("arm", "Arm id", required=True),
     S("outcome", "Outcome", required=True, enum=OUTCOMES),
-    N("timepoint_weeks", "Weeks after the procedure", required=True, minimum=0, exclusive_minimum=True),
+    N("timepoint_weeks", "Weeks after the procedure (from under an hour to twenty years)", required=True,
+      minimum=MIN_WEEKS, maximum=MAX_WEEKS),
     S("instrument", "Instrument (snake_case code)", required=True, pattern=r"^[a-z0-9_]+$"),
-    N("scale_min", "Lowest possible score of the instrument", required=True),
-    N("scale_max", "Highest possible score of the instrument", required=True),
+    N("scale_min", "Lowest possible score of the instrument", required=True, minimum=-MAX_SCORE, maximum=MAX_SCORE),
+    N("scale_max", "Highest possible score of the instrument", required=True, minimum=-MAX_SCORE,
+      maximum=MAX_SCORE),
     B("higher_is_better", "true if higher scores mean a better state", required=True),
     S("measure_type", "final values or change from baseline", required=True, enum=MEASURE_TYPES),
     S("statistic", "What was reported: mean_sd, mean_se, mean_ci95 or median_iqr per arm; or, for a trial "
       "reported only as a difference of two arms, difference_se or difference_ci95 (mean = the difference "
       "versus the other arm) and reference (that other arm)", required=True, enum=STATISTICS),
-    I("n_analysed", "Patients analysed", required=True, minimum=0, exclusive_minimum=True),
+    I("n_analysed", "Patients analysed", required=True, minimum=0, exclusive_minimum=True, maximum=MAX_PATIENTS),
     N("mean", "Mean"),
     N("sd", "Standard deviation", minimum=0, exclusive_minimum=True),
     N("se", "Standard error of the mean", minimum=0, exclusive_minimum=True),
@@ -271,8 +280,8 @@ ADVERSE_EVENTS = Table(
         S("study", "Trial id", required=True),
         S("arm", "Arm id", required=True),
         S("event", "Adverse event", required=True, enum=EVENTS),
-        I("events", "Patients with the event", required=True, minimum=0),
-        I("n", "Patients assessed", required=True, minimum=0, exclusive_minimum=True),
+        I("events", "Patients with the event", required=True, minimum=0, maximum=MAX_PATIENTS),
+        I("n", "Patients assessed", required=True, minimum=0, exclusive_minimum=True, maximum=MAX_PATIENTS),
     ),
     ("study", "arm", "event"),
     (ForeignKey(("study", "arm"), "arms", ("study", "arm")),),

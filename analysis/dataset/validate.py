@@ -18,12 +18,13 @@ from analysis.dataset.guideline_check import check_guideline, check_recommendati
 from analysis.dataset.issues import ValidationIssue
 from analysis.dataset.judgements import judgement_checks
 from analysis.dataset.network_check import connectivity
+from analysis.dataset.optional_tables import OPTIONAL_TABLES
 from analysis.dataset.read import read_package
-from analysis.dataset.responders import OPTIONAL_TABLES, check_optional_tables
+from analysis.dataset.responders import check_optional_tables
 from analysis.dataset.schema import GUIDELINE_FILE, TABLES
 
-CROSS_CHECKS = (checks.primary_keys, checks.foreign_keys, checks.study_design, checks.outcome_values, checks.difference_pairs,
-                checks.adverse_event_counts)
+CROSS_CHECKS = (checks.primary_keys, checks.foreign_keys, checks.study_design, checks.outcome_values,
+                checks.arm_scales, checks.difference_pairs, checks.adverse_event_counts)
 
 
 def check_package(path: Path) -> tuple[list[ValidationIssue], dict[str, pd.DataFrame], dict | None]:

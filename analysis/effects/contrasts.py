@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.effects.measures import (
     BINARY_MEASURES,
+    MAX_SD_RATIO,
     Arm,
     arm_components,
     check_measure,
@@ -77,6 +78,45 @@ def _require_columns(df: pd.DataFrame, columns: list[str], source: str) -> None:
         raise DataError(f"{source}: missing column(s) {', '.join(missing)}; found {', '.join(map(str, df.columns))}")
 
 
+# An effect a million standard errors from no effect, or two studies whose SEs differ a million-fold, is a typing
+# error (a misplaced exponent, a variance given as an SE), not a trial; and such values leave no numerical room
+# in a fit (weights spanning 1e12 and more make its normal equations singular)
+MAX_Z = 1e6
+MAX_SE_RATIO = 1e6
+
+
+def _rows(rows: list[int]) -> str:
+    return f"row {rows[0]}" if len(rows) == 1 else f"rows {', '.join(map(str, rows))}"
+
+
+def _check_magnitudes(c: StudyContrasts, rows: list[int], source: str) -> None:
+    """Each of a study's contrasts within ``MAX_Z`` of its SEs from no effect, with a finite positive variance."""
+    se = np.sqrt(np.diag(c.V))
+    if not (np.all(np.isfinite(c.y)) and np.all(np.isfinite(se)) and np.all(se > 0)):
+        raise DataError(f"{source}, {_rows(rows)} (study {c.study}): expected effects and variances that are finite "
+                        "numbers (a value too large or too small for arithmetic)")
+    z = np.abs(c.y) / se
+    if np.any(z > MAX_Z):
+        i = int(np.argmax(z))
+        raise DataError(f"{source}, {_rows(rows)} (study {c.study}): the effect of {c.treatments[i]} versus "
+                        f"{c.baseline} is {c.y[i]:g} with SE {se[i]:g}; expected an effect within {MAX_Z:g} standard "
+                        "errors of no effect (a misplaced exponent or decimal point?)")
+
+
+def check_precision_spread(contrasts: list[StudyContrasts], rows: dict[str, list[int]], source: str) -> None:
+    """The studies' SEs within ``MAX_SE_RATIO`` of each other, or an error naming the two studies."""
+    if len(contrasts) < 2:
+        return
+    se = [float(np.sqrt(np.min(np.diag(c.V)))) for c in contrasts]
+    lo, hi = int(np.argmin(se)), int(np.argmax(se))
+    if se[hi] > MAX_SE_RATIO * se[lo]:
+        a, b = contrasts[lo], contrasts[hi]
+        raise DataError(f"{source}, {_rows(rows[a.study])} (study {a.study}): an SE of {se[lo]:g} beside "
+                        f"{se[hi]:g} in study {b.study} ({_rows(rows[b.study])}); expected the studies' SEs within a "
+                        f"factor of {MAX_SE_RATIO:g} of each other (a variance given as an SE, or a misplaced "
+                        "exponent?)")
+
+
 def _number(v) -> float | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
 
@@ -128,8 +168,24 @@ def contrasts_from_arms(
             )
         if len(study_arms) < 2:
             raise DataError(f"{source}: study {study} has {len(study_arms)} arm; expected at least 2 arms")
+        lines = [index[pos] + 2 for pos in rows_of[study]]
+        if measure not in BINARY_MEASURES:
+            _check_sd_ratio(study, study_arms, lines, source)
         out.append(_study_contrasts(study, study_arms, measure, reference))
+        _check_magnitudes(out[-1], lines, source)
+    check_precision_spread(out, {study: [index[p] + 2 for p in rows_of[study]] for study in rows_of}, source)
     return out
+
+
+def _check_sd_ratio(study: str, arms: list[Arm], rows: list[int], source: str) -> None:
+    """SDs of one trial's arms within ``MAX_SD_RATIO`` of each other, or a located error naming both rows."""
+    small = min(range(len(arms)), key=lambda i: arms[i].sd)
+    large = max(range(len(arms)), key=lambda i: arms[i].sd)
+    if arms[large].sd > MAX_SD_RATIO * arms[small].sd:
+        raise DataError(f"{source}, row {rows[small]} (study {study}, treatment {arms[small].treatment}): sd = "
+                        f"{arms[small].sd:g} beside sd = {arms[large].sd:g} on row {rows[large]}; expected the SDs of "
+                        f"one trial's arms within a factor of {MAX_SD_RATIO} of each other (a misplaced decimal point "
+                        "or a value from another column?)")
 
 
 def _study_contrasts(study: str, arms: list[Arm], measure: str, reference: str | None) -> StudyContrasts:
@@ -160,22 +216,35 @@ def contrasts_from_pairs(
     consistent within the study (y_ac = y_ab + y_bc, to 1e-8).
     """
     _require_columns(pairs, ["study", "treat1", "treat2", "yi", "se"], source)
-    out = []
+    out, lines_of = [], {}
     for study, rows in pairs.groupby(pairs["study"].astype(str), sort=True):
         recs = []
+        lines = [int(i) + 2 for i in rows.index]
         for i, row in rows.iterrows():
             where = f"{source}, row {i + 2} (study {study})"
-            yi, se = row["yi"], row["se"]
-            if not np.isfinite(yi):
-                raise DataError(f"{where}: yi = {yi!r}; expected a finite effect")
-            if not np.isfinite(se) or se <= 0:
-                raise DataError(f"{where}: se = {se!r}; expected a standard error > 0")
+            yi, se = _cell_number(row["yi"]), _cell_number(row["se"])
+            if yi is None or not np.isfinite(yi):
+                raise DataError(f"{where}, column yi: value {row['yi']!r}; expected a finite effect")
+            if se is None or not np.isfinite(se * se) or se * se <= 0:
+                raise DataError(f"{where}, column se: value {row['se']!r}; expected a standard error > 0 whose square "
+                                "is a finite number > 0")
             t1, t2 = str(row["treat1"]), str(row["treat2"])
             if t1 == t2:
                 raise DataError(f"{where}: treat1 and treat2 are both {t1!r}; expected two different treatments")
-            recs.append((t1, t2, float(yi), float(se) ** 2))
-        out.append(_study_from_pairs(str(study), recs, reference, source))
+            recs.append((t1, t2, yi, se * se))
+        out.append(_study_from_pairs(str(study), recs, reference, f"{source}, {_rows(lines)}"))
+        _check_magnitudes(out[-1], lines, source)
+        lines_of[str(study)] = lines
+    check_precision_spread(out, lines_of, source)
     return out
+
+
+def _cell_number(v) -> float | None:
+    """A cell as a float, or None when it is not a number (text such as "fifty", or empty)."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def _study_from_pairs(study, recs, reference, source) -> StudyContrasts:

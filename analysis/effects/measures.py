@@ -25,6 +25,11 @@ RATIO_MEASURES = ("OR", "RR")
 CONTINUOUS_MEASURES = ("MD", "SMD")
 BINARY_MEASURES = ("OR", "RR", "RD")
 ZERO_CELL_INCREMENT = 0.5
+# No randomised arm enrols a million patients: a larger n is a typing error (and would swamp every other study)
+MAX_ARM_PATIENTS = 1_000_000
+# Two arms of one trial measured on one scale: SDs a thousand-fold apart mean a typing error (a misplaced
+# decimal point or a value copied from the wrong column), not a trial
+MAX_SD_RATIO = 1000
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,14 @@ def hedges_correction(df: np.ndarray | float) -> np.ndarray | float:
 
 def validate_arm(arm: Arm, measure: str, where: str) -> None:
     """Raise a :class:`DataError` naming ``where`` when an arm cannot be used."""
-    if not np.isfinite(arm.n) or arm.n <= 0:
-        raise DataError(f"{where}: n = {arm.n!r}; expected a number of patients > 0")
+    if not np.isfinite(arm.n) or arm.n <= 0 or arm.n > MAX_ARM_PATIENTS:
+        raise DataError(f"{where}: n = {arm.n:g}; expected a number of patients > 0 and at most {MAX_ARM_PATIENTS:,}")
     if measure in CONTINUOUS_MEASURES:
         if arm.mean is None or not np.isfinite(arm.mean):
             raise DataError(f"{where}: mean = {arm.mean!r}; expected a finite number for measure {measure}")
-        if arm.sd is None or not np.isfinite(arm.sd) or arm.sd <= 0:
-            raise DataError(f"{where}: sd = {arm.sd!r}; expected a standard deviation > 0 for measure {measure}")
+        if arm.sd is None or not np.isfinite(arm.sd * arm.sd) or arm.sd * arm.sd <= 0:  # squares stay finite, > 0
+            raise DataError(f"{where}: sd = {arm.sd!r}; expected a standard deviation > 0 whose square is a finite "
+                            f"number > 0, for measure {measure}")
         if measure == "SMD" and arm.n < 2:
             raise DataError(f"{where}: n = {arm.n!r}; the SMD needs at least 2 patients per arm")
     else:

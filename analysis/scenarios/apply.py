@@ -19,8 +19,9 @@ import pandas as pd
 from analysis.certainty.rule_paths import RulePathError, check_rule_value, rule_value, with_rule
 from analysis.dataset.fields import parse_cell, typed_table
 from analysis.dataset.loader import Dataset, _public, load_dataset
+from analysis.dataset.optional_tables import RESPONDERS
 from analysis.dataset.read import RawTable
-from analysis.dataset.responders import RESPONDERS, row_checks
+from analysis.dataset.responders import row_checks
 from analysis.dataset.schema import TABLE_BY_NAME
 from analysis.dataset.validate import CROSS_CHECKS
 from analysis.scenarios.spec import (

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.dataset.descriptor import datapackage_descriptor
-from analysis.dataset.responders import OPTIONAL_TABLES
+from analysis.dataset.optional_tables import OPTIONAL_TABLES
 from analysis.dataset.schema import DESCRIPTOR_FILE, GUIDELINE_FILE, TABLES
 from analysis.synthesize.guideline import guideline_text
 from analysis.synthesize.scale import scaled_rows

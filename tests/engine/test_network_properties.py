@@ -101,6 +101,36 @@ def test_zero_sd_is_rejected_with_its_row(senn):
         fit(bad)
 
 
+@pytest.mark.parametrize("column, value, words", [
+    ("sd", 1e200, r"row 5 .*sd = 1e\+200; expected a standard deviation > 0 whose square is a finite number"),
+    ("sd", 1e-300, r"row 5 .*sd = 1e-300; expected a standard deviation > 0 whose square"),
+    ("sd", 1e-5, r"row 5 .*beside sd = .* on row 4; expected the SDs of one trial's arms within a factor of 1000"),
+    ("n", 1e20, r"row 5 .*n = 1e\+20; expected a number of patients > 0 and at most 1,000,000"),
+    ("mean", 1e300, r"rows 4, 5 \(study .*\): the effect of .* expected an effect within 1e\+06 standard errors"),
+])
+def test_overflow_sized_and_implausible_arm_values_are_rejected_with_their_row(senn, column, value, words):
+    bad = senn.copy()
+    bad[column] = bad[column].astype(float)
+    bad.loc[3, column] = value
+    with pytest.raises(DataError, match=words):
+        fit(bad)
+
+
+def _pairs(*rows):
+    return pd.DataFrame(list(rows), columns=["study", "treat1", "treat2", "yi", "se"])
+
+
+@pytest.mark.parametrize("row, words", [
+    (("A", "x", "y", 1.0, 1e200), r"row 2 \(study A\), column se: value 1e\+200; expected a standard error > 0"),
+    (("A", "x", "y", "fifty", 0.2), r"row 2 \(study A\), column yi: value 'fifty'; expected a finite effect"),
+    (("A", "x", "y", 1e300, 0.1), r"row 2 \(study A\): the effect of y versus x is -1e\+300 with SE 0.1"),
+    (("A", "x", "y", 0.0, 1e-7), r"row 2 \(study A\): an SE of 1e-07 beside 0.3 in study C \(row 4\)"),
+])
+def test_overflow_sized_and_implausible_contrasts_are_rejected_with_their_row(row, words):
+    with pytest.raises(DataError, match=words):
+        contrasts_from_pairs(_pairs(row, ("B", "x", "z", 1.0, 0.2), ("C", "y", "z", 0.5, 0.3)), source="p.csv")
+
+
 def test_zero_variance_in_pairwise_input_is_rejected():
     with pytest.raises(DataError, match="study 2"):
         fit_pairwise([0.1, 0.2], [0.1, 0.0])
