@@ -70,8 +70,17 @@ def test_nma_output_is_deterministic(tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,0\n", "row 3 (study s1, treatment B): sd = 0.0"),
-    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1\ns2,C,10,1,1\ns2,D,10,2,1\n", "2 separate sub-networks"),
+    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1\ns2,C,10,1,1\ns2,D,10,2,1\n",
+     "2 separate sub-networks: {A, B}: study s1 (rows 2, 3); {C, D}: study s2 (rows 4, 5)"),
     ("id,arm\n1,2\n", "expected arm-level columns"),
+    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1\ns2,A,10,1,1\n", "row 4 (study s2): 1 arm; expected at least 2"),
+    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1\ns1,A,12,1,1\n",
+     "rows 2, 3, 4 (study s1): more than one arm of treatment A"),
+    ("study,treat1,treat2,yi,se\ns1,A,B,1,0.2\ns1,A,C,1,0.2\ns1,B,C,0.1,5\n",
+     "rows 2, 3, 4: the variances of study s1's contrasts imply a non-positive arm variance"),
+    ("study,treat1,treat2,yi,se\ns1,A,B,1,0.2\ns1,A,C,1,0.2\n", "rows 2, 3: study s1 has 3 treatments but 2 contrast(s)"),
+    ("study,treatment,n,mean,sd\ns1,A,fifty,1,1\ns1,B,10,2,1\n", "row 2 (study s1, treatment A), column n: value 'fifty'"),
+    ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1_0\n", "row 3 (study s1, treatment B), column sd: value '1_0'"),
 ])
 def test_nma_bad_input_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "input.csv"

@@ -15,11 +15,7 @@ import pandas as pd
 from analysis.dataset.issues import ValidationIssue
 from analysis.dataset.read import RawTable
 from analysis.dataset.schema import Field, Table
-
-# ASCII digits only, written as a CSV would: Python's int() and float() also take "1_000", full-width digits
-# and surrounding white space, which no extraction form means
-INTEGER = re.compile(r"[+-]?[0-9]+")
-NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+from analysis.numbers import INTEGER, NUMBER
 
 
 def parse_cell(f: Field, text: str) -> tuple[object, bool]:

@@ -14,7 +14,7 @@ makes the stored contrasts deterministic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 import numpy as np
@@ -30,6 +30,7 @@ from analysis.effects.measures import (
     validate_arm,
 )
 from analysis.errors import DataError
+from analysis.numbers import parse_number
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class StudyContrasts:
     y: np.ndarray  # effect of treatments[i] versus baseline
     V: np.ndarray  # within-study covariance of y
     n: tuple[float, ...] = ()  # patients per arm: baseline first, then treatments (if known)
+    rows: tuple[int, ...] = ()  # the lines of the input file the study was read from (if read from a file)
 
     @property
     def arms(self) -> tuple[str, ...]:
@@ -117,8 +119,14 @@ def check_precision_spread(contrasts: list[StudyContrasts], rows: dict[str, list
                         "exponent?)")
 
 
-def _number(v) -> float | None:
-    return None if v is None or (isinstance(v, float) and np.isnan(v)) else float(v)
+def _arm_number(v, where: str, column: str) -> float | None:
+    """A cell of an arm-level file as a float (None when empty), or an error naming its row and column."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    number = parse_number(v)
+    if number is None:
+        raise DataError(f"{where}, column {column}: value {v!r}; expected a number")
+    return number
 
 
 def without_information(arms: pd.DataFrame, measure: str) -> list[str]:
@@ -155,23 +163,26 @@ def contrasts_from_arms(
     for study in sorted(rows_of):
         study_arms = []
         for pos in rows_of[study]:
-            arm = Arm(str(column["treatment"][pos]), float(column["n"][pos]), mean=_number(column["mean"][pos]),
-                      sd=_number(column["sd"][pos]), events=_number(column["events"][pos]))
-            validate_arm(arm, measure, f"{source}, row {index[pos] + 2} (study {study}, treatment {arm.treatment})")
+            where = f"{source}, row {index[pos] + 2} (study {study}, treatment {column['treatment'][pos]})"
+            value = {c: _arm_number(column[c][pos], where, c) for c in ("n", "mean", "sd", "events")}
+            arm = Arm(str(column["treatment"][pos]), float("nan") if value["n"] is None else value["n"],
+                      mean=value["mean"], sd=value["sd"], events=value["events"])
+            validate_arm(arm, measure, where)
             study_arms.append(arm)
         names = [a.treatment for a in study_arms]
         dup = sorted({t for t in names if names.count(t) > 1})
+        lines = [index[pos] + 2 for pos in rows_of[study]]
         if dup:
             raise DataError(
-                f"{source}: study {study} has more than one arm of treatment {', '.join(dup)}; "
+                f"{source}, {_rows(lines)} (study {study}): more than one arm of treatment {', '.join(dup)}; "
                 "combine those arms (pool their n, means and SDs) or give them distinct treatments"
             )
         if len(study_arms) < 2:
-            raise DataError(f"{source}: study {study} has {len(study_arms)} arm; expected at least 2 arms")
-        lines = [index[pos] + 2 for pos in rows_of[study]]
+            raise DataError(f"{source}, {_rows(lines)} (study {study}): {len(study_arms)} arm; expected at least 2 "
+                            "arms (a single-arm study compares nothing)")
         if measure not in BINARY_MEASURES:
             _check_sd_ratio(study, study_arms, lines, source)
-        out.append(_study_contrasts(study, study_arms, measure, reference))
+        out.append(_study_contrasts(study, study_arms, measure, reference, tuple(lines)))
         _check_magnitudes(out[-1], lines, source)
     check_precision_spread(out, {study: [index[p] + 2 for p in rows_of[study]] for study in rows_of}, source)
     return out
@@ -188,7 +199,8 @@ def _check_sd_ratio(study: str, arms: list[Arm], rows: list[int], source: str) -
                         "or a value from another column?)")
 
 
-def _study_contrasts(study: str, arms: list[Arm], measure: str, reference: str | None) -> StudyContrasts:
+def _study_contrasts(study: str, arms: list[Arm], measure: str, reference: str | None,
+                     rows: tuple[int, ...] = ()) -> StudyContrasts:
     base_name = choose_baseline([a.treatment for a in arms], reference)
     base = next(a for a in arms if a.treatment == base_name)
     others = sorted((a for a in arms if a.treatment != base_name), key=lambda a: a.treatment)
@@ -201,7 +213,7 @@ def _study_contrasts(study: str, arms: list[Arm], measure: str, reference: str |
         y = theta[1:] - theta[0]
         V = np.full((k, k), s[0]) + np.diag(s[1:])
     return StudyContrasts(
-        study, base_name, tuple(a.treatment for a in others), y, V, n=(base.n, *(a.n for a in others))
+        study, base_name, tuple(a.treatment for a in others), y, V, n=(base.n, *(a.n for a in others)), rows=rows
     )
 
 
@@ -222,7 +234,7 @@ def contrasts_from_pairs(
         lines = [int(i) + 2 for i in rows.index]
         for i, row in rows.iterrows():
             where = f"{source}, row {i + 2} (study {study})"
-            yi, se = _cell_number(row["yi"]), _cell_number(row["se"])
+            yi, se = parse_number(row["yi"]), parse_number(row["se"])
             if yi is None or not np.isfinite(yi):
                 raise DataError(f"{where}, column yi: value {row['yi']!r}; expected a finite effect")
             if se is None or not np.isfinite(se * se) or se * se <= 0:
@@ -232,19 +244,15 @@ def contrasts_from_pairs(
             if t1 == t2:
                 raise DataError(f"{where}: treat1 and treat2 are both {t1!r}; expected two different treatments")
             recs.append((t1, t2, yi, se * se))
-        out.append(_study_from_pairs(str(study), recs, reference, f"{source}, {_rows(lines)}"))
+        out.append(replace(_study_from_pairs(str(study), recs, reference, f"{source}, {_rows(lines)}"),
+                           rows=tuple(lines)))
         _check_magnitudes(out[-1], lines, source)
         lines_of[str(study)] = lines
     check_precision_spread(out, lines_of, source)
     return out
 
 
-def _cell_number(v) -> float | None:
-    """A cell as a float, or None when it is not a number (text such as "fifty", or empty)."""
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return None
+
 
 
 def _study_from_pairs(study, recs, reference, source) -> StudyContrasts:

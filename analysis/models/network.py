@@ -98,6 +98,14 @@ def components(studies) -> list[set[str]]:
     return sorted(groups.values(), key=lambda g: sorted(g)[0])
 
 
+def _studies_of(treatments: set[str], studies: list[StudyContrasts], at_most: int = 4) -> str:
+    """'studies A (rows 2, 3), B (rows 4, 5)': the studies of one sub-network, with their input lines if known."""
+    mine = [s for s in studies if s.baseline in treatments]
+    named = [s.study + (f" (rows {', '.join(map(str, s.rows))})" if s.rows else "") for s in mine[:at_most]]
+    more = f" and {len(mine) - at_most} more" if len(mine) > at_most else ""
+    return f"{'study' if len(mine) == 1 else 'studies'} {', '.join(named)}{more}"
+
+
 def build_network(studies: list[StudyContrasts], reference: str | None = None) -> NetworkData:
     """Stack study contrasts into a network; raises :class:`NetworkError` if it is not connected."""
     if not studies:
@@ -109,7 +117,7 @@ def build_network(studies: list[StudyContrasts], reference: str | None = None) -
         raise NetworkError(f"study id(s) {', '.join(dup)} appear more than once")
     parts = components(studies)
     if len(parts) > 1:
-        listing = "; ".join("{" + ", ".join(sorted(p)) + "}" for p in parts)
+        listing = "; ".join("{" + ", ".join(sorted(p)) + "}: " + _studies_of(p, studies) for p in parts)
         raise NetworkError(
             f"the network consists of {len(parts)} separate sub-networks: {listing}. "
             "Fit each sub-network on its own, or add studies that connect them"

@@ -15,11 +15,11 @@ results match a reference run with tight tolerances.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import brentq
 
 from analysis.errors import AnalysisError, NetworkError
 from analysis.models.blocks import BlockModel
 from analysis.models.distributions import chi2_quantile
+from analysis.models.roots import brent_root
 
 TAU2_METHODS = ("REML", "DL", "PM", "FE")
 _TOL = 1e-13
@@ -89,7 +89,7 @@ def _q_root(model: BlockModel, target: float) -> float:
     hi = max(1.0, tau2_dl(model))
     while excess(hi) > 0:
         hi *= 4
-    return brentq(excess, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=1000)
+    return brent_root(excess, 0.0, hi, xtol=1e-15, rtol=4 * np.finfo(float).eps, maxiter=1000)
 
 
 def tau2_pm(model: BlockModel) -> float:

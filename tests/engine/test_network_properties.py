@@ -80,7 +80,7 @@ def test_ratio_scale_round_trips(measure):
 def test_disconnected_network_names_its_parts():
     data = pd.DataFrame({"study": ["s1", "s1", "s2", "s2"], "treatment": ["A", "B", "C", "D"],
                          "n": [10, 10, 10, 10], "mean": [1, 2, 3, 4], "sd": [1, 1, 1, 1]})
-    with pytest.raises(NetworkError, match=r"2 separate sub-networks: \{A, B\}; \{C, D\}"):
+    with pytest.raises(NetworkError, match=r"2 separate sub-networks: \{A, B\}: study s1 \(rows 2, 3\); \{C, D\}: study s2 \(rows 4, 5\)"):
         fit(data, reference="A")
 
 
