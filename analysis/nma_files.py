@@ -17,13 +17,14 @@ minus treat2). Output files (ratio measures on the log scale):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
 from analysis.effects import contrasts_from_arms, contrasts_from_pairs, without_information
-from analysis.effects.measures import check_measure
+from analysis.effects.measures import RATIO_MEASURES, check_measure
 from analysis.errors import DataError, NetworkError
 from analysis.models.inconsistency import decompose_q
 from analysis.models.network import NetworkFit, fit_network
@@ -38,10 +39,10 @@ OUTPUT_FILES = ("effects.csv", "league.csv", "heterogeneity.json", "nodesplit.cs
 
 
 def read_network_input(path: Path, measure: str, reference: str | None, keep_double_zero: bool = False,
-                       report: Callable[[str], None] = lambda m: None):
+                       left_out: Callable[[str], None] = lambda study: None):
     """Study contrasts from a CSV file, arm-level or contrast-level (detected from its columns). Arm-level odds
-    and risk ratios leave out the studies without information (:func:`without_information`), each named to
-    ``report``, unless ``keep_double_zero``."""
+    and risk ratios leave out the studies without information (:func:`without_information`), each passed to
+    ``left_out``, unless ``keep_double_zero``."""
     measure = check_measure(measure)
     try:
         df = pd.read_csv(path)
@@ -58,8 +59,7 @@ def read_network_input(path: Path, measure: str, reference: str | None, keep_dou
         )
     if not keep_double_zero and {"events", "n", "study"} <= set(df.columns):
         for study in without_information(df, measure):
-            report(f"{path}: study {study} left out: no events in any arm (or events in every arm), so it carries no "
-                   f"information on the {measure}; --keep-double-zero keeps it")
+            left_out(study)
             df = df[df["study"].astype(str) != study]
     return contrasts_from_arms(df, measure, reference, source=str(path))
 
@@ -93,29 +93,66 @@ def heterogeneity_summary(fit: NetworkFit) -> dict:
     }
 
 
-def run_nma(path: Path, measure: str, method: str, reference: str | None, out_dir: Path,
-            small_values: str = "good", keep_double_zero: bool = False,
-            report: Callable[[str], None] = lambda m: None, test: str = "z",
-            ) -> tuple[NetworkFit, dict, RankProbabilities]:
-    studies = read_network_input(Path(path), measure, reference, keep_double_zero, report)
+@dataclass(frozen=True)
+class NmaRun:
+    """Everything ``rapidrec nma`` reports on one input: the fit, its heterogeneity summary, the rank
+    probabilities, the tables written as CSV files (by file name) and the studies left out (with why)."""
+
+    fit: NetworkFit
+    heterogeneity: dict
+    ranks: RankProbabilities
+    tables: dict[str, pd.DataFrame]
+    left_out: tuple[str, ...]  # studies without information on an odds or risk ratio, left out
+
+    def write(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, frame in self.tables.items():
+            write_csv(frame, out_dir / name)
+        write_json(self.heterogeneity, out_dir / "heterogeneity.json")
+
+    def document(self, source: str) -> dict:
+        """The whole result as one JSON-ready mapping (``--format json``): the settings, the heterogeneity
+        summary, and each table as a list of rows keyed by the CSV file's columns (empty cells as null)."""
+        fit = self.fit
+        return {
+            "input": source, "measure": fit.measure, "scale": "log" if fit.measure in RATIO_MEASURES else "natural",
+            "method": fit.method, "test": fit.test, "df": fit.df, "reference": fit.reference,
+            "treatments": list(fit.treatments), "studies_left_out": list(self.left_out),
+            "heterogeneity": self.heterogeneity,
+            **{name.removesuffix(".csv"): records(frame) for name, frame in self.tables.items()},
+        }
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """A table's rows as mappings, missing values as None."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def run_nma(path: Path, measure: str, method: str, reference: str | None, small_values: str = "good",
+            keep_double_zero: bool = False, report: Callable[[str], None] = lambda m: None, test: str = "z",
+            ) -> NmaRun:
+    """Read ``path``, fit its network and compute every table ``rapidrec nma`` reports (nothing is written)."""
+    left_out: list[str] = []
+
+    def leave_out(study: str) -> None:
+        left_out.append(study)
+        report(f"{path}: study {study} left out: no events in any arm (or events in every arm), so it carries no "
+               f"information on the {check_measure(measure)}; --keep-double-zero keeps it")
+
+    studies = read_network_input(Path(path), measure, reference, keep_double_zero, leave_out)
     try:
         fit = fit_network(studies, measure=check_measure(measure), method=method, reference=reference, test=test)
     except NetworkError as exc:
         raise NetworkError(f"{path}: {exc}") from None
-    het = heterogeneity_summary(fit)
     ranks = rank_probabilities(fit, small_values)
-    files = {
+    tables = {
         "effects.csv": fit.prediction_frame(),
         "league.csv": fit.league_frame(),
         "nodesplit.csv": node_split(fit),
         "ranking.csv": p_scores(fit, small_values),
         "rank_probabilities.csv": ranks.frame(),
     }
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, frame in files.items():
-        write_csv(frame, out_dir / name)
-    write_json(het, out_dir / "heterogeneity.json")
-    return fit, het, ranks
+    return NmaRun(fit, heterogeneity_summary(fit), ranks, tables, tuple(left_out))
 
 
 def summary_text(fit: NetworkFit, het: dict) -> str:

@@ -42,8 +42,13 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def json_text(data) -> str:
+    """``data`` as the JSON every result file holds: keys sorted, floats exact, two-space indent, final newline."""
+    return json.dumps(_clean(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 def write_json(data, path: Path) -> None:
-    _atomic_write(Path(path), json.dumps(_clean(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    _atomic_write(Path(path), json_text(data))
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:

@@ -1,6 +1,7 @@
 """The installed `rapidrec` console script, run as a user would."""
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,64 @@ def test_nma_out_never_overwrites_inputs_or_unrelated_files(tmp_path):
     assert run(*args, str(busy), "--force").returncode == 0 and (busy / "mine.txt").read_text() == "mine"
     fresh = tmp_path / "fresh"
     assert run(*args, str(fresh)).returncode == 0 and run(*args, str(fresh)).returncode == 0
+
+
+def _readme_nma_section() -> str:
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Network meta-analysis of any CSV file")
+    return text[start:text.index("\n## ", start + 3)]
+
+
+def test_the_readme_nma_examples_run_as_written(tmp_path):
+    """Each CSV example of the README's `rapidrec nma` section, saved under the name its command reads, gives
+    exit 0 with that command (its `> result.json` redirect honoured)."""
+    import shlex
+
+    blocks = re.findall(r"```(csv|sh)\n(.*?)```", _readme_nma_section(), flags=re.S)
+    pairs = [(blocks[i][1], blocks[i + 1][1].strip()) for i in range(0, len(blocks) - 1) if blocks[i][0] == "csv"]
+    assert len(pairs) == 2
+    for csv_text, command in pairs:
+        words = shlex.split(command)
+        assert words[:2] == ["rapidrec", "nma"]
+        (tmp_path / words[2]).write_text(csv_text, encoding="utf-8")
+        redirect = words.index(">") if ">" in words else None
+        args = words[1:redirect] if redirect else words[1:]
+        done = run(*args, cwd=tmp_path)
+        assert done.returncode == 0, (command, done.stderr)
+        if redirect:
+            document = json.loads(done.stdout)
+            assert document["heterogeneity"]["n_studies"] == len({line.split(",")[0]
+                                                                  for line in csv_text.splitlines()[1:]})
+
+
+def test_every_output_column_is_documented_in_the_readme(tmp_path):
+    done = run("nma", str(REFERENCE / "data" / "senn2013.csv"), "--measure", "MD", "--out", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    section = _readme_nma_section()
+    for name in ("effects.csv", "league.csv", "nodesplit.csv", "ranking.csv", "rank_probabilities.csv"):
+        row = next(line for line in section.splitlines() if line.startswith(f"| `{name}`"))
+        for column in pd.read_csv(tmp_path / name).columns:
+            documented = f"`{column}`" in row or (column.startswith("p_rank_") and "`p_rank_1`" in row) or (
+                name == "nodesplit.csv" and re.sub(r"^(direct|indirect|network)_", "`*_", column) + "`" in row)
+            assert documented, (name, column)
+    row = next(line for line in section.splitlines() if line.startswith("| `heterogeneity.json`"))
+    for key in json.loads((tmp_path / "heterogeneity.json").read_text()):
+        assert f"`{key}`" in row, key
+
+
+def test_nma_json_is_the_files_content_and_needs_no_out(tmp_path):
+    args = [str(REFERENCE / "data" / "hasselblad1998.csv"), "--measure", "OR", "--reference", "no_contact"]
+    with_files = run("nma", *args, "--out", str(tmp_path / "files"), "--format", "json")
+    alone = run("nma", *args, "--format", "json")
+    assert with_files.returncode == 0 and alone.returncode == 0, (with_files.stderr, alone.stderr)
+    assert with_files.stdout == alone.stdout
+    document = json.loads(alone.stdout)
+    assert (document["measure"], document["scale"], document["reference"], document["test"]) == (
+        "OR", "log", "no_contact", "z")
+    assert document["heterogeneity"] == json.loads((tmp_path / "files" / "heterogeneity.json").read_text())
+    for name in ("effects", "league", "nodesplit", "ranking", "rank_probabilities"):
+        frame = pd.read_csv(tmp_path / "files" / f"{name}.csv")
+        expected = frame.astype(object).where(frame.notna(), None).to_dict("records")
+        assert document[name] == expected, name
+    text_without_out = run("nma", *args)
+    assert text_without_out.returncode == 2 and "--out: expected an output directory" in text_without_out.stderr

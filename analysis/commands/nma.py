@@ -1,12 +1,14 @@
 """rapidrec nma: network meta-analysis of any arm-level or contrast-level CSV file."""
 
+import sys
 from pathlib import Path
 
 from analysis.commands import progress
 
 NAME = "nma"
 HELP = "network meta-analysis of a CSV file"
-EXAMPLE = "rapidrec nma arms.csv --measure MD --method REML --reference placebo --out results/"
+EXAMPLE = ("rapidrec nma arms.csv --measure MD --method REML --reference placebo --out results/\n"
+           "  rapidrec nma contrasts.csv --measure OR --format json > result.json")
 
 
 def add_arguments(p):
@@ -22,7 +24,10 @@ def add_arguments(p):
     p.add_argument("--reference", default=None, help="reference treatment (default: first in sorted order)")
     p.add_argument("--small-values", default="good", choices=["good", "bad"],
                    help="whether smaller effects are better, for the P-scores (default: good)")
-    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--out", help="output directory for the CSV and JSON files (required unless --format json)")
+    p.add_argument("--format", default="text", choices=["text", "json"],
+                   help="what goes to standard output: a readable summary (default), or the whole result as one JSON "
+                        "document, every table as a list of rows (with --out the files are written too)")
     p.add_argument("--rankogram", action="store_true",
                    help="also draw the rank probabilities as rankogram.png (imports matplotlib)")
     p.add_argument("--force", action="store_true",
@@ -32,19 +37,30 @@ def add_arguments(p):
 
 
 def run(args) -> int:
+    from analysis.errors import DataError
     from analysis.nma_files import OUTPUT_FILES, run_nma, summary_text
     from analysis.output_paths import check_output_dir
+    from analysis.results_io import json_text
 
-    check_output_dir(Path(args.out), OUTPUT_FILES, reads=(Path(args.input),), force=args.force)
-    fit, het, ranks = run_nma(Path(args.input), args.measure, args.method, args.reference, Path(args.out),
-                       small_values=args.small_values, keep_double_zero=args.keep_double_zero, report=progress,
-                       test=args.test)
-    print(summary_text(fit, het))
+    if args.out is None and (args.format == "text" or args.rankogram):
+        raise DataError("--out: expected an output directory (only --format json without --rankogram may omit it)")
+    if args.out is not None:
+        check_output_dir(Path(args.out), OUTPUT_FILES, reads=(Path(args.input),), force=args.force)
+    result = run_nma(Path(args.input), args.measure, args.method, args.reference, small_values=args.small_values,
+                     keep_double_zero=args.keep_double_zero, report=progress, test=args.test)
+    if args.out is not None:
+        result.write(Path(args.out))
+    if args.format == "json":
+        sys.stdout.write(json_text(result.document(args.input)))
+    else:
+        print(summary_text(result.fit, result.heterogeneity))
+    if args.out is None:
+        return 0
     written = "effects.csv, league.csv, heterogeneity.json, nodesplit.csv, ranking.csv, rank_probabilities.csv"
     if args.rankogram:  # matplotlib only when asked for: it would double the command's start-up time
         from analysis.figures.rankogram import rankogram_figure
 
-        fig = rankogram_figure(ranks)
+        fig = rankogram_figure(result.ranks)
         fig.savefig(Path(args.out) / "rankogram.png", dpi=150, metadata={"Software": None})
         written += ", rankogram.png"
     progress(f"wrote {written} to {args.out}")
