@@ -67,6 +67,7 @@ def read_network_input(path: Path, measure: str, reference: str | None, keep_dou
 def heterogeneity_summary(fit: NetworkFit) -> dict:
     dq = decompose_q(fit.data)
     tau2_ci = tau2_q_profile(fit.data.model, fit.level) if fit.q_df > 0 else (None, None)
+    i2_ci = fit.i2_ci or (None, None)
     return {
         "measure": fit.measure,
         "method": fit.method,
@@ -78,6 +79,8 @@ def heterogeneity_summary(fit: NetworkFit) -> dict:
         "tau2_ci_low": tau2_ci[0],  # Q-profile, whatever the estimator (also for the common-effect model)
         "tau2_ci_high": tau2_ci[1],
         "i2": fit.i2,
+        "i2_ci_low": i2_ci[0],  # test-based (Higgins and Thompson 2002), as netmeta
+        "i2_ci_high": i2_ci[1],
         "q": fit.q,
         "q_df": fit.q_df,
         "q_p": fit.q_p,
@@ -164,7 +167,8 @@ def summary_text(fit: NetworkFit, het: dict) -> str:
         + (f" (95% CI {het['tau2_ci_low']:.4g} to {het['tau2_ci_high']:.4g}, Q-profile)"
            if het["tau2_ci_low"] is not None else "")
         + f"; Q = {fit.q:.4g} on {fit.q_df} df"
-        + (f" (p = {fit.q_p:.3g}); I^2 = {fit.i2:.1f}%" if fit.q_df > 0 else ""),
+        + (f" (p = {fit.q_p:.3g}); I^2 = {fit.i2:.1f}%" if fit.q_df > 0 else "")
+        + (f" (95% CI {het['i2_ci_low']:.1f}% to {het['i2_ci_high']:.1f}%)" if het["i2_ci_low"] is not None else ""),
     ]
     if het["design_by_treatment_p"] is not None:
         lines.append(

@@ -36,7 +36,7 @@ import pandas as pd
 from analysis.effects.contrasts import StudyContrasts
 from analysis.errors import AnalysisError, NetworkError
 from analysis.models.blocks import BlockModel
-from analysis.models.distributions import chi2_sf, two_sided_critical
+from analysis.models.distributions import chi2_sf, normal_quantile, two_sided_critical
 from analysis.models.tau2 import estimate_tau2, q_statistic
 
 NETWORK_METHODS = ("REML", "DL", "PM", "FE")
@@ -186,6 +186,11 @@ class NetworkFit:
             return None
         return 100 * max(0.0, (self.q - self.q_df) / self.q) if self.q > 0 else 0.0
 
+    @property
+    def i2_ci(self) -> tuple[float, float] | None:
+        """The confidence interval of :attr:`i2` (percent), at the fit's level: :func:`i2_interval` of Q."""
+        return i2_interval(self.q, self.q_df, self.level)
+
     def _index(self, t: str) -> int:
         try:
             return self.treatments.index(t)
@@ -241,6 +246,31 @@ class NetworkFit:
             est, se = self.effect(a, b)
             rows.append((a, b, est, se, est - self.crit * se, est + self.crit * se))
         return pd.DataFrame(rows, columns=["treat1", "treat2", "estimate", "se", "ci_low", "ci_high"])
+
+
+def i2_interval(q: float, df: int, level: float = 0.95) -> tuple[float, float] | None:
+    """Test-based confidence interval for I^2 = (H^2 - 1) / H^2, in percent, from H = sqrt(Q / df) (Higgins and
+    Thompson 2002, appendix; as meta's ``isquared``, which netmeta reports beside its Q-based I^2): ln H is
+    taken as normal with SE ``(ln Q - ln df) / (2 (sqrt(2Q) - sqrt(2k - 3)))`` when Q > k, and
+    ``sqrt((1 - 1 / (3 (k - 2)^2)) / (2 (k - 2)))`` otherwise (k = df + 1), and H below 1 counts as 1. None
+    when the SE is undefined (Q <= k = 2) or there is no df."""
+    if df < 1:
+        return None
+    k = df + 1
+    if q > k:
+        se = 0.5 * (np.log(q) - np.log(df)) / (np.sqrt(2 * q) - np.sqrt(2 * k - 3))
+    elif k > 2:
+        se = np.sqrt(1 / (2 * (k - 2)) * (1 - 1 / (3 * (k - 2) ** 2)))
+    else:
+        return None
+    z = float(normal_quantile(1 - (1 - level) / 2))
+    centre = np.log(max(np.sqrt(q / df), 1.0))
+
+    def i2_of(h: float) -> float:
+        h = max(h, 1.0)
+        return float(100 * (h * h - 1) / (h * h))
+
+    return i2_of(np.exp(centre - z * se)), i2_of(np.exp(centre + z * se))
 
 
 def fit_network(

@@ -55,6 +55,7 @@ def test_tau2_effects_and_q(case):
     assert fit.q == pytest.approx(r["q"], abs=tol.STAT)
     assert fit.q_df == r["q_df"]
     assert fit.i2 == pytest.approx(100 * r["i2"], abs=tol.I2)
+    assert fit.i2_ci == pytest.approx((100 * r["i2_ci_low"], 100 * r["i2_ci_high"]), abs=tol.I2)
     for model in MODELS:
         eff = fit_of(case, model).effects_frame().set_index("treatment").loc[r["effects"]["treatment"]]
         np.testing.assert_allclose(eff["estimate"], r["effects"][f"estimate_{model}"], rtol=0, atol=tol.ESTIMATE)

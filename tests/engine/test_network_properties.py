@@ -184,3 +184,17 @@ def test_reml_without_information_on_tau2_is_an_error():
     model = BlockModel.independent([0.1, 0.3, -0.2], np.ones(3), [0.1, 0.2, 0.3], p=np.zeros(3))
     with pytest.raises(NetworkError, match="carries no information on tau"):
         tau2_reml(model)
+
+
+def test_i2_interval_edges():
+    """meta's isquared: H below 1 counts as 1 (a bound of 0%), no interval where its SE is undefined (k = 2 with
+    Q <= 2) or there are no df, and the interval always holds the point estimate."""
+    from analysis.models.network import i2_interval
+
+    assert i2_interval(5.0, 0) is None and i2_interval(1.5, 1) is None
+    low, high = i2_interval(2.0, 10)
+    assert low == 0.0 and 0 < high < 100
+    for q, df in [(96.98, 18), (3.0, 1), (12.0, 11), (400.0, 3)]:
+        low, high = i2_interval(q, df)
+        point = max(0.0, 100 * (q - df) / q)
+        assert low <= point <= high

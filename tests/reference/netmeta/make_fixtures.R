@@ -109,7 +109,8 @@ for (s in nw_sets) {
                       treatments = arr(trts)),
       results = list(
         reference = s$ref,
-        tau2 = x$tau2, tau = x$tau, i2 = x$I2, q = x$Q, q_df = x$df.Q, q_p = x$pval.Q,
+        tau2 = x$tau2, tau = x$tau, i2 = x$I2, i2_ci_low = x$lower.I2, i2_ci_high = x$upper.I2,
+        q = x$Q, q_df = x$df.Q, q_p = x$pval.Q,
         k = x$k, m = x$m, n = x$n,
         effects = list(treatment = arr(oth),
                        estimate_common = num(x$TE.common[oth, s$ref]), se_common = num(x$seTE.common[oth, s$ref]),
