@@ -29,6 +29,7 @@ from typing import Callable
 from analysis.cache import Cache, code_fingerprint, tree_digest
 from analysis.certainty.config import load_rules
 from analysis.dataset import data_hash, load_dataset
+from analysis.errors import AnalysisError
 from analysis.pipeline.calibration import calibration
 from analysis.pipeline.run import ENGINE_STAGES, run_stages
 from analysis.project import (
@@ -141,6 +142,12 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         scenario = load_scenario(scenario) if isinstance(scenario, (str, Path)) else scenario
     label, final = ("base", project_dir / RESULTS_DIR) if scenario is None else (
         scenario.id, scenario_results_dir(project_dir, scenario.id))
+    for folder in (final, *final.parents):
+        if folder == project_dir:
+            break
+        if folder.exists() and not folder.is_dir():
+            raise AnalysisError(f"{folder}: a file where rapidrec keeps its results (a directory); move or remove "
+                                "it, then build again")
     with project_lock(project_dir, progress) if cache else nullcontext():
         key = inputs_key(project_dir, settings, rules, scenario)
         if cache and up_to_date(final, key):

@@ -88,7 +88,7 @@ class Cache:
         if self._call is None:
             return compute()
         full_key = {"key": key, "code": code_fingerprint()}
-        digest, blob = self._call(name, full_key, compute)
+        digest, blob = self._joblib(lambda: self._call(name, full_key, compute))
         if hashlib.sha256(blob).hexdigest() == digest:
             try:
                 return pickle.loads(blob)
@@ -101,7 +101,18 @@ class Cache:
         """Whether ``get(name, key, ...)`` would reuse a stored value (its integrity is checked on reading)."""
         if self._call is None:
             return False
-        return self._call.check_call_in_cache(name, {"key": key, "code": code_fingerprint()}, None)
+        return self._joblib(lambda: self._call.check_call_in_cache(name, {"key": key, "code": code_fingerprint()},
+                                                                   None))
+
+    def _joblib(self, step: Callable[[], T]) -> T:
+        """``step`` (a call into joblib's store); when joblib's own files are damaged (its record of a function's
+        code overwritten, its metadata not JSON) the store is emptied and ``step`` runs once more."""
+        try:
+            return step()
+        except (UnicodeDecodeError, ValueError, EOFError, pickle.UnpicklingError, OSError):
+            self._memory.clear(warn=False)
+            self._call = self._memory.cache(_stored, ignore=["compute"])
+            return step()
 
     def trim(self, limit: str = SIZE_LIMIT) -> None:
         """Drop the least recently used entries beyond ``limit`` (results of old code or data pile up)."""

@@ -13,6 +13,7 @@ import os
 import sys
 
 from analysis.commands import discover
+from analysis.console import visible_output
 from analysis.errors import AnalysisError
 
 EPILOG = """examples:
@@ -50,6 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     for name in BLAS_THREAD_VARIABLES:  # before anything imports numpy
         os.environ.setdefault(name, "1")
     args = make_parser().parse_args(argv)
+    with visible_output():
+        return _run(args)
+
+
+def _run(args) -> int:
     try:
         return args.func(args)
     except AnalysisError as exc:

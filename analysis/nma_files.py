@@ -45,7 +45,10 @@ def read_network_input(path: Path, measure: str, reference: str | None, keep_dou
     ``left_out``, unless ``keep_double_zero``."""
     measure = check_measure(measure)
     try:
-        df = pd.read_csv(path)
+        # every cell as the text in the file: no "NA" or empty cell turned into NaN (a treatment named "nan"), no
+        # "01" and "1" merged into one treatment; numbers are parsed, and located, where they are used
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        df = df.rename(columns=str.strip).apply(lambda column: column.str.strip())  # " A" and "A": one treatment
     except FileNotFoundError:
         raise DataError(f"{path}: file not found") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -162,7 +165,8 @@ def summary_text(fit: NetworkFit, het: dict) -> str:
     scale = " (log scale)" if fit.measure in ("OR", "RR") else ""
     lines = [
         f"Network meta-analysis: {fit.n_studies} studies, {len(fit.treatments)} treatments, "
-        f"{fit.n_contrasts} contrasts; measure {fit.measure}{scale}; method {fit.method}; reference {fit.reference}",
+        f"{fit.n_contrasts} contrasts; measure {fit.measure}{scale}; "
+        f"method {'common' if fit.method == 'FE' else fit.method}; reference {fit.reference}",
         f"tau^2 = {fit.tau2:.4g}"
         + (f" (95% CI {het['tau2_ci_low']:.4g} to {het['tau2_ci_high']:.4g}, Q-profile)"
            if het["tau2_ci_low"] is not None else "")

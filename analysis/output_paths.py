@@ -14,10 +14,21 @@ from analysis.errors import AnalysisError
 from analysis.project import BOOK_DIR, INPUTS, RESULTS_DIR
 
 DATA_PACKAGE_MARKER = "datapackage.json"
+PACKAGE_SOURCE = Path(__file__).resolve().parent  # rapidrec's own code: never an output, even with --force
 
 
 def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
+
+
+def _not_ours(out: Path, target: Path) -> None:
+    """Refusals that hold even with ``--force``: rapidrec's own code, and anything that is not a regular file or
+    directory (a device such as /dev/null, a pipe that would block the write, a socket)."""
+    if _inside(target, PACKAGE_SOURCE):
+        raise AnalysisError(f"--out {out}: inside rapidrec's own code ({PACKAGE_SOURCE}); give a path elsewhere")
+    if target.exists() and not (target.is_file() or target.is_dir()):
+        raise AnalysisError(f"--out {out}: not a regular file or directory (a device, pipe or socket); give a "
+                            "file or directory path")
 
 
 def check_output_dir(out: Path, produces: tuple[str, ...], reads: tuple[Path, ...] = (), force: bool = False) -> None:
@@ -27,11 +38,16 @@ def check_output_dir(out: Path, produces: tuple[str, ...], reads: tuple[Path, ..
     target = Path(out).resolve()
     if target == Path(target.anchor):
         raise AnalysisError(f"--out {out}: a filesystem root; give a new directory for the results")
+    _not_ours(out, target)
     if target.exists() and not target.is_dir():
         raise AnalysisError(f"--out {out}: an existing file, not a directory; give a new directory for the results")
-    if (target / DATA_PACKAGE_MARKER).exists():
-        raise AnalysisError(f"--out {out}: a data package (it holds {DATA_PACKAGE_MARKER}); results never go into "
-                            "a data package: give a new directory")
+    for folder in (target, *target.parents):
+        if (folder / DATA_PACKAGE_MARKER).exists():
+            where = "a data package" if folder == target else f"inside the data package {folder}"
+            raise AnalysisError(f"--out {out}: {where} (it holds {DATA_PACKAGE_MARKER}); results never go into a "
+                                "data package: give a directory outside it")
+    for name in produces:
+        _not_ours(out, target / name)
     for source in reads:
         if Path(source).resolve() in {target / name for name in produces}:
             raise AnalysisError(f"--out {out}: would overwrite the input {source}; give another directory")
@@ -47,6 +63,7 @@ def check_output_file(out: Path, project: Path, is_previous_output, force: bool 
     """``out`` may be written: not inside an input of ``project`` nor its results or book; not a directory; if it
     exists, something ``is_previous_output(path)`` recognises as written by the same command, unless ``force``."""
     target, project = Path(out).resolve(), Path(project).resolve()
+    _not_ours(out, target)
     for name in (*INPUTS, RESULTS_DIR, BOOK_DIR):
         if _inside(target, project / name):
             raise AnalysisError(f"--out {out}: inside the project's {name}, which the command must not change; "

@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.errors import AnalysisError
+
 
 def _clean(value):
     if isinstance(value, dict):
@@ -56,5 +58,11 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def read_json(path: Path):
-    with open(path, encoding="utf-8") as fh:
-        return json.load(fh)
+    """The JSON document rapidrec wrote at ``path``; a damaged one (cut short, overwritten) is an
+    :class:`AnalysisError` saying how to write it again, not a decoding traceback."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise AnalysisError(f"{path}: damaged ({exc}); expected the JSON document rapidrec wrote there: build the "
+                            "project again (`rapidrec build`)") from None

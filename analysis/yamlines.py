@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 Path_ = tuple  # a path into the document: keys and list indices
+MAX_DEPTH = 50  # levels of nested mappings and lists; our files use fewer than ten
 
 
 class _Loader(yaml.SafeLoader):
@@ -12,19 +13,29 @@ class _Loader(yaml.SafeLoader):
     aliases ("billion laughs") stand for billions of values, and an alias inside its own anchor for an endless
     one. A scenario, a letter or a settings file has no need for them."""
 
+    depth = 0
+
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.composer.ComposerError(None, None, f"an alias (*{event.anchor}) repeats another value; "
                                               "aliases are not accepted here: write the value out", event.start_mark)
-        return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:  # composing recurses once per level: deep nesting would exhaust the stack
+                raise yaml.composer.ComposerError(None, None, f"values nested more than {MAX_DEPTH} levels deep",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 def load_with_lines(text: str) -> tuple[object, dict[Path_, int], list[tuple[int, str]]]:
     """(document, {path: line}, [(line, problem)]) of YAML ``text``; lines count from 1.
 
     Problems are duplicate keys (which plain YAML loaders silently overwrite).
-    Raises ``yaml.YAMLError`` (with its mark) if the text is not YAML or uses an alias (``*name``).
+    Raises ``yaml.YAMLError`` (with its mark) if the text is not YAML, uses an alias (``*name``) or nests values
+    more than :data:`MAX_DEPTH` levels deep.
     """
     loader = _Loader(text)
     try:

@@ -382,3 +382,14 @@ def test_pack_refuses_a_symbolic_link_that_leaves_the_project(project, tmp_path)
         link.unlink()
     assert done.returncode == 2 and "chapters/linked.txt: a symbolic link" in done.stderr, done.stderr
     assert not (tmp_path / "p.tar.gz").exists()
+
+
+def test_a_damaged_results_file_is_a_message_saying_how_to_write_it_again(tmp_path):
+    """numbers.json cut short (a full disk, an editor): `rapidrec audit` says which file and to build again."""
+    from analysis.errors import AnalysisError
+    from analysis.results_io import read_json
+
+    path = tmp_path / "numbers.json"
+    path.write_text('{"pain/axial/n-trials": {"value": 3, "text": "thr')
+    with pytest.raises(AnalysisError, match=r"numbers.json: damaged \(Unterminated string.*`rapidrec build`"):
+        read_json(path)

@@ -1,6 +1,7 @@
 """The installed `rapidrec` console script, run as a user would."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -82,13 +83,18 @@ def test_nma_output_is_deterministic(tmp_path):
     ("study,treat1,treat2,yi,se\ns1,A,B,1,0.2\ns1,A,C,1,0.2\n", "rows 2, 3: study s1 has 3 treatments but 2 contrast(s)"),
     ("study,treatment,n,mean,sd\ns1,A,fifty,1,1\ns1,B,10,2,1\n", "row 2 (study s1, treatment A), column n: value 'fifty'"),
     ("study,treatment,n,mean,sd\ns1,A,10,1,1\ns1,B,10,2,1_0\n", "row 3 (study s1, treatment B), column sd: value '1_0'"),
+    ("study,treatment,n,events\ns1,A,30.5,5\ns1,B,30,10\n", "row 2 (study s1, treatment A): n = 30.5; expected a whole"),
+    ("study,treatment,n,events\ns1,A,30,5.5\ns1,B,30,10\n", "events = 5.5; expected a whole count"),
+    ("study,treatment,n,events\ns1,,30,5\ns1,B,30,10\n", "row 2 (study s1, treatment ), column treatment: empty"),
 ])
 def test_nma_bad_input_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "input.csv"
     path.write_text(content)
-    done = run("nma", str(path), "--measure", "MD", "--out", str(tmp_path / "out"))
+    measure = "OR" if "events" in content.split("\n")[0] else "MD"
+    done = run("nma", str(path), "--measure", measure, "--out", str(tmp_path / "out"))
     assert done.returncode == 2
     assert message in done.stderr
+    assert not (tmp_path / "out").exists()
     assert done.stdout == ""
 
 
@@ -261,3 +267,29 @@ def test_nma_json_is_the_files_content_and_needs_no_out(tmp_path):
         assert document[name] == expected, name
     text_without_out = run("nma", *args)
     assert text_without_out.returncode == 2 and "--out: expected an output directory" in text_without_out.stderr
+
+
+def test_control_characters_from_the_data_are_shown_not_obeyed_and_any_encoding_works(tmp_path):
+    """A treatment named with an escape sequence (ESC[2J clears a terminal) is printed as \\u001b[2J; an output
+    encoding that cannot hold a name (PYTHONIOENCODING=ascii) gives its backslash escape, not an error."""
+    path = tmp_path / "input.csv"
+    path.write_text("study,treatment,n,mean,sd\ns1,a\x1b[2J,30,5,1\ns1,b\u00e9,30,6,1\n", encoding="utf-8")
+    done = subprocess.run([CLI, "nma", str(path), "--measure", "MD", "--method", "common", "--out",
+                           str(tmp_path / "out")], capture_output=True, text=True, encoding="utf-8",
+                          env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0, done.stderr
+    assert "\x1b" not in done.stdout + done.stderr and "reference a\\u001b[2J" in done.stdout
+    assert "b\\xe9" in done.stdout
+    effects = pd.read_csv(tmp_path / "out" / "effects.csv", dtype=str, keep_default_na=False)
+    assert effects["treatment"].tolist() == ["b\u00e9"]  # the files keep the name as it is
+
+
+def test_names_are_the_text_in_the_file(tmp_path):
+    """"NA" is a treatment's name, not a missing value; "01" and "1" are two treatments, not one number."""
+    path = tmp_path / "input.csv"
+    path.write_text("study,treatment,n,mean,sd\ns1,NA,30,5,1\ns1,01,30,6,1\ns2,01,40,5,1\ns2,1,40,6,1\n")
+    done = run("nma", str(path), "--measure", "MD", "--method", "common", "--reference", "NA",
+               "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    effects = pd.read_csv(tmp_path / "out" / "effects.csv", dtype=str, keep_default_na=False)
+    assert sorted(effects["treatment"]) == ["01", "1"]

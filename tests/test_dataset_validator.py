@@ -525,3 +525,53 @@ def test_a_spread_no_score_on_the_scale_can_have_is_named(cells, column, words):
         assert found == []
     else:
         assert [(i.row, i.column) for i in found] == [(7, column)] and words in found[0].format(), found
+
+
+def _problems(pkg: Path) -> list[str]:
+    return [i.format() for i in validate_dataset(pkg)]
+
+
+def test_a_column_named_twice_in_a_header_is_named(pkg):
+    """A reader keeps only the last of two cells under one name; which sd would the analysis use? Neither."""
+    rows = read_rows(pkg / "outcomes.csv")
+    sd = rows[0].index("sd")
+    write_rows(pkg / "outcomes.csv", [row + [row[sd]] for row in rows])
+    assert "data/outcomes.csv, row 1, column sd: expected each column named once in the header" in _problems(pkg)
+
+
+def test_a_pipe_or_a_directory_where_a_file_should_be_is_named_without_reading_it(pkg):
+    """A named pipe would block the reader forever: it is named, never opened."""
+    import os
+
+    (pkg / "nodes.csv").unlink()
+    os.mkfifo(pkg / "nodes.csv")
+    (pkg / "guideline.yaml").unlink()
+    (pkg / "guideline.yaml").mkdir()
+    found = _problems(pkg)
+    assert "data/nodes.csv: expected a regular file (not a directory, pipe or device)" in found
+    assert "data/guideline.yaml: expected a regular file (not a directory, pipe or device)" in found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('{"resources": [], "resources": [1]}', "data/datapackage.json, column resources: expected each key once"),
+    ("[" * 100_000, "data/datapackage.json: expected JSON nested to a reasonable depth"),
+    ('{"resources": [{"name": ["studies"]}]}', "column resources[0].name: value '[\"studies\"]'; expected a table"),
+    ('{"resources":\n 5 x}', "data/datapackage.json, row 2: expected valid JSON (Expecting ',' delimiter"),
+])
+def test_a_malformed_descriptor_is_a_located_problem(pkg, text, expected):
+    (pkg / "datapackage.json").write_text(text, encoding="utf-8")
+    assert any(expected in p for p in _problems(pkg)), _problems(pkg)[:3]
+
+
+def test_a_descriptor_that_is_not_utf8_is_named(pkg):
+    path = pkg / "datapackage.json"
+    path.write_bytes(path.read_bytes().replace(b'"name"', "\"n\u00e9me\"".encode("latin-1"), 1))
+    assert any(p.startswith("data/datapackage.json: expected UTF-8 text") for p in _problems(pkg))
+
+
+@pytest.mark.parametrize("value", ["1.0e-300", "1000000"])
+def test_a_mid_outside_its_scale_is_named(pkg, value):
+    path = pkg / "guideline.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("value: 1.5", f"value: {value}", 1), encoding="utf-8")
+    assert any("field mids.pain.value" in p and "within the pain scale's range (0.01 to 10" in p
+               for p in _problems(pkg))

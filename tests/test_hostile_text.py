@@ -106,3 +106,17 @@ def test_figure_labels_never_parse_as_mathtext():
     fig.canvas.draw()  # mathtext would raise on the undefined macro
     assert ax.get_yticklabels()[0].get_text() == "$\\undefinedmacro{x}$ and $x^2$"
     plt.close(fig)
+
+
+def test_a_letters_title_stays_text_in_its_answer_document():
+    """The answer's project (its _quarto.yml title and chapter heading) holds the title only as literal text: no
+    inline expression a renderer would run, no element, no Typst directive."""
+    from analysis.responses.document import _project_files
+
+    title = "Reply `{python} __import__('os').system('touch PWNED')`\n" + " ".join(HOSTILE)
+    files = _project_files("hostile", title, ("html", "pdf"))
+    metadata = yaml.safe_load(files["_quarto.yml"])["book"]["title"]
+    heading = files["answer.qmd"].split("\n", 1)[0].removeprefix("# ").removesuffix(" {#sec-answer}")
+    for markdown in (metadata, heading):
+        assert "`{python}" not in markdown
+        _assert_literal(markdown, HOSTILE + ("Reply `{python} __import__('os').system('touch PWNED')`",))

@@ -371,3 +371,55 @@ def test_a_bad_letter_stops_the_build_before_any_stage(tmp_path):
     assert any("broken" in i.file and i.row is not None for i in err.value.issues)
     assert said == ["validating and loading the data package"]
     assert not (project / "_results").exists()
+
+
+LETTER_WITH = """citation:
+  authors: Someone
+  date: 2025-03-18
+  published_in: [BMJ]
+claims:
+  - id: region
+    category: pooling
+    summary: Only lumbar trials should be pooled.
+    scenarios:
+      - {scenario}
+"""
+
+
+@pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "data/studies.csv",
+                                  "scenarios/../settings/guideline.yaml"])
+def test_a_letter_reads_no_file_outside_the_projects_scenarios(tmp_path, path):
+    """A letter names scenario files of scenarios/ only: another path is refused without being read, so nothing
+    of it is echoed back."""
+    project = make_project(tmp_path / "project")
+    with pytest.raises(LetterInvalid) as err:
+        parse_letter(LETTER_WITH.format(scenario=path), "responses/x/letter.yaml", "x", project)
+    (issue,) = err.value.issues
+    assert (issue.row, issue.column) == (10, "claims[0].scenarios[0]")
+    assert "a scenario file of the project's scenarios/" in issue.expected and "root:" not in str(err.value)
+
+
+def test_an_inline_scenario_reusing_a_scenario_files_id_is_the_one_named(tmp_path):
+    """scenarios/lumbar-only.yaml owns its id: a new letter whose inline scenario takes that id for something else
+    is named at the line of that id, not the committed letters that use the file."""
+    inline = "{id: lumbar-only, title: t, description: d, operations: [{exclude_studies: {where: {year: {max: 2000}}, reason: r}}]}"
+    project = make_project(tmp_path / "project", {"a-new": LETTER_WITH.format(scenario=inline),
+                                                  "b-old": LETTER_WITH.format(scenario="scenarios/lumbar-only.yaml")})
+    with pytest.raises(LetterInvalid) as err:
+        load_letters(project)
+    (issue,) = err.value.issues
+    assert (issue.file, issue.row) == ("responses/a-new/letter.yaml", 10)
+    assert "already the id of a different scenario in responses/b-old/letter.yaml (scenarios/lumbar-only.yaml)" \
+        in issue.expected
+
+
+def test_a_file_where_the_results_directory_goes_is_a_message_before_any_work(tmp_path):
+    from analysis.build import build
+    from analysis.errors import AnalysisError
+
+    project = make_project(tmp_path / "project")
+    (project / "_results").write_text("not a directory")
+    said = []
+    with pytest.raises(AnalysisError, match="_results: a file where rapidrec keeps its results"):
+        build(project, progress=said.append, cache=False)
+    assert said == [] and sorted(p.name for p in project.iterdir()) == ["_results", "data", "scenarios", "settings"]

@@ -225,3 +225,19 @@ def test_an_identifier_with_a_trailing_newline_or_control_character_is_refused(b
         scenario_from_data({"id": bad, "title": "t", "description": "d",
                             "operations": [{"mid": {"pain": 1.0, "reason": "r"}}]})
     assert any(i.column == "id" for i in err.value.issues)
+
+
+@pytest.mark.parametrize("operation, field, expected", [
+    ("timepoint_rule: {injection: .nan, reason: r}", "timepoint_rule.injection", "a number of weeks from 0.005"),
+    ("timepoint_rule: {ablation: 1.0e-300, reason: r}", "timepoint_rule.ablation", "a number of weeks from 0.005"),
+    ("timepoint_rule: {ablation: 5000, reason: r}", "timepoint_rule.ablation", "to 1040"),
+    ("exclude_studies: {where: {year: {min: .nan}}, reason: r}", "exclude_studies.where.year.min", "a finite number"),
+    ("exclude_studies: {where: {year: .inf}, reason: r}", "exclude_studies.where.year", "a finite number for year"),
+])
+def test_a_number_no_follow_up_or_filter_could_mean_is_refused(operation, field, expected):
+    """NaN compares false with everything: a filter on it would silently select nothing, a follow-up rule of NaN
+    weeks would silently drop every time point."""
+    with pytest.raises(ScenarioInvalid) as err:
+        scenario(operation)
+    where = {i.column: i.expected for i in err.value.issues}
+    assert expected in where[f"operations[0].{field}"], where

@@ -26,6 +26,8 @@ ALLOWED_WORDS = {
     "risk_of_bias.high_risk_domain_ratings": ROB,      # ratings that make a domain high risk
     "certainty.start": CERTAINTY,
     "certainty.same_cause_domains": ("imprecision", "inconsistency", "incoherence"),
+    "inconsistency.prediction_interval": ("normal", "t"),  # the prediction interval's distribution
+    "evidence_to_decision.moderate_to_high": CERTAINTY,
 }
 
 
@@ -82,10 +84,13 @@ def check_rule_value(rules: dict, path: str, value) -> None:
             raise RulePathError("numbers in ascending order")
         if not numbers and all(isinstance(v, str) for v in old) and not all(isinstance(v, str) for v in value):
             raise RulePathError("a list of words")
-    _check_range(path, last, value)
+    check_range(path, value)
 
 
-def _check_range(path: str, last: str, value) -> None:
+def check_range(path: str, value) -> None:
+    """Raise :class:`RulePathError` unless ``value`` is in the range of the rule at ``path`` (by its key's name:
+    proportions, levels, minimum counts; by its path: the words allowed)."""
+    last = path.rsplit(".", 1)[-1]
     if last.endswith(PROPORTION_KEYS) and value is not None and not 0 <= value <= 1:
         raise RulePathError("a proportion from 0 to 1")
     if last.endswith("_levels") and not (isinstance(value, int) and 0 <= value <= 2):

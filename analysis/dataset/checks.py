@@ -14,7 +14,7 @@ import pandas as pd
 
 from analysis.dataset.issues import ValidationIssue
 from analysis.dataset.normalise import mean_sd
-from analysis.dataset.schema import DIFFERENCE_STATISTICS, STATISTIC_COLUMNS, TABLES
+from analysis.dataset.schema import DIFFERENCE_STATISTICS, SMALLEST_SPREAD, STATISTIC_COLUMNS, TABLES
 from analysis.models.distributions import normal_quantile, t_quantile
 
 Tables = dict[str, pd.DataFrame]
@@ -185,8 +185,6 @@ def _range_issues(row: dict, f: str) -> list[ValidationIssue]:
     return out
 
 
-# A spread below this share of the instrument's range (an SD of 0.01 mm on a 10 cm scale) is a typing error
-SMALLEST_SPREAD = 1e-3
 SPREAD_COLUMN = {"mean_sd": "sd", "mean_se": "se", "mean_ci95": "ci_high", "median_iqr": "q3",
                  "difference_se": "se", "difference_ci95": "ci_high"}
 

@@ -24,6 +24,9 @@ def descriptor_problems(found: object, display: str) -> list[ValidationIssue]:
     issues = []
     for n, resource in enumerate(found["resources"]):
         name = resource.get("name") if isinstance(resource, dict) else None
+        if not isinstance(name, str):
+            issues.append(ValidationIssue(display, None, f"resources[{n}].name", _short(name), "a table's name"))
+            continue
         if name not in expected:
             continue  # a table rapidrec does not read
         where = f"resources[{n}] ({name})"
@@ -33,7 +36,10 @@ def descriptor_problems(found: object, display: str) -> list[ValidationIssue]:
             issues.append(ValidationIssue(display, None, f"{where}.schema.fields", None,
                                           "a list of the table's fields, as rapidrec's schema declares them"))
             continue
-        have = {f.get("name"): f for f in fields}
+        named = [f for f in fields if isinstance(f.get("name"), str)]
+        issues += [ValidationIssue(display, None, f"{where}.schema.fields[{i}].name", _short(f.get("name")),
+                                   "a field's name") for i, f in enumerate(fields) if f not in named]
+        have = {f["name"]: f for f in named}
         for field_name, spec in want.items():
             got = have.get(field_name)
             path = f"{where}.schema.fields.{field_name}"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 
 from analysis.dataset.issues import ValidationIssue, YamlIssue
+from analysis.dataset.schema import SMALLEST_SPREAD
 from analysis.yamlines import dotted, line_of
 
 NODE_KINDS_WITH_RULES = ("injection", "ablation")
@@ -54,19 +55,20 @@ REQUIRED_SECTIONS = {  # what the analysis reads, and what goes wrong without it
 }
 
 
-def _non_finite(value, path: str):
+def non_finite(value, path: str):
     """(path, value) of every NaN or infinite number in a YAML document."""
     if isinstance(value, float) and not math.isfinite(value):
         yield path, value
     elif isinstance(value, dict):
         for k, v in value.items():
-            yield from _non_finite(v, f"{path}.{k}" if path else str(k))
+            yield from non_finite(v, f"{path}.{k}" if path else str(k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            yield from _non_finite(v, f"{path}[{i}]")
+            yield from non_finite(v, f"{path}[{i}]")
 
 
 TEXT, NUMBER, BOOL, TEXT_OR_NUMBER = "text", "a number", "true or false", "text or a number"
+NUMBER_OR_NULL = "a number or null"
 ANY_KEY = "*"  # a mapping whose keys are names the file chooses (outcomes, harms, populations)
 
 # The shape of guideline.yaml: a dict is a mapping with these fields (ANY_KEY: any name), a one-item list a list
@@ -95,7 +97,7 @@ SHAPE = {
 def _fits(value, kind: str) -> bool:
     number = isinstance(value, (int, float)) and not isinstance(value, bool)
     return {TEXT: isinstance(value, str), NUMBER: number, BOOL: isinstance(value, bool),
-            TEXT_OR_NUMBER: isinstance(value, str) or number}[kind]
+            TEXT_OR_NUMBER: isinstance(value, str) or number, NUMBER_OR_NULL: value is None or number}[kind]
 
 
 def check_shape(value, shape, file: str, lines: dict, path: tuple = ()) -> list[ValidationIssue]:
@@ -135,13 +137,25 @@ def check_guideline(g: dict, file: str, lines: dict | None = None) -> list[Valid
     shaped = check_shape(g, SHAPE, file, lines)
     issues = [YamlIssue(file, None, name, None, f"a section {name}: {why}")
               for name, why in REQUIRED_SECTIONS.items() if not isinstance(g.get(name), dict)]
-    issues += [YamlIssue(file, None, path, value, "a finite number") for path, value in _non_finite(g, "")]
+    issues += [YamlIssue(file, None, path, value, "a finite number") for path, value in non_finite(g, "")]
     mids = g.get("mids") if isinstance(g.get("mids"), dict) else {}
     for outcome in ("pain", "physical_function"):
         value = (mids.get(outcome) or {}).get("value") if isinstance(mids.get(outcome), dict) else None
         if not _positive(value):
             issues.append(YamlIssue(file, None, f"mids.{outcome}.value", value,
                                           "a minimal important difference > 0"))
+    scales = g.get("analysis_scales") if isinstance(g.get("analysis_scales"), dict) else {}
+    for outcome, mid in mids.items():
+        scale = scales.get(outcome)
+        value = mid.get("value") if isinstance(mid, dict) else None
+        if not (_positive(value) and isinstance(scale, dict) and _fits(scale.get("min"), NUMBER)
+                and _fits(scale.get("max"), NUMBER) and scale["max"] > scale["min"]):
+            continue
+        width = scale["max"] - scale["min"]
+        if not SMALLEST_SPREAD * width <= value <= width:
+            issues.append(YamlIssue(file, None, f"mids.{outcome}.value", value,
+                                    f"a minimal important difference within the {outcome} scale's range "
+                                    f"({SMALLEST_SPREAD * width:g} to {width:g}, analysis_scales.{outcome})"))
     rules = g.get("timepoint_rules") if isinstance(g.get("timepoint_rules"), dict) else {}
     for kind in NODE_KINDS_WITH_RULES:
         value = (rules.get(kind) or {}).get("max_weeks") if isinstance(rules.get(kind), dict) else None
@@ -157,10 +171,10 @@ def check_guideline(g: dict, file: str, lines: dict | None = None) -> list[Valid
     if g.get("mixed_population_network", "radicular") not in ("axial", "radicular"):
         issues.append(YamlIssue(file, None, "mixed_population_network", g.get("mixed_population_network"),
                                       "axial or radicular"))
-    return shaped + _located(issues, lines, {i.column for i in shaped if i.column})
+    return shaped + located(issues, lines, {i.column for i in shaped if i.column})
 
 
-def _located(issues: list[ValidationIssue], lines: dict, typed: set[str]) -> list[ValidationIssue]:
+def located(issues: list[ValidationIssue], lines: dict, typed: set[str]) -> list[ValidationIssue]:
     """Each issue at the line of its field; one about a field whose type is already reported is dropped."""
     out = []
     for issue in issues:

@@ -19,6 +19,9 @@ BLINDED = ("yes", "no", "unclear")
 # instrument's score reaches a million in size. They also keep every sum and product far from overflow.
 MAX_PATIENTS = 1_000_000
 MIN_WEEKS, MAX_WEEKS = 0.005, 1040
+# A spread or a difference below this share of the instrument's range (an SD of 0.01 mm on a 10 cm scale, a MID
+# of 0.01 mm) is a typing error, not a measurement
+SMALLEST_SPREAD = 1e-3
 MAX_SCORE = 1_000_000
 
 

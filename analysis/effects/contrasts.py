@@ -121,12 +121,18 @@ def check_precision_spread(contrasts: list[StudyContrasts], rows: dict[str, list
 
 def _arm_number(v, where: str, column: str) -> float | None:
     """A cell of an arm-level file as a float (None when empty), or an error naming its row and column."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
         return None
     number = parse_number(v)
     if number is None:
         raise DataError(f"{where}, column {column}: value {v!r}; expected a number")
     return number
+
+
+def _check_name(value, where: str, column: str) -> None:
+    """A study or treatment name: text that is not empty (an empty cell would become a treatment named "nan")."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
+        raise DataError(f"{where}, column {column}: empty; expected a {column.rstrip('12')} name")
 
 
 def without_information(arms: pd.DataFrame, measure: str) -> list[str]:
@@ -137,7 +143,8 @@ def without_information(arms: pd.DataFrame, measure: str) -> list[str]:
     measure = check_measure(measure)
     if measure not in ("OR", "RR") or arms.empty:
         return []
-    by = arms.assign(_none=arms["events"] == 0, _all=arms["events"] == arms["n"]).groupby(arms["study"].astype(str))
+    events, n = (arms[c].map(parse_number) for c in ("events", "n"))  # cells may be text as in the file
+    by = arms.assign(_none=events == 0, _all=events == n).groupby(arms["study"].astype(str))
     out = by["_none"].all() | (by["_all"].all() if measure == "OR" else False)
     return sorted(out[out].index)
 
@@ -164,6 +171,8 @@ def contrasts_from_arms(
         study_arms = []
         for pos in rows_of[study]:
             where = f"{source}, row {index[pos] + 2} (study {study}, treatment {column['treatment'][pos]})"
+            _check_name(study, where, "study")
+            _check_name(column["treatment"][pos], where, "treatment")
             value = {c: _arm_number(column[c][pos], where, c) for c in ("n", "mean", "sd", "events")}
             arm = Arm(str(column["treatment"][pos]), float("nan") if value["n"] is None else value["n"],
                       mean=value["mean"], sd=value["sd"], events=value["events"])
@@ -240,6 +249,9 @@ def contrasts_from_pairs(
             if se is None or not np.isfinite(se * se) or se * se <= 0:
                 raise DataError(f"{where}, column se: value {row['se']!r}; expected a standard error > 0 whose square "
                                 "is a finite number > 0")
+            _check_name(study, where, "study")
+            _check_name(row["treat1"], where, "treat1")
+            _check_name(row["treat2"], where, "treat2")
             t1, t2 = str(row["treat1"]), str(row["treat2"])
             if t1 == t2:
                 raise DataError(f"{where}: treat1 and treat2 are both {t1!r}; expected two different treatments")

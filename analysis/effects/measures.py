@@ -69,10 +69,12 @@ def validate_arm(arm: Arm, measure: str, where: str) -> None:
         if measure == "SMD" and arm.n < 2:
             raise DataError(f"{where}: n = {arm.n!r}; the SMD needs at least 2 patients per arm")
     else:
-        if arm.events is None or not np.isfinite(arm.events) or arm.events < 0 or arm.events > arm.n:
-            raise DataError(
-                f"{where}: events = {arm.events!r}; expected a count between 0 and n = {arm.n!r} for measure {measure}"
-            )
+        if arm.n != int(arm.n):
+            raise DataError(f"{where}: n = {arm.n:g}; expected a whole number of patients for measure {measure}")
+        if (arm.events is None or not np.isfinite(arm.events) or arm.events < 0 or arm.events > arm.n
+                or arm.events != int(arm.events)):
+            raise DataError(f"{where}: events = {arm.events!r}; expected a whole count between 0 and n = "
+                            f"{arm.n:g} for measure {measure}")
 
 
 def needs_zero_cell_correction(arms: list[Arm]) -> bool:

@@ -60,7 +60,7 @@ def tau2_reml(model: BlockModel) -> float:
         if info <= 0:
             raise NetworkError(f"REML estimation of tau^2 failed: the restricted likelihood carries no information "
                                f"on tau^2 (Fisher information {fisher:.3g} at tau^2 = {tau2:.4g}); use method DL or "
-                               "FE, or fix tau2")
+                               "the common-effect model (`--method common`), or fix tau2")
         step = score / info
         new = max(0.0, tau2 + step)
         if abs(new - tau2) <= _TOL * max(1.0, tau2):
@@ -117,7 +117,7 @@ def estimate_tau2(method: str, model: BlockModel) -> float:
     if model.df <= 0:
         raise AnalysisError(
             f"tau^2 cannot be estimated with {model.n_rows} estimate(s) for {model.n_par} parameter(s); "
-            "use the common-effect model (method FE) or add studies"
+            "use the common-effect model (`--method common` of rapidrec nma) or add studies"
         )
     if method == "DL":
         return tau2_dl(model)

@@ -42,7 +42,7 @@ import yaml
 
 from analysis.audit.lint import _ALLOW, NUMERAL
 from analysis.certainty.config import load_rules
-from analysis.project import settings_file
+from analysis.project import SCENARIOS_DIR, settings_file
 from analysis.scenarios import apply_scenario
 from analysis.scenarios.spec import (
     ID_RE,
@@ -243,7 +243,13 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
             try:
                 if isinstance(item, str):
                     target = (project_dir / item)
-                    if not item.strip() or not target.is_file():
+                    folder = (project_dir / SCENARIOS_DIR).resolve()
+                    if not item.strip() or folder not in target.resolve().parents:
+                        c.add(q, item, f"a scenario file of the project's {SCENARIOS_DIR}/ (e.g. "
+                              f"{SCENARIOS_DIR}/lumbar-only.yaml), or a scenario written inline; a letter reads no "
+                              "other file")
+                        continue
+                    if not target.is_file():
                         c.add(q, item, "a scenario file that exists (a path from the project directory, "
                               "e.g. scenarios/lumbar-only.yaml), or a scenario written inline")
                         continue
@@ -366,13 +372,16 @@ def load_letters(project_dir: Path, dataset=None) -> list[Letter]:
         except LetterInvalid as exc:
             issues.extend(exc.issues)
     first: dict[str, tuple[str, str]] = {}
-    for letter in letters:
-        for sc in letter.scenarios():
-            content = sc.text
-            if sc.id in first and first[sc.id][0] != content:
-                issues.append(ScenarioIssue(letter.file, 1, None, sc.id,
-                                            f"a scenario id not used for another scenario by {first[sc.id][1]}"))
-            first.setdefault(sc.id, (content, letter.file))
+    uses = [(letter, sc) for letter in letters for sc in letter.scenarios()]
+    # a scenario file of scenarios/ owns its id: an inline scenario that reuses it differently is the one named
+    for letter, sc in sorted(uses, key=lambda use: use[1].file == use[0].file):
+        inline = sc.file == letter.file
+        where = f"{letter.file}" + (" (inline)" if inline else f" ({sc.file})")
+        if sc.id in first and first[sc.id][0] != sc.text:
+            issues.append(ScenarioIssue(sc.file, sc.line(("id",)), "id" if not inline else None, sc.id,
+                                        f"a scenario id not used for another scenario (already the id of a "
+                                        f"different scenario in {first[sc.id][1]})"))
+        first.setdefault(sc.id, (sc.text, where))
     if issues:
         raise LetterInvalid(issues, f"{RESPONSES_DIR}/")
     return letters

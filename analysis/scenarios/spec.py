@@ -24,6 +24,7 @@ Every problem is reported, all together; nothing is written.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from analysis.certainty.rule_paths import PATH_RE
 from analysis.dataset.issues import DatasetInvalid, ValidationIssue
 from analysis.dataset.judgements import DOMAINS as JUDGED_DOMAINS
 from analysis.dataset.judgements import ESTIMATE_PATTERN, RATINGS
-from analysis.dataset.schema import AGENTS, STUDIES, TARGETS
+from analysis.dataset.schema import AGENTS, MAX_WEEKS, MIN_WEEKS, STUDIES, TARGETS
 from analysis.yamlines import dotted, line_of, load_with_lines
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")  # always fullmatch: "$" would let a trailing newline in
@@ -144,6 +145,10 @@ RANGE_KEYS = ("min", "max", "before", "after")  # numbers: min/max inclusive, be
 TEST_KEYS = ("not", "missing")  # any column: none of these values; missing (empty or not reported) or not
 
 
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
 def check_where(c: _Collector, where, path, *, arm_level: bool = True) -> None:
     """A filter: ``column: value``, ``column: [values]``, or ``column: {not: value(s), missing: true/false}`` and,
     for numbers, ``{min:, max:, before:, after:}``; all columns must match."""
@@ -170,8 +175,8 @@ def check_where(c: _Collector, where, path, *, arm_level: bool = True) -> None:
             c.add(p, _short(cond), f"for {col}, a value, a list of values, or a mapping of {keys}")
             continue
         for k, v in cond.items():
-            if k in RANGE_KEYS and (isinstance(v, bool) or not isinstance(v, (int, float))):
-                c.add(p + (k,), v, f"a number for the {k} of {col}")
+            if k in RANGE_KEYS and not _finite(v):
+                c.add(p + (k,), v, f"a finite number for the {k} of {col}")
             elif k == "missing" and not isinstance(v, bool):
                 c.add(p + (k,), v, "true (empty or not reported) or false (reported)")
             elif k == "not":
@@ -189,8 +194,8 @@ def _check_values(c: _Collector, p, col: str, f, enum, cond) -> None:
             if not isinstance(v, bool):
                 c.add(q, v, f"true or false for {col}")
         elif f is not None and f.type in ("integer", "number"):
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                c.add(q, v, f"a number for {col}")
+            if not _finite(v):
+                c.add(q, v, f"a finite number for {col}")
         elif enum and v not in enum and v is not None:
             c.add(q, v, f"for {col}, one of {', '.join(enum)}")
         elif not enum and not _is_text(v):
@@ -295,8 +300,8 @@ def _check_operation(c: _Collector, kind: str, spec, path) -> None:
             c.add(path, None, "'injection' and/or 'ablation': the latest follow-up (weeks) to use")
         for k in ("injection", "ablation"):
             v = spec.get(k)
-            if k in spec and (isinstance(v, bool) or not isinstance(v, (int, float)) or v <= 0):
-                c.add(path + (k,), v, "a number of weeks > 0")
+            if k in spec and not (_finite(v) and MIN_WEEKS <= v <= MAX_WEEKS):
+                c.add(path + (k,), v, f"a number of weeks from {MIN_WEEKS:g} to {MAX_WEEKS:g}")
     if kind == "rule" and "path" in spec and not (isinstance(spec["path"], str) and PATH_RE.fullmatch(spec["path"])):
         c.add(path + ("path",), _short(spec["path"]), "a dotted path into settings/guideline.yaml, e.g. "
               "risk_of_bias.serious_share")
