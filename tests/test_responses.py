@@ -150,16 +150,21 @@ def test_a_letter_made_with_respond_new_and_one_scenario_renders(tmp_path):
     path.write_text(text)
     done = rapidrec("respond", "my-letter", cwd=proj)
     assert done.returncode == 0, done.stderr
-    html = (proj / "_responses" / "my-letter" / "index.html").read_text(encoding="utf-8")
-    pdf = proj / "_responses" / "my-letter" / "my-letter.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 10_000
-    assert "Pooling of regions" in html and "cervical-only" in html
-    assert "<img" in html  # the regenerated figure
+    out = proj / "_responses" / "my-letter"
+    assert sorted(p.name for p in out.iterdir()) == ["appendix.html", "appendix.pdf", "response.html", "response.pdf"]
+    html = (out / "appendix.html").read_text(encoding="utf-8")
+    response = (out / "response.html").read_text(encoding="utf-8")
+    for pdf in (out / "appendix.pdf", out / "response.pdf"):
+        assert pdf.stat().st_size > 10_000
+    assert "Pooling of regions" in html and "cervical-only" in html and "Pooling of regions" in response
+    assert "<img" in html and "<img" in response  # the regenerated figures
     links = set(re.findall(r'href="#(audit-[^"]+)"', html))
     assert links and all(f'id="{a}"' in html for a in links)  # every number links to its audit entry
+    cross = set(re.findall(r'href="appendix.html#(audit-[^"]+)"', response))
+    assert cross and all(f'id="{a}"' in html for a in cross)  # the response's numbers: entries of the appendix
     from analysis.audit.lint import html_unlinked_numerals
 
-    assert html_unlinked_numerals(html) == []
+    assert html_unlinked_numerals(html) == [] and html_unlinked_numerals(response) == []
     assert rapidrec("respond", "new", "my-letter", cwd=proj).returncode == 2  # never overwritten
 
 
@@ -423,3 +428,48 @@ def test_a_file_where_the_results_directory_goes_is_a_message_before_any_work(tm
     with pytest.raises(AnalysisError, match="_results: a file where rapidrec keeps its results"):
         build(project, progress=said.append, cache=False)
     assert said == [] and sorted(p.name for p in project.iterdir()) == ["_results", "data", "scenarios", "settings"]
+
+
+# --- the response (what the authors would post) ----------------------------------------------------------------
+
+WORDS_PER_CLAIM = 115  # a seven-claim letter: at most 800 words besides the introduction
+
+
+def _response_plain(results, name: str) -> tuple[str, str]:
+    import pypandoc
+
+    from analysis.book import reading
+    from analysis.responses.brief import response_markdown
+
+    with reading(results):
+        markdown = response_markdown(name)
+    return markdown, pypandoc.convert_text(markdown, "plain", format="markdown", extra_args=["--wrap=none"])
+
+
+@pytest.mark.parametrize("name", ["society-34", "pacific-spine"])
+def test_every_committed_letters_response_is_short_plain_and_linked(rendered_project, name):
+    """A paragraph per claim in words a clinician reads: no code spans, column names or Python values; at most
+    115 words a claim; every number a registry entry (a link to its audit entry)."""
+    from analysis.audit.lint import lint_text
+    from analysis.responses.letter import load_letter
+
+    results = rendered_project.path / "_results"
+    markdown, plain = _response_plain(results, name)
+    claims = load_letter(rendered_project.path, name).claims
+    intro = 80
+    assert len(plain.split()) <= intro + WORDS_PER_CLAIM * len(claims), len(plain.split())
+    assert "`" not in markdown and not re.search(r"\b(None|nan|True|False)\b", plain)
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", plain), re.findall(r"\b[a-z]+_[a-z_]+\b", plain)  # no column names
+    # the authors' own answer to a claim no analysis settles is checked by the letter's rule (parse_letter)
+    markdown = re.sub(r"(No analysis of the data can settle this claim\.)[^\n]*", r"\1", markdown)
+    numbers_and_quotes = re.sub(r"\[[^\]]*\]\(#audit-[^)]*\)\{[^}]*\}|\[[^\]]*\]\{\.rr-quote\}", "N", markdown)
+    unlinked = [f for f in lint_text(numbers_and_quotes, "response.md")]
+    assert unlinked == [], unlinked
+
+
+def test_a_response_figure_that_would_show_nothing_new_is_a_sentence():
+    from analysis.figures.claims_summary import ClaimRow, identical
+
+    same = ClaimRow("a claim", (-0.5, -1.0, 0.0), (-0.5, -1.0, 0.0))
+    moved = ClaimRow("another", (-0.5, -1.0, 0.0), (-1.5, -2.0, -1.0))
+    assert identical([same]) and not identical([same, moved])

@@ -7,7 +7,8 @@ from analysis.commands import progress
 
 NAME = "respond"
 HELP = ("answer a critic's letter: `respond new NAME` writes responses/NAME/letter.yaml to fill in; "
-        "`respond NAME` runs its scenarios and renders the answer (HTML and PDF) into _responses/NAME/")
+        "`respond NAME` runs its scenarios and renders the answer into _responses/NAME/: response.html|pdf (what the "
+        "authors would post) and appendix.html|pdf (every analysis in full, with the audit trail)")
 EXAMPLE = "rapidrec respond new my-letter    |    rapidrec respond society-34"
 
 
@@ -50,9 +51,8 @@ def respond(project: Path, name: str, formats=("html", "pdf")):
     build(project, progress=progress)  # runs every letter's scenarios (reusing unchanged ones)
     t1 = time.perf_counter()
     result = render_answer(project, name, progress=progress, formats=formats)
-    for path in (result.html, result.pdf):
-        if path is not None:
-            print(path)
+    for path in result.paths():
+        print(path)
     progress(f"answer to {name} in {time.perf_counter() - t0:.1f} s (analysis {t1 - t0:.1f} s, "
              f"rendering {time.perf_counter() - t1:.1f} s)")
     return result

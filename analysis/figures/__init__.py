@@ -7,3 +7,6 @@ written, so ``$...$`` never parses as mathtext (``text.parse_math`` off for ever
 import matplotlib
 
 matplotlib.rcParams["text.parse_math"] = False
+
+# Base case and scenario drawn side by side (scenario_forest, claims_summary): colour, marker, legend words
+PAIRED_STYLE = {"base": ("#8c8c8c", "s", "base case"), "scenario": ("#1f4e79", "D", "scenario")}

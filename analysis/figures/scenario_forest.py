@@ -11,9 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from analysis.figures import PAIRED_STYLE as STYLE  # noqa: E402
 from analysis.registry import format_number  # noqa: E402
-
-STYLE = {"base": ("#8c8c8c", "s", "base case"), "scenario": ("#1f4e79", "D", "scenario")}
 
 
 def paired_forest(base: pd.DataFrame | None, scenario: pd.DataFrame | None, labels: dict[str, str] | None = None,

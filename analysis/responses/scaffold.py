@@ -17,7 +17,8 @@ TEMPLATE = """\
 # The letter {name}, answered by rapidrec. Fill this file in from the letter alone, then run
 #     rapidrec respond {name}
 # which checks it (every problem with its line and field), runs every scenario it names and renders the
-# answer into _responses/{name}/ (HTML and PDF). Write every summary and answer in your own words: the
+# answer into _responses/{name}/: response.html|pdf (what you would post) and appendix.html|pdf (every
+# analysis in full, with the audit trail). Write every summary and answer in your own words: the
 # letter's facts carry over, its sentences do not. Text the answer prints must not contain hand-typed
 # numbers (write small counts as words); numbers come from the analysis.
 citation:

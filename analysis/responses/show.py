@@ -38,12 +38,12 @@ OUTCOME_WORDS = {"pain": "mean difference in pain versus sham", "pain_responder"
                  "versus sham"}
 
 
-def _letter(name: str, results: Path) -> dict | None:
+def letter_record(name: str, results: Path) -> dict | None:
     path = results / ANSWER_RESULTS / name / "letter.json"
     return read_json(path) if path.exists() else None
 
 
-def _base_names(results: Path) -> dict[str, str]:
+def base_names(results: Path) -> dict[str, str]:
     t = pd.read_csv(results / "treatments.csv")
     return dict(zip(t["code"], t["name"]))
 
@@ -81,14 +81,14 @@ def citation_markdown(c: dict) -> str:
 def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2) -> list[tuple[str, object]]:
     """The answer to one letter: ``("md", text)`` and ``("svg", (path, caption))`` blocks, in order."""
     results = Path(results or results_dir())
-    letter = _letter(name, results)
+    letter = letter_record(name, results)
     if manifest().get("scenario", "base") != "base":
         return [("md", "The answers to critics are computed against the base case; see the book rendered "
                        "without a scenario.")]
     if letter is None:
         raise AnalysisError(f"no results for the letter {name!r} in {results / ANSWER_RESULTS}; is "
                             f"responses/{name}/letter.yaml in the project? (`rapidrec build` runs every letter)")
-    names = _base_names(results)
+    names = base_names(results)
     h = "#" * heading_level
     blocks: list[tuple[str, object]] = [("md", f"*The letter.* {citation_markdown(letter['citation'])}")]
     if letter.get("summary"):
@@ -106,10 +106,10 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
         facts = [facts_by_id[s["id"]] for s in claim["scenarios"]]
         verdict = ("no analysis of the data can settle it" if not facts else
                    "; ".join(f"`{f.id}` {VERDICTS[f.verdict]}" for f in facts))
-        overview.append(f"- [{_heading(claim)}](#{_anchor(name, claim)}): {verdict}.")
+        overview.append(f"- [{claim_heading(claim)}](#{_anchor(name, claim)}): {verdict}.")
     blocks.append(("md", "*The claims and what the analyses show.*\n\n" + "\n".join(overview)))
     for claim in letter["claims"]:
-        blocks.append(("md", f"{h} {_heading(claim)} {{#{_anchor(name, claim)}}}"))
+        blocks.append(("md", f"{h} {claim_heading(claim)} {{#{_anchor(name, claim)}}}"))
         blocks.append(("md", f"*The claim* ({md(claim['category_text'])}). {md(claim['summary'])}"))
         facts = [facts_by_id[s["id"]] for s in claim["scenarios"]]
         if not facts:
@@ -134,10 +134,11 @@ def _robustness_rows(results: Path) -> list[dict]:
     return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records") if path.exists() else []
 
 
-def _heading(claim: dict) -> str:
-    """The claim's heading as Markdown (the letter's words, literal)."""
+def claim_heading(claim: dict, plain: bool = False) -> str:
+    """The claim's heading as Markdown (the letter's words, literal), or with ``plain`` as text (a figure's)."""
     text = claim.get("where") or claim["category_text"]
-    return md(text[0].upper() + text[1:])
+    text = text[0].upper() + text[1:]
+    return text if plain else md(text)
 
 
 def _anchor(name: str, claim: dict) -> str:

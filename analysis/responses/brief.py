@@ -1,0 +1,201 @@
+"""The response to a letter: what the authors would post (``_responses/<name>/response.*``).
+
+One short paragraph per claim, in plain clinical language: the analysis that tests it, the estimate that decides
+its verdict (in the guideline and under the analysis, with the confidence interval) and what happens to the
+recommendations; one figure of those estimates for every claim; the assumptions the analyses state. The full
+comparisons, forest plots, robustness and the audit trail are in the technical appendix
+(:mod:`analysis.responses.document`), which the numbers here link to.
+
+Read from ``_results/`` like :mod:`analysis.responses.show`; every number is a registry entry.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from analysis.audit.links import id_from_anchor, quoted
+from analysis.audit.links import markdown_literal as md
+from analysis.book import entry, num, results_dir
+from analysis.errors import AnalysisError
+from analysis.figures.claims_summary import ClaimRow, claims_figure, identical
+from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts, facts_from_results
+from analysis.responses.paragraphs import POPULATION, scenario_id
+from analysis.responses.show import base_names, citation_markdown, claim_heading, letter_record, scenario_dir
+from analysis.results_io import read_json
+
+APPENDIX_LINK = "appendix.html"  # the technical appendix beside the response (same folder)
+
+
+def _facts(letter: dict, results: Path) -> dict[str, ScenarioFacts]:
+    names = base_names(results)
+    out: dict[str, ScenarioFacts] = {}
+    for claim in letter["claims"]:
+        for s in claim["scenarios"]:
+            if s["id"] not in out:
+                out[s["id"]] = facts_from_results(scenario_dir(s["id"], results), names)
+    return out
+
+
+def _loaded(name: str, results: Path | None) -> tuple[dict, dict[str, ScenarioFacts], Path]:
+    results = Path(results or results_dir())
+    letter = letter_record(name, results)
+    if letter is None:
+        raise AnalysisError(f"no results for the letter {name!r}; run `rapidrec respond {name}` (it builds them)")
+    return letter, _facts(letter, results), results
+
+
+def decisive(f: ScenarioFacts) -> Estimate | None:
+    """The estimate that decides the verdict: on pain relief, one whose recommendation changed, else the one that
+    moved most (or is new, or lost its evidence); else the responder odds ratio that moved most; else the largest
+    benefit on pain."""
+    changed = {(r.population, r.name) for r in f.changed_recommendations() + f.new_kinds_of_recommendation()}
+    named = f.named(PAIN)
+    for e in named:
+        if (e.population, e.name) in changed:
+            return e
+    for candidates in (named, f.lost(PAIN), f.named(RESPONDER)):
+        if candidates:
+            return candidates[0]
+    for population in f.populations():
+        best = f.best(population)
+        if best is not None:
+            return best
+    return None
+
+
+def _ids(e: Estimate, f: ScenarioFacts, which: str) -> tuple[str, ...]:
+    ids = e.ids(f.reference)
+    return tuple(scenario_id(f.id, i) for i in ids) if which == "scenario" else ids
+
+
+def _interval(e: Estimate, f: ScenarioFacts, which: str) -> str:
+    est, lo, hi = (num(i).markdown for i in _ids(e, f, which))
+    return f"{est}{' cm' if e.outcome == PAIN else ''} (95% CI {lo} to {hi})"
+
+
+def _names(items: list[str]) -> str:
+    """Up to two names in full; more are 'several procedures' (the appendix lists them)."""
+    return " and ".join(items) if len(items) <= 2 else "several procedures"
+
+
+def _recommendation_sentence(f: ScenarioFacts) -> str:
+    changed, new_kinds, lost = f.changed_recommendations(), f.new_kinds_of_recommendation(), f.lost_recommendations()
+    where = lambda r: f"{md(r.name)} for {POPULATION.get(r.population, r.population)}"  # noqa: E731
+    parts = [f"the recommendation on {where(r)} would change from a {r.base} to a {r.scenario}" for r in changed]
+    parts += [f"{where(r)}, a new procedure under this analysis, would receive a {r.scenario}" for r in new_kinds]
+    if parts:
+        return "If this analysis were accepted, " + "; ".join(parts) + ", and the panel would have to reconsider it."
+    text = "No recommendation changes direction or strength."
+    if lost:
+        text += (f" It leaves {_names([where(r) for r in lost])} without trials, so no recommendation could be "
+                 "made for them from this analysis.")
+    return text
+
+
+def scenario_sentences(f: ScenarioFacts) -> str:
+    """What one analysis shows, in two or three sentences."""
+    title = quoted(f.title or f.id)  # the scenario author's words (a year in them is theirs, not a result)
+    if f.verdict == "already":
+        return f"The analysis {title} is what the guideline already does; nothing changes."
+    e = decisive(f)
+    where = "" if e is None else f"{md(e.name)} for {POPULATION.get(e.population, e.population)}"
+    what = "the odds ratio of a pain response versus sham" if e is not None and e.outcome == RESPONDER else \
+        "pain relief versus sham"
+    if e is None or f.verdict == "nothing":
+        said = f"Re-analysed as {title}, no pooled estimate changes."
+    elif e.base is None:
+        said = (f"Re-analysed as {title}, {where}, which has no estimate in the guideline, shows {what} of "
+                f"{_interval(e, f, 'scenario')}.")
+    elif e.scenario is None:
+        said = (f"Re-analysed as {title}, no trial is left to estimate {what} for {where} "
+                f"({_interval(e, f, 'base')} in the guideline).")
+    elif e in f.moved(e.outcome):
+        said = (f"Re-analysed as {title}, {what} changes most for {where}: {_interval(e, f, 'scenario')}, "
+                f"against {_interval(e, f, 'base')} in the guideline.")
+    else:
+        said = f"Re-analysed as {title}, no pooled estimate of pain relief changes."
+    if f.changed_certainty() and not (f.changed_recommendations() or f.new_kinds_of_recommendation()):
+        said += " Some certainty ratings change."
+    return f"{said} {_recommendation_sentence(f)}"
+
+
+def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
+    head = f"**{claim_heading(claim)}.**"
+    if not facts:
+        answer = f" {md(claim['answer'])}" if claim.get("answer") else ""
+        return f"{head} No analysis of the data can settle this claim.{answer}"
+    return " ".join([head] + [scenario_sentences(f) for f in facts])
+
+
+def response_markdown(name: str, results: Path | None = None, appendix: str = "") -> str:
+    """The response's text: the letter, a paragraph per claim. Numbers link to their audit entry in the technical
+    appendix (``appendix``: its file name, e.g. ``appendix.html``; empty: an anchor in this document)."""
+    letter, facts, results = _loaded(name, results)
+    parts = [f"*In response to* {citation_markdown(letter['citation'])}",
+             "We re-ran the guideline's network meta-analysis from the same data and code as each claim proposes. "
+             "Effects are mean differences in pain versus sham on a 10 cm scale (negative: less pain); the "
+             f"guideline's minimal important difference is {num('settings/pain-mid').markdown} cm. The technical "
+             "appendix gives every analysis in full, its forest plots and the derivation of every number."]
+    for claim in letter["claims"]:
+        parts.append(claim_paragraph(claim, [facts[s["id"]] for s in claim["scenarios"]]))
+    text = "\n\n".join(parts) + "\n"
+    return text.replace("](#audit-", f"]({appendix}#audit-") if appendix else text
+
+
+def response_number_ids(name: str, results: Path | None = None) -> list[str]:
+    """Every registry id the response prints (the appendix's audit trail holds them)."""
+    text = response_markdown(name, results)
+    return sorted({i for i in (id_from_anchor(a) for a in re.findall(r"\]\(#(audit-[^)\s]+)\)", text)) if i})
+
+
+def figure_rows(name: str, results: Path | None = None) -> list[ClaimRow]:
+    """A row per claim and analysis: its decisive estimate in the guideline and under the analysis."""
+    letter, facts, results = _loaded(name, results)
+    rows = []
+    for claim in letter["claims"]:
+        for s in claim["scenarios"]:
+            f = facts[s["id"]]
+            e = decisive(f)
+            if e is None or e.outcome != PAIN:
+                continue
+
+            def values(which: str, e=e, f=f):
+                if (e.base if which == "base" else e.scenario) is None:
+                    return None
+                return tuple(float(entry(i)["value"]) for i in _ids(e, f, which))
+
+            label = (f"{claim_heading(claim, plain=True)} \u2014 {f.title or f.id}: {e.name}, "
+                     f"{POPULATION.get(e.population, e.population)}")
+            rows.append(ClaimRow(label, values("base"), values("scenario")))
+    return rows
+
+
+def response_figure(name: str, results: Path | None = None):
+    """The figure of :func:`figure_rows`, or None when it would show every interval twice unchanged."""
+    rows = figure_rows(name, results)
+    if not rows or identical(rows):
+        return None
+    return claims_figure(rows, float(entry("settings/pain-mid")["value"]))
+
+
+def unchanged_sentence(name: str, results: Path | None = None) -> str:
+    """What replaces the figure when no analysis moves its decisive estimate."""
+    return "" if response_figure(name, results) is not None else (
+        "No analysis moves the estimates that decide the recommendations, so no figure is shown.")
+
+
+def assumptions_markdown(name: str, results: Path | None = None) -> str:
+    """The assumptions each analysis states (the scenario's own words, quoted)."""
+    letter, facts, results = _loaded(name, results)
+    items = []
+    for sid, f in facts.items():
+        stated = read_json(scenario_dir(sid, results) / "scenario.json").get("assumptions") or []
+        items += [f"- {quoted(f.title or sid)}: {quoted(a)}" for a in stated]
+    if not items:
+        return "None of these analyses rests on an assumption beyond the data and the guideline's rules.\n"
+    return "\n".join(items) + "\n"
+
+
+__all__ = ["assumptions_markdown", "claim_paragraph", "decisive", "figure_rows", "response_figure",
+           "response_markdown", "response_number_ids", "unchanged_sentence"]
