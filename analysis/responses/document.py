@@ -25,6 +25,7 @@ from analysis.audit.explain import AuditData
 from analysis.audit.links import markdown_literal
 from analysis.book import reading, results_dir
 from analysis.build import swap_in
+from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
 from analysis.project import ANSWER_RESULTS, ANSWERS_DIR, RESULTS_DIR
 from analysis.render import RenderError, load_config, render_book
@@ -147,6 +148,7 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
         date = (book or {}).get("date")  # the guideline's edition, if its book has one
         staging = work / "out"
         staging.mkdir()
+        reads = tree_digest(results)  # a chapter re-executes only when the results it reads changed
         with reading(results):
             with_figure = response_figure(name) is not None
             for document in (RESPONSE, APPENDIX):
@@ -155,7 +157,8 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
                 for rel, text in _project_files(name, heading, document, date, with_figure).items():
                     (src / rel).write_text(text, encoding="utf-8")
                 progress(f"the {document} to {name}")
-                done = render_book(src, out_dir=src / "_out", progress=progress, formats=formats, single_page=True)
+                done = render_book(src, out_dir=src / "_out", progress=progress, formats=formats, single_page=True,
+                                   cache=Cache(project_dir), reads=reads)
                 if done.html is not None:
                     os.replace(done.html, staging / f"{document}.html")
                 if done.pdf is not None:
