@@ -15,6 +15,7 @@ from analysis.project import BOOK_DIR, INPUTS, RESULTS_DIR
 
 DATA_PACKAGE_MARKER = "datapackage.json"
 PACKAGE_SOURCE = Path(__file__).resolve().parent  # rapidrec's own code: never an output, even with --force
+PROJECT_CODE = ("analysis", "tests", "benchmarks", ".ci", ".git", "pyproject.toml", "README.md")  # a checkout's
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -64,7 +65,7 @@ def check_output_file(out: Path, project: Path, is_previous_output, force: bool 
     exists, something ``is_previous_output(path)`` recognises as written by the same command, unless ``force``."""
     target, project = Path(out).resolve(), Path(project).resolve()
     _not_ours(out, target)
-    for name in (*INPUTS, RESULTS_DIR, BOOK_DIR):
+    for name in (*INPUTS, RESULTS_DIR, BOOK_DIR, *PROJECT_CODE):
         if _inside(target, project / name):
             raise AnalysisError(f"--out {out}: inside the project's {name}, which the command must not change; "
                                 "write the archive elsewhere")

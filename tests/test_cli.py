@@ -86,6 +86,8 @@ def test_nma_output_is_deterministic(tmp_path):
     ("study,treatment,n,events\ns1,A,30.5,5\ns1,B,30,10\n", "row 2 (study s1, treatment A): n = 30.5; expected a whole"),
     ("study,treatment,n,events\ns1,A,30,5.5\ns1,B,30,10\n", "events = 5.5; expected a whole count"),
     ("study,treatment,n,events\ns1,,30,5\ns1,B,30,10\n", "row 2 (study s1, treatment ), column treatment: empty"),
+    ("study,treatment,n,mean,sd\ns1,A,50.5,1,1\ns1,B,50,2,1\n", "n = 50.5; expected a whole number of patients"),
+    ("study,treat1,treat2,yi,se\ns1,A,B,1,-0.5\ns2,A,B,1,0.5\n", "row 2 (study s1), column se: value '-0.5'"),
 ])
 def test_nma_bad_input_is_a_clear_error(tmp_path, content, message):
     path = tmp_path / "input.csv"

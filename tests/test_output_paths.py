@@ -51,3 +51,14 @@ def test_a_folder_inside_a_data_package_is_refused_at_any_depth(tmp_path):
 def test_an_ordinary_new_place_is_accepted(tmp_path):
     check_output_dir(tmp_path / "results", PRODUCES)
     check_output_file(tmp_path / "review.tar.gz", tmp_path / "project", _never_ours)
+
+
+def test_a_checkouts_code_is_refused_even_with_force(tmp_path):
+    """A project that is a checkout of rapidrec holds its code: `pack --out analysis/cli.py --force` is refused."""
+    project = tmp_path / "project"
+    (project / "analysis").mkdir(parents=True)
+    (project / "analysis" / "cli.py").write_text("code")
+    for out in (project / "analysis" / "cli.py", project / "pyproject.toml"):
+        with pytest.raises(AnalysisError, match="inside the project's"):
+            check_output_file(out, project, _never_ours, force=True)
+    assert (project / "analysis" / "cli.py").read_text() == "code"

@@ -246,7 +246,7 @@ def contrasts_from_pairs(
             yi, se = parse_number(row["yi"]), parse_number(row["se"])
             if yi is None or not np.isfinite(yi):
                 raise DataError(f"{where}, column yi: value {row['yi']!r}; expected a finite effect")
-            if se is None or not np.isfinite(se * se) or se * se <= 0:
+            if se is None or not np.isfinite(se * se) or se <= 0:
                 raise DataError(f"{where}, column se: value {row['se']!r}; expected a standard error > 0 whose square "
                                 "is a finite number > 0")
             _check_name(study, where, "study")

@@ -60,6 +60,8 @@ def validate_arm(arm: Arm, measure: str, where: str) -> None:
     """Raise a :class:`DataError` naming ``where`` when an arm cannot be used."""
     if not np.isfinite(arm.n) or arm.n <= 0 or arm.n > MAX_ARM_PATIENTS:
         raise DataError(f"{where}: n = {arm.n:g}; expected a number of patients > 0 and at most {MAX_ARM_PATIENTS:,}")
+    if arm.n != int(arm.n):
+        raise DataError(f"{where}: n = {arm.n:g}; expected a whole number of patients")
     if measure in CONTINUOUS_MEASURES:
         if arm.mean is None or not np.isfinite(arm.mean):
             raise DataError(f"{where}: mean = {arm.mean!r}; expected a finite number for measure {measure}")
@@ -69,8 +71,6 @@ def validate_arm(arm: Arm, measure: str, where: str) -> None:
         if measure == "SMD" and arm.n < 2:
             raise DataError(f"{where}: n = {arm.n!r}; the SMD needs at least 2 patients per arm")
     else:
-        if arm.n != int(arm.n):
-            raise DataError(f"{where}: n = {arm.n:g}; expected a whole number of patients for measure {measure}")
         if (arm.events is None or not np.isfinite(arm.events) or arm.events < 0 or arm.events > arm.n
                 or arm.events != int(arm.events)):
             raise DataError(f"{where}: events = {arm.events!r}; expected a whole count between 0 and n = "
