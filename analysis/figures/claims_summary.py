@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 
 from analysis.figures import PAIRED_STYLE as STYLE
 
-WRAP = 100  # characters per label line (labels run across the figure)
+WRAP = 85  # characters per label line (labels run across the figure)
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,9 @@ def identical(rows: list[ClaimRow]) -> bool:
     return all(r.base == r.scenario for r in rows)
 
 
-def claims_figure(rows: list[ClaimRow], mid: float, xlabel: str = "Mean difference in pain versus sham (cm)",
+def claims_figure(rows: list[ClaimRow], mid: float,
+                  xlabel: str = "Mean difference in pain versus sham (cm)\n\u2190 less pain with the procedure    "
+                                "more pain with the procedure \u2192",
                   width: float = 6.5):
     """For each row, its label across the full width, then the guideline (grey square) above the claim's analysis
     (blue diamond); the band is -MID to +MID."""
@@ -45,13 +47,15 @@ def claims_figure(rows: list[ClaimRow], mid: float, xlabel: str = "Mean differen
     highs = [v[2] for r in rows for v in (r.base, r.scenario) if v] + [mid]
     left = min(lows) - 0.05 * (max(highs) - min(lows))
     for row, label, n in zip(rows, labels, lines):
-        ax.text(left, y - 0.1, label, fontsize=8, va="top", ha="left", color="#222222")
+        ax.text(left, y - 0.1, label, fontsize=8, va="top", ha="left", color="#222222", zorder=4,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5})
         y -= 0.1 + unit * n * scale
         for which, values in (("base", row.base), ("scenario", row.scenario)):
             y -= 0.38
             colour, marker, _ = STYLE[which]
             if values is None:
-                ax.text(0, y, "no estimate", color=colour, fontsize=7.5, va="center", ha="center")
+                ax.text(left, y, "  no estimate in the guideline", color=colour, fontsize=7.5, va="center", ha="left",
+                        style="italic")
                 continue
             est, lo, hi = values
             ax.hlines(y, lo, hi, color=colour, lw=1.6, zorder=2)
@@ -67,7 +71,7 @@ def claims_figure(rows: list[ClaimRow], mid: float, xlabel: str = "Mean differen
     handles = [plt.Line2D([], [], color=STYLE[k][0], marker=STYLE[k][1], lw=1.6, ms=5) for k in ("base", "scenario")]
     ax.legend(handles + [plt.Rectangle((0, 0), 1, 1, color="#e8eef5")],
               ["the guideline", "the claim's analysis", "within \u00b1 the minimal important difference"],
-              fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.45 / height), ncol=3, frameon=False)
+              fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.7 / height), ncol=3, frameon=False)
     fig.tight_layout()
     return fig
 

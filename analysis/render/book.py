@@ -365,7 +365,7 @@ def pdf_timestamp(date_value) -> int:
 
 
 def _toc(opts: dict) -> dict:
-    return {"toc_depth": int(opts.get("toc-depth", 2)),
+    return {"toc_depth": int(opts.get("toc-depth", 2)) if opts.get("toc", True) is not False else 0,
             "number_sections": bool(opts.get("number-sections", True))}
 
 

@@ -217,7 +217,9 @@ MATH_HTML = "--mathml"  # formulas as MathML: no script, no web font
 
 
 def common_args(work: Path, toc_depth: int, number_sections: bool) -> list[str]:
-    args = ["book.md", "--from", "markdown", "--standalone", "--toc", f"--toc-depth={toc_depth}",
+    """Pandoc's arguments for both outputs; ``toc_depth`` 0: no table of contents (``toc: false``)."""
+    contents = ["--toc", f"--toc-depth={toc_depth}"] if toc_depth > 0 else []
+    args = ["book.md", "--from", "markdown", "--standalone", *contents,
             "--lua-filter", str(CROSSREF), "--citeproc", "--resource-path", str(work),
             "--fail-if-warnings"]
     return args + (["--number-sections"] if number_sections else [])

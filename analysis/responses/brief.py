@@ -24,6 +24,7 @@ from analysis.responses.paragraphs import POPULATION, scenario_id
 from analysis.responses.show import base_names, citation_markdown, claim_heading, letter_record, scenario_dir
 from analysis.results_io import read_json
 
+CM = "\u00a0cm"  # a number and its unit never broken across lines
 APPENDIX_LINK = "appendix.html"  # the technical appendix beside the response (same folder)
 
 
@@ -71,7 +72,7 @@ def _ids(e: Estimate, f: ScenarioFacts, which: str) -> tuple[str, ...]:
 
 def _interval(e: Estimate, f: ScenarioFacts, which: str) -> str:
     est, lo, hi = (num(i).markdown for i in _ids(e, f, which))
-    return f"{est}{' cm' if e.outcome == PAIN else ''} (95% CI {lo} to {hi})"
+    return f"{est}{CM if e.outcome == PAIN else ''} (95% CI {lo} to {hi})"
 
 
 def _names(items: list[str]) -> str:
@@ -79,18 +80,37 @@ def _names(items: list[str]) -> str:
     return " and ".join(items) if len(items) <= 2 else "several procedures"
 
 
+def _rating(f: ScenarioFacts, population: str, name: str):
+    return next((r for r in f.ratings if r.population == population and r.name == name), None)
+
+
 def _recommendation_sentence(f: ScenarioFacts) -> str:
     changed, new_kinds, lost = f.changed_recommendations(), f.new_kinds_of_recommendation(), f.lost_recommendations()
     where = lambda r: f"{md(r.name)} for {POPULATION.get(r.population, r.population)}"  # noqa: E731
-    parts = [f"the recommendation on {where(r)} would change from a {r.base} to a {r.scenario}" for r in changed]
-    parts += [f"{where(r)}, a new procedure under this analysis, would receive a {r.scenario}" for r in new_kinds]
-    if parts:
-        return "If this analysis were accepted, " + "; ".join(parts) + ", and the panel would have to reconsider it."
-    text = "No recommendation changes direction or strength."
+
+    def evidence(r) -> str:
+        rating = _rating(f, r.population, r.name)
+        return f" (on {rating.scenario_certainty} certainty evidence)" if rating and rating.scenario_certainty else ""
+
+    parts = [f"the recommendation on {where(r)} would change from a {r.base} to a {r.scenario}{evidence(r)}"
+             for r in changed]
+    parts += [f"{where(r)}, a new procedure under this analysis, would receive a {r.scenario}{evidence(r)}"
+              for r in new_kinds]
+    text = ("If this analysis were accepted, " + "; ".join(parts) + ", and the panel would have to reconsider it."
+            if parts else "No recommendation changes direction or strength.")
     if lost:
+        them = "it" if len(lost) == 1 else "them"
         text += (f" It leaves {_names([where(r) for r in lost])} without trials, so no recommendation could be "
-                 "made for them from this analysis.")
+                 f"made for {them} from this analysis.")
     return text
+
+
+def _size(f: ScenarioFacts, e: Estimate) -> str:
+    """The effect's size against the MID under the analysis, when that changed (e.g. to moderate harm)."""
+    rating = _rating(f, e.population, e.name)
+    if rating is None or not rating.class_changed or e.outcome != PAIN:
+        return ""
+    return f", now judged {rating.scenario_class} (in the guideline, {rating.base_class})"
 
 
 def scenario_sentences(f: ScenarioFacts) -> str:
@@ -101,22 +121,28 @@ def scenario_sentences(f: ScenarioFacts) -> str:
     e = decisive(f)
     where = "" if e is None else f"{md(e.name)} for {POPULATION.get(e.population, e.population)}"
     what = "the odds ratio of a pain response versus sham" if e is not None and e.outcome == RESPONDER else \
-        "pain relief versus sham"
+        "the mean difference in pain versus sham"
     if e is None or f.verdict == "nothing":
         said = f"Re-analysed as {title}, no pooled estimate changes."
     elif e.base is None:
-        said = (f"Re-analysed as {title}, {where}, which has no estimate in the guideline, shows {what} of "
+        said = (f"Re-analysed as {title}, {where}, which has no estimate in the guideline, has {what.replace('the ', 'a ', 1)} of "
                 f"{_interval(e, f, 'scenario')}.")
     elif e.scenario is None:
         said = (f"Re-analysed as {title}, no trial is left to estimate {what} for {where} "
                 f"({_interval(e, f, 'base')} in the guideline).")
     elif e in f.moved(e.outcome):
-        said = (f"Re-analysed as {title}, {what} changes most for {where}: {_interval(e, f, 'scenario')}, "
-                f"against {_interval(e, f, 'base')} in the guideline.")
+        mid = f.mid if f.mid is not None else float(entry("settings/pain-mid")["value"])
+        small = e.outcome == PAIN and e.shift < mid / 5
+        lead = "estimates move by less than a fifth of the minimal important difference; the largest change" \
+            if small else f"{what} changes most"
+        said = (f"Re-analysed as {title}, {lead} is for {where}: {_interval(e, f, 'scenario')}, against "
+                f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}." if small else
+                f"Re-analysed as {title}, {lead} for {where}: {_interval(e, f, 'scenario')}, against "
+                f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}.")
     else:
-        said = f"Re-analysed as {title}, no pooled estimate of pain relief changes."
+        said = f"Re-analysed as {title}, no pooled estimate of pain changes."
     if f.changed_certainty() and not (f.changed_recommendations() or f.new_kinds_of_recommendation()):
-        said += " Some certainty ratings change."
+        said += " Some certainty ratings change (the appendix lists them)."
     return f"{said} {_recommendation_sentence(f)}"
 
 
