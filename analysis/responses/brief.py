@@ -217,7 +217,8 @@ def assumptions_markdown(name: str, results: Path | None = None) -> str:
     items = []
     for sid, f in facts.items():
         stated = read_json(scenario_dir(sid, results) / "scenario.json").get("assumptions") or []
-        items += [f"- {quoted(f.title or sid)}: {quoted(a)}" for a in stated]
+        if stated:  # the analysis named once, its assumptions listed under it
+            items.append(f"- {quoted(f.title or sid)}:\n" + "\n".join(f"    - {quoted(a)}" for a in stated))
     if not items:
         return "None of these analyses rests on an assumption beyond the data and the guideline's rules.\n"
     return "\n".join(items) + "\n"
