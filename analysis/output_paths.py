@@ -15,7 +15,8 @@ from analysis.project import BOOK_DIR, INPUTS, RESULTS_DIR
 
 DATA_PACKAGE_MARKER = "datapackage.json"
 PACKAGE_SOURCE = Path(__file__).resolve().parent  # rapidrec's own code: never an output, even with --force
-PROJECT_CODE = ("analysis", "tests", "benchmarks", ".ci", ".git", "pyproject.toml", "README.md")  # a checkout's
+# a project that is a checkout of rapidrec also holds its code: never an output either
+PROJECT_CODE = ("analysis", "tests", "benchmarks", ".ci", ".git", "pyproject.toml", "README.md")
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -71,12 +71,13 @@ def settings_problems(rules, file: str, lines: dict | None = None,
         parent = path.rsplit(".", 1)[0] if "." in path else None
         if not _get(rules, path)[1] and (parent is None or isinstance(_get(rules, parent)[0], dict)):
             found.append(YamlIssue(file, None, path, None, "this rule (it is required)"))
-    found += [YamlIssue(file, None, p, v, "a finite number") for p, v in non_finite(rules, "")]
+    infinite = dict(non_finite(rules, ""))
+    found += [YamlIssue(file, None, p, v, "a finite number") for p, v in infinite.items()]
     for path in _leaves(rules, SHAPE):
         value = _get(rules, path)[0]
         if any(path == t or path.startswith(t + ".") or path.startswith(t + "[") for t in typed):
             continue  # its type is reported
-        if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        if path in infinite:
             continue  # reported as not finite
         try:
             check_range(path, value)
@@ -84,8 +85,8 @@ def settings_problems(rules, file: str, lines: dict | None = None,
             found.append(YamlIssue(file, None, path, _shown(value), str(exc)))
         if path.endswith("thresholds_mid") and isinstance(value, list) and value != sorted(value, key=_order):
             found.append(YamlIssue(file, None, path, _shown(value), "numbers in ascending order"))
-    found += _classification(rules) + _choices(rules)
-    return issues + shaped + located([_at(i, file) for i in found], lines, typed)
+    found += _classification(rules, file) + _choices(rules, file)
+    return issues + shaped + located(found, lines, typed)
 
 
 def _order(v):
@@ -104,17 +105,17 @@ def _leaves(rules: dict, shape: dict, prefix: str = ""):
             yield path
 
 
-def _classification(rules: dict) -> list[ValidationIssue]:
+def _classification(rules: dict, file: str) -> list[ValidationIssue]:
     c = rules.get("classification")
     sizes = [c.get(k) for k in ("small", "moderate", "large")] if isinstance(c, dict) else []
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in sizes)
     if sizes and numbers and not 0 < sizes[0] <= sizes[1] <= sizes[2]:
-        return [YamlIssue("", None, "classification", f"{sizes[0]}, {sizes[1]}, {sizes[2]}",
+        return [YamlIssue(file, None, "classification", f"{sizes[0]}, {sizes[1]}, {sizes[2]}",
                           "MID multiples 0 < small <= moderate <= large")]
     return []
 
 
-def _choices(rules: dict) -> list[ValidationIssue]:
+def _choices(rules: dict, file: str) -> list[ValidationIssue]:
     etd = rules.get("evidence_to_decision")
     if not isinstance(etd, dict) or not isinstance(etd.get("choices"), dict):
         return []
@@ -123,20 +124,16 @@ def _choices(rules: dict) -> list[ValidationIssue]:
         if not isinstance(c, dict):
             continue
         if c.get("direction") not in DIRECTIONS:
-            out.append(YamlIssue("", None, f"evidence_to_decision.choices.{choice}.direction",
+            out.append(YamlIssue(file, None, f"evidence_to_decision.choices.{choice}.direction",
                                  _shown(c.get("direction")), " or ".join(DIRECTIONS)))
         if c.get("strength") not in STRENGTHS:
-            out.append(YamlIssue("", None, f"evidence_to_decision.choices.{choice}.strength",
+            out.append(YamlIssue(file, None, f"evidence_to_decision.choices.{choice}.strength",
                                  _shown(c.get("strength")), " or ".join(STRENGTHS)))
     for i, rule in enumerate(etd.get("implied_rules") or [] if isinstance(etd.get("implied_rules"), list) else []):
         if isinstance(rule, dict) and isinstance(rule.get("choice"), str) and rule["choice"] not in etd["choices"]:
-            out.append(YamlIssue("", None, f"evidence_to_decision.implied_rules[{i}].choice", rule["choice"],
+            out.append(YamlIssue(file, None, f"evidence_to_decision.implied_rules[{i}].choice", rule["choice"],
                                  "one of evidence_to_decision.choices"))
     return out
-
-
-def _at(issue: ValidationIssue, file: str) -> ValidationIssue:
-    return issue if issue.file else YamlIssue(file, issue.row, issue.column, issue.value, issue.expected)
 
 
 def _shown(value) -> str | None:

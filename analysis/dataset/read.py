@@ -133,9 +133,10 @@ def read_package(root: Path) -> RawPackage:
         if table is not None:
             pkg.tables[t.name] = table
     gpath = root / GUIDELINE_FILE
+    if gpath.exists() and not gpath.is_file():
+        pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None, NOT_A_FILE))
+        return pkg
     try:
-        if gpath.exists() and not gpath.is_file():
-            raise IsADirectoryError
         pkg.guideline, pkg.guideline_lines, duplicates = load_with_lines(gpath.read_text(encoding="utf-8"))
         for line, problem in duplicates:  # a plain loader keeps the last of two keys, silently
             pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), line, None, None,
@@ -150,8 +151,7 @@ def read_package(root: Path) -> RawPackage:
         pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None,
                                     f"UTF-8 text (byte {e.start} is not)"))
     except OSError as e:
-        pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None,
-                                    NOT_A_FILE if isinstance(e, IsADirectoryError) else f"a readable file ({e})"))
+        pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), None, None, None, f"a readable file ({e})"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         pkg.issues.append(YamlIssue(pkg.display(GUIDELINE_FILE), mark.line + 1 if mark else None, None, None,

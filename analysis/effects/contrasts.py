@@ -132,7 +132,8 @@ def _arm_number(v, where: str, column: str) -> float | None:
 def _check_name(value, where: str, column: str) -> None:
     """A study or treatment name: text that is not empty (an empty cell would become a treatment named "nan")."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip():
-        raise DataError(f"{where}, column {column}: empty; expected a {column.rstrip('12')} name")
+        noun = "study" if column == "study" else "treatment"
+        raise DataError(f"{where}, column {column}: empty; expected a {noun} name")
 
 
 def without_information(arms: pd.DataFrame, measure: str) -> list[str]:

@@ -173,7 +173,8 @@ def fit_network_regression(
         )
     if method != "FE" and n_rows <= n_par:
         raise AnalysisError(
-            f"heterogeneity cannot be estimated: {n_rows} contrast(s) for {n_par} coefficient(s); use the common-effect model (method common)"
+            f"heterogeneity cannot be estimated: {n_rows} contrast(s) for {n_par} coefficient(s); use the "
+            "common-effect model (method common)"
         )
     model = net.model.with_design(XZ)
     tau2 = estimate_tau2(method, model)

@@ -307,7 +307,8 @@ def fit_network(
         if method != "FE" and n_rows <= n_par:
             raise AnalysisError(
                 f"heterogeneity cannot be estimated: {n_rows} contrast(s) for {n_par} treatment effect(s) "
-                "(no study shares a comparison with another); use the common-effect model (`--method common`) or fix tau2"
+                "(no study shares a comparison with another); use the common-effect model (`--method common`) or "
+                "fix tau2"
             )
         tau2 = estimate_tau2(method, net.model)
     gls = net.model.gls(tau2)

@@ -11,31 +11,26 @@ Read from ``_results/`` like :mod:`analysis.responses.show`; every number is a r
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from analysis.audit.links import id_from_anchor, quoted
 from analysis.audit.links import markdown_literal as md
+from analysis.audit.links import quoted
 from analysis.book import entry, num, results_dir
 from analysis.errors import AnalysisError
 from analysis.figures.claims_summary import ClaimRow, claims_figure, identical
-from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts, facts_from_results
+from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
 from analysis.responses.paragraphs import POPULATION, scenario_id
-from analysis.responses.show import base_names, citation_markdown, claim_heading, letter_record, scenario_dir
+from analysis.responses.show import (
+    citation_markdown,
+    claim_heading,
+    letter_facts,
+    letter_record,
+    linked_ids,
+    scenario_dir,
+)
 from analysis.results_io import read_json
 
 CM = "\u00a0cm"  # a number and its unit never broken across lines
-APPENDIX_LINK = "appendix.html"  # the technical appendix beside the response (same folder)
-
-
-def _facts(letter: dict, results: Path) -> dict[str, ScenarioFacts]:
-    names = base_names(results)
-    out: dict[str, ScenarioFacts] = {}
-    for claim in letter["claims"]:
-        for s in claim["scenarios"]:
-            if s["id"] not in out:
-                out[s["id"]] = facts_from_results(scenario_dir(s["id"], results), names)
-    return out
 
 
 def _loaded(name: str, results: Path | None) -> tuple[dict, dict[str, ScenarioFacts], Path]:
@@ -43,7 +38,7 @@ def _loaded(name: str, results: Path | None) -> tuple[dict, dict[str, ScenarioFa
     letter = letter_record(name, results)
     if letter is None:
         raise AnalysisError(f"no results for the letter {name!r}; run `rapidrec respond {name}` (it builds them)")
-    return letter, _facts(letter, results), results
+    return letter, letter_facts(letter, results), results
 
 
 def decisive(f: ScenarioFacts) -> Estimate | None:
@@ -120,24 +115,22 @@ def scenario_sentences(f: ScenarioFacts) -> str:
         return f"The analysis {title} is what the guideline already does; nothing changes."
     e = decisive(f)
     where = "" if e is None else f"{md(e.name)} for {POPULATION.get(e.population, e.population)}"
-    what = "the odds ratio of a pain response versus sham" if e is not None and e.outcome == RESPONDER else \
-        "the mean difference in pain versus sham"
+    what = "odds ratio of a pain response versus sham" if e is not None and e.outcome == RESPONDER else \
+        "mean difference in pain versus sham"
     if e is None or f.verdict == "nothing":
         said = f"Re-analysed as {title}, no pooled estimate changes."
     elif e.base is None:
-        said = (f"Re-analysed as {title}, {where}, which has no estimate in the guideline, has {what.replace('the ', 'a ', 1)} of "
+        said = (f"Re-analysed as {title}, {where}, which has no estimate in the guideline, has a {what} of "
                 f"{_interval(e, f, 'scenario')}.")
     elif e.scenario is None:
-        said = (f"Re-analysed as {title}, no trial is left to estimate {what} for {where} "
+        said = (f"Re-analysed as {title}, no trial is left to estimate the {what} for {where} "
                 f"({_interval(e, f, 'base')} in the guideline).")
     elif e in f.moved(e.outcome):
         mid = f.mid if f.mid is not None else float(entry("settings/pain-mid")["value"])
         small = e.outcome == PAIN and e.shift < mid / 5
-        lead = "estimates move by less than a fifth of the minimal important difference; the largest change" \
-            if small else f"{what} changes most"
-        said = (f"Re-analysed as {title}, {lead} is for {where}: {_interval(e, f, 'scenario')}, against "
-                f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}." if small else
-                f"Re-analysed as {title}, {lead} for {where}: {_interval(e, f, 'scenario')}, against "
+        lead = "estimates move by less than a fifth of the minimal important difference; the largest change is" \
+            if small else f"the {what} changes most"
+        said = (f"Re-analysed as {title}, {lead} for {where}: {_interval(e, f, 'scenario')}, against "
                 f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}.")
     else:
         said = f"Re-analysed as {title}, no pooled estimate of pain changes."
@@ -171,8 +164,7 @@ def response_markdown(name: str, results: Path | None = None, appendix: str = ""
 
 def response_number_ids(name: str, results: Path | None = None) -> list[str]:
     """Every registry id the response prints (the appendix's audit trail holds them)."""
-    text = response_markdown(name, results)
-    return sorted({i for i in (id_from_anchor(a) for a in re.findall(r"\]\(#(audit-[^)\s]+)\)", text)) if i})
+    return linked_ids(response_markdown(name, results))
 
 
 def figure_rows(name: str, results: Path | None = None) -> list[ClaimRow]:
@@ -197,8 +189,14 @@ def figure_rows(name: str, results: Path | None = None) -> list[ClaimRow]:
     return rows
 
 
+def has_figure(name: str, results: Path | None = None) -> bool:
+    """Whether the figure would show something: a row whose two intervals differ."""
+    rows = figure_rows(name, results)
+    return bool(rows) and not identical(rows)
+
+
 def response_figure(name: str, results: Path | None = None):
-    """The figure of :func:`figure_rows`, or None when it would show every interval twice unchanged."""
+    """The figure of :func:`figure_rows`, or None when :func:`has_figure` says it would show nothing new."""
     rows = figure_rows(name, results)
     if not rows or identical(rows):
         return None
@@ -207,7 +205,7 @@ def response_figure(name: str, results: Path | None = None):
 
 def unchanged_sentence(name: str, results: Path | None = None) -> str:
     """What replaces the figure when no analysis moves its decisive estimate."""
-    return "" if response_figure(name, results) is not None else (
+    return "" if has_figure(name, results) else (
         "No analysis moves the estimates that decide the recommendations, so no figure is shown.")
 
 
@@ -224,5 +222,5 @@ def assumptions_markdown(name: str, results: Path | None = None) -> str:
     return "\n".join(items) + "\n"
 
 
-__all__ = ["assumptions_markdown", "claim_paragraph", "decisive", "figure_rows", "response_figure",
+__all__ = ["assumptions_markdown", "claim_paragraph", "decisive", "figure_rows", "has_figure", "response_figure",
            "response_markdown", "response_number_ids", "unchanged_sentence"]

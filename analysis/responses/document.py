@@ -29,7 +29,7 @@ from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
 from analysis.project import ANSWER_RESULTS, ANSWERS_DIR, RESULTS_DIR
 from analysis.render import RenderError, load_config, render_book
-from analysis.responses.brief import response_figure, response_number_ids
+from analysis.responses.brief import has_figure, response_number_ids
 from analysis.responses.show import number_ids
 from analysis.results_io import read_json
 from analysis.scratch import scratch_dir
@@ -61,9 +61,9 @@ def audit_markdown(name: str, results: Path | None = None) -> str:
 
 
 RESPONSE, APPENDIX = "response", "appendix"  # _responses/<name>/response.html|pdf and appendix.html|pdf
-FIGURE_CAPTION = ("For each claim tested on pain relief, the estimate that decides its verdict: in the guideline (grey squares) and "
-                  "under the analysis that tests the claim (blue diamonds), with 95% confidence intervals; the "
-                  "shaded band marks effects smaller than the minimal important difference.")
+FIGURE_CAPTION = ("For each claim tested on pain relief, the estimate that decides its verdict: in the guideline "
+                  "(grey squares) and under the analysis that tests the claim (blue diamonds), with 95% confidence "
+                  "intervals; the shaded band marks effects smaller than the minimal important difference.")
 FIGURE_ALT = ("Dot plot with one pair of intervals per claim, the guideline's estimate above the re-analysed "
               "estimate, against a band of plus or minus the minimal important difference around zero.")
 
@@ -151,7 +151,7 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
         staging.mkdir()
         reads = tree_digest(results)  # a chapter re-executes only when the results it reads changed
         with reading(results):
-            with_figure = response_figure(name) is not None
+            with_figure = has_figure(name)  # decided from the rows, without drawing the figure
             for document in (RESPONSE, APPENDIX):
                 src = work / document
                 src.mkdir()

@@ -48,6 +48,17 @@ def base_names(results: Path) -> dict[str, str]:
     return dict(zip(t["code"], t["name"]))
 
 
+def letter_facts(letter: dict, results: Path) -> dict:
+    """{scenario id: :class:`ScenarioFacts`} of every scenario the letter's claims name."""
+    names = base_names(results)
+    out = {}
+    for claim in letter["claims"]:
+        for s in claim["scenarios"]:
+            if s["id"] not in out:
+                out[s["id"]] = facts_from_results(scenario_dir(s["id"], results), names)
+    return out
+
+
 def scenario_dir(sid: str, results: Path | None = None) -> Path:
     return (results or results_dir()) / ANSWER_RESULTS / SCENARIO_RESULTS / sid
 
@@ -88,16 +99,11 @@ def letter_blocks(name: str, results: Path | None = None, heading_level: int = 2
     if letter is None:
         raise AnalysisError(f"no results for the letter {name!r} in {results / ANSWER_RESULTS}; is "
                             f"responses/{name}/letter.yaml in the project? (`rapidrec build` runs every letter)")
-    names = base_names(results)
     h = "#" * heading_level
     blocks: list[tuple[str, object]] = [("md", f"*The letter.* {citation_markdown(letter['citation'])}")]
     if letter.get("summary"):
         blocks.append(("md", f"*In brief.* {md(letter['summary'])}"))
-    facts_by_id = {}
-    for claim in letter["claims"]:
-        for s in claim["scenarios"]:
-            if s["id"] not in facts_by_id:
-                facts_by_id[s["id"]] = facts_from_results(scenario_dir(s["id"], results), names)
+    facts_by_id = letter_facts(letter, results)
     if not letter["claims"]:
         blocks.append(("md", "No claim of this letter has been recorded yet."))
         return blocks
@@ -157,10 +163,14 @@ def letter_markdown(name: str, results: Path | None = None, heading_level: int =
     return "\n\n".join(parts) + "\n"
 
 
+def linked_ids(markdown: str) -> list[str]:
+    """Every registry id a Markdown text links to (``](#audit-...)``), sorted."""
+    return sorted({i for i in (id_from_anchor(a) for a in re.findall(r"\]\(#(audit-[^)\s]+)\)", markdown)) if i})
+
+
 def number_ids(name: str, results: Path | None = None) -> list[str]:
     """Every registry id the answer prints (for the standalone document's audit appendix)."""
-    text = letter_markdown(name, results)
-    return sorted({i for i in (id_from_anchor(a) for a in re.findall(r"\]\(#(audit-[^)\s]+)\)", text)) if i})
+    return linked_ids(letter_markdown(name, results))
 
 
 def show_letter(name: str, heading_level: int = 2) -> None:
