@@ -71,10 +71,24 @@ def entry(id: str) -> dict:
 
 
 _recorded: dict[str, set[str]] = {}  # log file -> ids written to it
+_capturing: list[set[str]] = []  # open recording() blocks
+
+
+@contextmanager
+def recording():
+    """Collect the ids :func:`num` looks up inside this block (a figure drawn once, shown later, prints them)."""
+    ids: set[str] = set()
+    _capturing.append(ids)
+    try:
+        yield ids
+    finally:
+        _capturing.remove(ids)
 
 
 def _record(id: str) -> None:
     """Append ``id`` to the file the renderer named for this chapter (``$RAPIDREC_PRINTED_LOG``), once."""
+    for ids in _capturing:
+        ids.add(id)
     log = os.environ.get(PRINTED_LOG_ENV)
     if log and id not in _recorded.setdefault(log, set()):
         _recorded[log].add(id)
@@ -87,6 +101,12 @@ def printed_ids() -> list[str] | None:
     built-in renderer passes them (``$RAPIDREC_PRINTED_IDS``); None when not known (e.g. under Quarto)."""
     path = os.environ.get(PRINTED_IDS_ENV)
     return read_json(Path(path)) if path and Path(path).is_file() else None
+
+
+def record_printed(ids) -> None:
+    """Count ``ids`` as printed by the chapter being rendered (e.g. those written on a figure it shows)."""
+    for id in ids:
+        _record(id)
 
 
 def num(id: str) -> "Num":

@@ -14,6 +14,7 @@ The rules are the project's own ``settings/guideline.yaml``. Expensive results a
 ``_cache/`` under a key of what they depend on (:mod:`analysis.cache`), so a build with nothing changed
 recomputes only the cheap stages. Results are written into a temporary directory beside ``_results/`` and
 swapped in only when the whole build has succeeded, so a failed build never leaves a half-written registry.
+Last, the book's figures are drawn from the base results into ``figures/`` (:mod:`analysis.book_figures`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Callable
 
+from analysis.book_figures import write_figures
 from analysis.cache import Cache, code_fingerprint, tree_digest
 from analysis.certainty.config import load_rules
 from analysis.dataset import data_hash, load_dataset
@@ -34,11 +36,14 @@ from analysis.pipeline.calibration import calibration
 from analysis.pipeline.run import ENGINE_STAGES, run_stages
 from analysis.project import (
     DATA_DIR,
+    FIGURES_DIR,
     LETTERS_DIR,
     RESULTS_DIR,
+    RESULTS_STAMP,
     SCENARIO_COMPARISON,
     SCENARIO_FIGURE_PREFIX,
     SCENARIO_RESULTS,
+    figures_for,
     scenario_results_dir,
     settings_file,
 )
@@ -52,7 +57,6 @@ from analysis.scratch import scratch_dir
 from analysis.settings import Settings
 
 ROBUSTNESS_ENV = "RAPIDREC_ROBUSTNESS"  # "full": also under scenarios; "off": never
-STAMP = ".inputs.json"  # in a results directory: the key of the inputs it was built from, and its files' digest
 
 
 def stages(scenario: bool) -> tuple:
@@ -91,9 +95,10 @@ def inputs_key(project_dir: Path, settings: Settings, rules: dict, scenario) -> 
 
 def results_digest(results: Path) -> str:
     """SHA-256 over a results directory's files: not the stamp, not the scenario results kept inside it, and not
-    the comparison `rapidrec scenario` writes beside a scenario's results after building them."""
+    what is drawn or compared from a scenario's results after building them (its book figures, and the
+    comparison `rapidrec scenario` writes beside them)."""
     def skip(rel: Path) -> bool:
-        if rel.as_posix() == STAMP or rel.parts[0] == SCENARIO_RESULTS:
+        if rel.as_posix() == RESULTS_STAMP or rel.parts[0] in (SCENARIO_RESULTS, FIGURES_DIR):
             return True
         return len(rel.parts) == 1 and (rel.name in SCENARIO_COMPARISON or rel.name.startswith(SCENARIO_FIGURE_PREFIX))
 
@@ -102,7 +107,7 @@ def results_digest(results: Path) -> str:
 
 def up_to_date(results: Path, key: str) -> bool:
     """Whether ``results`` was built from inputs with this key and no file of it changed since."""
-    stamp = results / STAMP
+    stamp = results / RESULTS_STAMP
     try:
         recorded = read_json(stamp)
     except (OSError, ValueError):
@@ -152,6 +157,8 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         key = inputs_key(project_dir, settings, rules, scenario)
         if cache and up_to_date(final, key):
             progress(f"{final.relative_to(project_dir)}: up to date (nothing it is built from has changed)")
+            if scenario is None:
+                write_figures(final, figures_for(final), progress)  # (nothing to do unless figures/ changed)
             return final
         progress("validating and loading the data package")
         ds = load_dataset(project_dir / DATA_DIR)
@@ -170,11 +177,13 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
             run_stages(ds, settings, rules, staging, stages(scenario is not None), progress, scenario=label,
                        cache=store, project_dir=project_dir)
             store.trim()
-            write_json({"inputs": key, "files": results_digest(staging)}, staging / STAMP)
+            write_json({"inputs": key, "files": results_digest(staging)}, staging / RESULTS_STAMP)
             if scenario is None and (final / SCENARIO_RESULTS).is_dir():  # keep scenario results across base builds
                 (final / SCENARIO_RESULTS).rename(staging / SCENARIO_RESULTS)
             swap_in(staging, final)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        if scenario is None:  # the book's figures, for the chapters to include (a scenario's: when its book is)
+            write_figures(final, figures_for(final), progress)
     return final

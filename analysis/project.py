@@ -3,7 +3,8 @@
 Everything a build reads comes from the project being built (its ``data/``,
 ``settings/guideline.yaml``, ``scenarios/`` and ``responses/``), never from the
 package's own source tree, so that a copied project can change any of them.
-Everything a run writes goes to the folders starting with an underscore.
+Everything a run writes goes to the folders starting with an underscore, except the book's figures: the
+build writes them to ``figures/`` (the card's layout), where the chapters include them from.
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ REQUIRED_INPUTS = (DATA_DIR, "_quarto.yml")
 
 # outputs
 RESULTS_DIR = "_results"  # every computed result (rapidrec build)
+RESULTS_STAMP = ".inputs.json"  # in a results directory: the key of the inputs it was built from, its files' digest
 SCENARIO_RESULTS = "scenarios"  # _results/scenarios/<id>/: results under a scenario
 # what `rapidrec scenario` writes beside a scenario's results (analysis.scenarios.outputs), after its build
 SCENARIO_COMPARISON = ("scenario.json", "sources.csv", "comparison.csv", "without_evidence.csv", "summary.txt")
 SCENARIO_FIGURE_PREFIX = "forest-"  # forest-<outcome>-<population>.svg|png
 ANSWER_RESULTS = "responses"  # _results/responses/<letter>/letter.json and _results/responses/scenarios/<id>/
+FIGURES_DIR = "figures"  # every figure of the book, SVG and PNG (the build writes it; analysis.book_figures)
 BOOK_DIR = "_book"  # the rendered book (rapidrec render)
 SCENARIO_BOOKS_DIR = "_book-scenarios"  # _book-scenarios/<id>/: the book under a scenario
 ANSWERS_DIR = "_responses"  # _responses/<name>/: the rendered answer to a letter
@@ -43,6 +46,13 @@ def settings_file(project_dir: Path) -> Path:
 
 def results_dir(project_dir: Path) -> Path:
     return Path(project_dir) / RESULTS_DIR
+
+
+def figures_for(results: Path) -> Path:
+    """Where the book's figures drawn from ``results`` are: the project's ``figures/`` for its base results
+    (``<project>/_results``), ``<results>/figures`` for a scenario's."""
+    results = Path(results)
+    return results.parent / FIGURES_DIR if results.name == RESULTS_DIR else results / FIGURES_DIR
 
 
 def scenario_results_dir(project_dir: Path, scenario_id: str) -> Path:
@@ -72,6 +82,6 @@ def scratch_parents(project_dir: Path) -> list[Path]:
     render = project_dir / RENDER_WORK_DIR
     nested = sorted(p for p in render.iterdir() if p.is_dir() and not p.name.startswith(".")) if render.is_dir() \
         else []
-    return [project_dir, results_dir(project_dir), results_dir(project_dir) / SCENARIO_RESULTS,
+    return [project_dir, project_dir / FIGURES_DIR, results_dir(project_dir), results_dir(project_dir) / SCENARIO_RESULTS,
             results_dir(project_dir) / ANSWER_RESULTS / SCENARIO_RESULTS, project_dir / SCENARIO_BOOKS_DIR,
             project_dir / ANSWERS_DIR, render, *nested]

@@ -19,10 +19,11 @@ import yaml
 
 from analysis.audit.appendix import AUDIT_TRAIL
 from analysis.book import RESULTS_ENV, reading
+from analysis.book_figures import write_figures
 from analysis.build import build
 from analysis.cache import Cache, tree_digest
 from analysis.errors import AnalysisError
-from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, results_dir
+from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, figures_for, results_dir
 from analysis.project_lock import project_lock
 from analysis.render import RenderError, load_config, render_book
 from analysis.render.pandoc import check_pandoc
@@ -72,11 +73,16 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         build(project_dir, progress=progress)
         read = Path(os.environ.get(RESULTS_ENV) or results_dir(project_dir))  # what analysis.book reads
         try:
-            result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=tree_digest(read))
+            result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=book_reads(read))
         except RenderError as exc:
             raise AnalysisError(str(exc)) from None
         write_audit_trail(project_dir, result.html.parent, read, progress)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")
+
+
+def book_reads(results: Path) -> str:
+    """A digest of what the book's chapters read: the results and the figures drawn from them."""
+    return tree_digest(results) + tree_digest(figures_for(results))
 
 
 AUDIT_TRAIL_NAME = Path(AUDIT_TRAIL).stem  # <book>/audit.html and audit.pdf
@@ -132,6 +138,7 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
     t0 = time.perf_counter()
     project_dir = project_dir.resolve()
     run = run_scenario(project_dir, scenario, progress=progress)
+    write_figures(run.results, figures_for(run.results), progress)  # the chapters include them
     out = project_dir / SCENARIO_BOOKS_DIR / run.scenario.id
     env = {**os.environ, RESULTS_ENV: str(run.results)}
     quarto = shutil.which("quarto")
@@ -150,7 +157,7 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
     try:
         with reading(run.results):
             result = render_book(project_dir, out_dir=out, progress=progress, cache=Cache(project_dir),
-                                 reads=tree_digest(run.results))
+                                 reads=book_reads(run.results))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
     write_audit_trail(project_dir, out, run.results, progress)

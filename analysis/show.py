@@ -7,17 +7,30 @@ number shown is a registry entry (linking to its audit-appendix entry).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
 
 from analysis.audit.links import Cell, LinkedTable, Markup, NoteMarks, quoted
 from analysis.audit.links import markdown_literal as md
-from analysis.book import entry, has, manifest, network_rows, num, results_dir, table, treatment_names
+from analysis.book import (
+    entry,
+    has,
+    manifest,
+    network_rows,
+    num,
+    record_printed,
+    results_dir,
+    table,
+    treatment_names,
+)
 from analysis.certainty.levels import DOMAIN_WORDS, concern
+from analysis.errors import AnalysisError
 from analysis.figures.infographic import InfographicFacts
 from analysis.figures.infographic import infographic as draw_infographic
 from analysis.figures.league import league_figure as draw_league
 from analysis.figures.network_plot import network_plot
+from analysis.project import figures_for
 from analysis.results_io import read_json
 from analysis.vocabulary import label
 
@@ -63,6 +76,36 @@ def flow_table():
         else:
             out.append((r.label, n))
     return LinkedTable(["Step", "Trials"], out, right=[False, True])
+
+
+class FigureFile:
+    """A figure the build drew into ``figures/`` (:mod:`analysis.book_figures`); a chapter shows it as SVG, or
+    as PNG where a format cannot take SVG."""
+
+    def __init__(self, stem: Path):
+        self.stem = stem
+
+    def _repr_svg_(self) -> str:
+        return self.stem.with_suffix(".svg").read_text(encoding="utf-8")
+
+    def _repr_png_(self) -> bytes:
+        return self.stem.with_suffix(".png").read_bytes()
+
+
+def figure(name: str) -> FigureFile:
+    """The book figure ``name`` (e.g. ``"forest-pain-axial"``) as the build drew it from the results being
+    shown; the registry ids written on it count as printed by the chapter."""
+    folder = figures_for(results_dir())
+    try:
+        drawn = read_json(folder / "figures.json")["figures"]
+    except (OSError, ValueError, KeyError):
+        drawn = {}
+    if name not in drawn or not (folder / f"{name}.svg").is_file():
+        known = f" (drawn: {', '.join(sorted(drawn))})" if drawn else ""
+        raise AnalysisError(f"{folder / name}.svg: no such figure{known}; run `rapidrec build` to draw the book's "
+                            "figures")
+    record_printed(drawn[name]["printed"])
+    return FigureFile(folder / name)
 
 
 def network_figure(outcome: str, population: str):

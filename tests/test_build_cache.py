@@ -14,8 +14,9 @@ import sys
 
 import pytest
 
-from analysis.build import STAMP, build
+from analysis.build import build
 from analysis.cache import Cache
+from analysis.project import RESULTS_STAMP
 from tests.conftest import book_html, clone_project, rapidrec
 
 
@@ -111,7 +112,7 @@ def test_an_edited_result_file_is_not_taken_as_up_to_date(project, tmp_path):
     assert not any("up to date" in m for m in said)
     assert any("robustness: unchanged since the last build" in m for m in said)  # its inputs did not change
     assert effects.read_bytes() == original
-    stamp = json.loads((clone / "_results" / STAMP).read_text())
+    stamp = json.loads((clone / "_results" / RESULTS_STAMP).read_text())
     assert set(stamp) == {"inputs", "files"}
 
 

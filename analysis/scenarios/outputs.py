@@ -25,6 +25,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from analysis.figures import save_figure
 from analysis.figures.scenario_forest import paired_forest
 from analysis.results_io import read_json, write_csv, write_json
 from analysis.scenarios.compare import compare_results, summary_text, without_evidence
@@ -112,10 +113,6 @@ def write_figures(base_dir: Path, out: Path, sc: Scenario, names: dict[str, str]
             title=f"{outcome.replace('_', ' ')}, {population}: base case and scenario '{sc.id}'",
             scenario_label=f"scenario: {sc.title}")
         stem = (dest or out) / f"forest-{outcome.replace('_', '-')}-{population}"
-        for ext in formats:
-            kw = {"metadata": {"Date": None}} if ext == "svg" else {"dpi": 150}
-            with plt.rc_context({"svg.hashsalt": "rapidrec"}):  # stable SVG ids (rapidrec verify)
-                fig.savefig(stem.with_suffix(f".{ext}"), **kw)
-            made.append(stem.with_suffix(f".{ext}"))
+        made += save_figure(fig, stem, formats, dpi=150)
         plt.close(fig)
     return made
