@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.audit.appendix import _feed
 from analysis.audit.explain import AuditData
 from analysis.audit.links import id_from_anchor, study_anchor
 from analysis.audit.lint import book_sources, lint_files, lint_text
@@ -393,3 +394,20 @@ def test_a_damaged_results_file_is_a_message_saying_how_to_write_it_again(tmp_pa
     path.write_text('{"pain/axial/n-trials": {"value": 3, "text": "thr')
     with pytest.raises(AnalysisError, match=r"numbers.json: damaged \(Unterminated string.*`rapidrec build`"):
         read_json(path)
+
+
+def test_an_entry_says_which_studies_of_its_network_feed_it_and_which_do_not(rendered_project):
+    """In a sparse network an estimate can rest on one trial while the network has many: the entry names the
+    contributors and counts the others as contributing nothing (not as 'contributing the rest')."""
+    data = AuditData(rendered_project.path / "_results")
+    sparse = [(i, e) for i, e in data.numbers.items() if i.endswith("/estimate") and e.get("contributions")
+              and len(e["studies"]) > sum(v > 0 for v in e["contributions"].values()) >= 1
+              and max(e["contributions"].values()) > 99.9]
+    assert sparse, "no estimate fed by one study of a larger network"
+    id_, e = sparse[0]
+    text = _feed(id_, data, {})
+    top = max(e["contributions"], key=e["contributions"].get)
+    idle = len(e["studies"]) - sum(v > 0 for v in e["contributions"].values())
+    assert f"Network of {len(e['studies'])} studies" in text and top in text and "100.0%" in text
+    assert f"the network's other {idle} stud" in text and "nothing to it directly (0%)" in text
+    assert "the rest" not in text

@@ -473,3 +473,19 @@ def test_a_response_figure_that_would_show_nothing_new_is_a_sentence():
     same = ClaimRow("a claim", (-0.5, -1.0, 0.0), (-0.5, -1.0, 0.0))
     moved = ClaimRow("another", (-0.5, -1.0, 0.0), (-1.5, -2.0, -1.0))
     assert identical([same]) and not identical([same, moved])
+
+
+def test_an_added_trials_own_procedure_decides_its_paragraph():
+    """A letter adding a trial asks what that trial does to its procedure's estimate: the paragraph reports that
+    estimate even when another one moved more."""
+    from analysis.responses.brief import decisive
+
+    frame = _comparison(-0.70, "low", "strong")
+    other = "outcome=pain;population=axial;treatment=joint-la"
+    frame.loc[len(frame)] = ("network/pain/axial/effects.csv", other, "estimate", -0.20, -1.40, "changed")
+    names = {"joint-rf": "joint radiofrequency", "joint-la": "joint-targeted local anaesthetic"}
+    arms = [{"arm": "a", "procedure": "joint-rf"}, {"arm": "b", "procedure": "sham"}]
+    plain = scenario_facts(frame, names, "s", operations=[("exclude_studies", {"ids": ["X"]})])
+    added = scenario_facts(frame, names, "s", operations=[("add_study", {"study": {"id": "X"}, "arms": arms})])
+    assert decisive(plain).code == "joint-la"  # the largest shift
+    assert added.added_procedures() == ["joint-rf"] and decisive(added).code == "joint-rf"

@@ -112,6 +112,10 @@ def _group_key(id: str, data: AuditData) -> tuple:
             tuple(sorted((e.get("contributions") or {}).items())), differs)
 
 
+def _contribute(n: int) -> str:
+    return f"{n} study contributes" if n == 1 else f"{n} studies contribute"
+
+
 def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
     """How the numbers of a group were computed and which studies feed them (with contributions)."""
     expl = data.explain(id)
@@ -135,11 +139,14 @@ def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
                 break
             shown.append(x)
             total += x.contribution
-        rest = len(expl.studies) - len(shown)
+        rest = len(ranked) - len(shown)  # contributing, not named
+        idle = len(expl.studies) - len(ranked)  # in the network, contributing nothing to this estimate
         who = f"{len(expl.studies)} studies ({named})" if named else f"{len(expl.studies)} studies"
-        text += (f" Fed by {_esc(who)}; largest contributions: "
+        text += (f" Network of {_esc(who)}; largest contributions: "
                  + ", ".join(f"{_study_link(x.study, rows_at)} {x.contribution:.1f}%" for x in shown)
-                 + (f"; {rest} further studies contribute the rest." if rest else "."))
+                 + (f"; {_contribute(rest).replace(' ', ' further ', 1)} the rest" if rest else "")
+                 + (f"; the network's other {_contribute(idle)} nothing to it directly (0%)"
+                    if idle else "") + ".")
     elif expl.studies and named:
         text += f" Fed by {_esc(named)} ({len(expl.studies)} studies)."
     elif expl.studies:

@@ -42,14 +42,20 @@ def _loaded(name: str, results: Path | None) -> tuple[dict, dict[str, ScenarioFa
 
 
 def decisive(f: ScenarioFacts) -> Estimate | None:
-    """The estimate that decides the verdict: on pain relief, one whose recommendation changed, else the one that
-    moved most (or is new, or lost its evidence); else the responder odds ratio that moved most; else the largest
-    benefit on pain."""
+    """The estimate that decides the verdict: on pain relief, one whose recommendation changed; else, when the
+    analysis adds a trial, the estimate of its first procedure that changed (pain, else responders: the trial's
+    own question); else the one that moved most (or is new, or lost its evidence); else the responder odds ratio
+    that moved most; else the largest benefit on pain."""
     changed = {(r.population, r.name) for r in f.changed_recommendations() + f.new_kinds_of_recommendation()}
     named = f.named(PAIN)
     for e in named:
         if (e.population, e.name) in changed:
             return e
+    for code in f.added_procedures():
+        for outcome in (PAIN, RESPONDER):
+            hit = next((e for e in f.moved(outcome) + f.new(outcome) if e.code == code), None)
+            if hit is not None:
+                return hit
     for candidates in (named, f.lost(PAIN), f.named(RESPONDER)):
         if candidates:
             return candidates[0]
@@ -128,9 +134,10 @@ def scenario_sentences(f: ScenarioFacts) -> str:
     elif e in f.moved(e.outcome):
         mid = f.mid if f.mid is not None else float(entry("settings/pain-mid")["value"])
         small = e.outcome == PAIN and e.shift < mid / 5
+        most = f.moved(e.outcome)[0] == e  # else the added trial's own procedure (decisive)
         lead = "estimates move by less than a fifth of the minimal important difference; the largest change is" \
-            if small else f"the {what} changes most"
-        said = (f"Re-analysed as {title}, {lead} for {where}: {_interval(e, f, 'scenario')}, against "
+            if small and most else f"the {what} changes {'most ' if most else ''}"
+        said = (f"Re-analysed as {title}, {lead.rstrip()} for {where}: {_interval(e, f, 'scenario')}, against "
                 f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}.")
     else:
         said = f"Re-analysed as {title}, no pooled estimate of pain changes."

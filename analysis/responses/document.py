@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -38,8 +39,9 @@ OUT_DIR = ANSWERS_DIR  # _responses/<name>/index.html and <name>.pdf
 
 DISCLAIMER = ("Demonstration only. The trial-level data behind every number in this document are synthetic: "
               "fictional trials calibrated to reproduce the published aggregate results of the guideline and its "
-              "network meta-analysis. No number here is a trial's real result; the trials a letter names enter "
-              "with their published numbers only.")
+              "network meta-analysis. No number here is a trial's real result, except for the trials a letter "
+              "names: they enter with their published numbers, and anything their reports do not state (an arm "
+              "size, say) is marked as an assumption.")
 
 
 def audit_markdown(name: str, results: Path | None = None) -> str:
@@ -152,7 +154,8 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
         reads = tree_digest(results)  # a chapter re-executes only when the results it reads changed
         with reading(results):
             with_figure = has_figure(name)  # decided from the rows, without drawing the figure
-            for document in (RESPONSE, APPENDIX):
+
+            def render(document: str) -> None:
                 src = work / document
                 src.mkdir()
                 for rel, text in _project_files(name, heading, document, date, with_figure).items():
@@ -164,6 +167,11 @@ def render_answer(project_dir: Path, name: str, progress: Callable[[str], None] 
                     os.replace(done.html, staging / f"{document}.html")
                 if done.pdf is not None:
                     os.replace(done.pdf, staging / f"{document}.pdf")
+
+            # the two documents side by side, each with its own kernel (most of their time is waiting on it)
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for done in [pool.submit(render, d) for d in (RESPONSE, APPENDIX)]:
+                    done.result()
         final.parent.mkdir(parents=True, exist_ok=True)
         swap_in(staging, final)
     except RenderError as exc:

@@ -161,6 +161,13 @@ class ScenarioFacts:
                 and e.code not in COMPARATORS]
         return sorted(rows, key=lambda e: (-e.shift, e.population, e.name))
 
+    def added_procedures(self) -> list[str]:
+        """The network nodes of the trials the scenario adds, in the order of their arms (the reference and
+        comparators left out)."""
+        codes = [arm.get("procedure") for kind, spec in self.operations if kind == "add_study"
+                 for arm in (spec.get("arms") or []) if isinstance(arm, dict)]
+        return list(dict.fromkeys(c for c in codes if isinstance(c, str) and c not in (*COMPARATORS, self.reference)))
+
     def named(self, outcome: str = PAIN) -> list[Estimate]:
         """The estimates a paragraph prints: new nodes, those whose rating or recommendation changed, and the
         largest shifts."""
