@@ -1,3 +1,4 @@
+import fcntl
 import json
 import os
 import shutil
@@ -104,8 +105,22 @@ class Rendered:
 @pytest.fixture(scope="session")
 def rendered_project(tmp_path_factory) -> Rendered:
     """A copy of the project built and rendered once per test session by `rapidrec render --quarto never`,
-    as a user without Quarto does. Tests read it; a test that changes a project works on a clone of it."""
-    project = copy_project(tmp_path_factory.mktemp("rendered") / "project")
-    done = rapidrec("render", "--quarto", "never", cwd=project)
-    assert done.returncode == 0, done.stderr
-    return Rendered(project, done.stderr)
+    as a user without Quarto does. Tests read it; a test that changes a project works on a clone of it.
+
+    Under pytest-xdist the workers share one: the first to need it renders it (holding a lock), the others
+    wait and read the same directory."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the session's directory, above each worker's own
+    shared = base / "rendered"
+    shared.mkdir(exist_ok=True)
+    log = shared / "render-stderr.txt"  # written once the render succeeded
+    with open(shared / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not log.exists():
+            shutil.rmtree(shared / "project", ignore_errors=True)  # a worker's failed attempt
+            project = copy_project(shared / "project")
+            done = rapidrec("render", "--quarto", "never", cwd=project)
+            assert done.returncode == 0, done.stderr
+            log.write_text(done.stderr, encoding="utf-8")
+    return Rendered(shared / "project", log.read_text(encoding="utf-8"))
