@@ -47,6 +47,7 @@ def _networks(kind: str, draw) -> list[BookFigure]:
 
 FIGURES: tuple[BookFigure, ...] = (
     BookFigure("infographic", show.infographic),
+    BookFigure("infographic-phone", lambda: show.infographic(phone=True)),  # the web page on a phone
     *_networks("network", show.network_figure),
     *_networks("forest", forest),
     *_networks("league", show.league_figure),

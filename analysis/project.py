@@ -16,7 +16,7 @@ DATA_DIR = "data"  # the data package
 SETTINGS_FILE = "settings/guideline.yaml"  # the GRADE and evidence-to-decision rules
 SCENARIOS_DIR = "scenarios"  # declarative re-analyses (scenarios/*.yaml)
 LETTERS_DIR = "responses"  # critics' letters (responses/<name>/letter.yaml)
-INPUTS = (DATA_DIR, "chapters", "_quarto.yml", "index.qmd", "references.bib", SCENARIOS_DIR, LETTERS_DIR,
+INPUTS = (DATA_DIR, "chapters", "_quarto.yml", "index.qmd", "references.bib", "styles.css", SCENARIOS_DIR, LETTERS_DIR,
           SETTINGS_FILE.split("/")[0])
 REQUIRED_INPUTS = (DATA_DIR, "_quarto.yml")
 

@@ -408,15 +408,15 @@ def responder_table(population: str):
                        right=[False, True, True])
 
 
-def infographic():
-    """The one-page visual summary, from the recommendation and certainty tables and the registry."""
+def infographic(phone: bool = False):
+    """The one-page visual summary, from the recommendation and certainty tables and the registry; with
+    ``phone``, its layout for a phone's screen (every panel one below the other)."""
     harms = table("harms.csv")
     facts = InfographicFacts(
         title="Interventional procedures for chronic spine pain",
-        population=("Adults living with chronic axial or radicular spine pain (three months or more) not caused "
-                    "by cancer, infection or inflammatory arthropathy"),
-        harms=tuple((label(r.event), f"{num('harms/' + r.event.replace('_', '-') + '/incidence')}% "
-                                     f"({r.certainty} certainty)") for r in harms.itertuples()),
+        population="Adults living with chronic axial or radicular spine pain (three months or more).",
+        harms=tuple((label(r.event), f"{num('harms/' + r.event.replace('_', '-') + '/incidence')}% ({r.certainty})")
+                    for r in harms.itertuples()),
         burden=("Procedures carry an important, recurring burden: travel, discomfort, lost productivity and "
                 "costs (high certainty). Catastrophic harms (paraplegia, spinal cord infarction, death) are very "
                 "rare; their incidence is unknown."),
@@ -426,9 +426,35 @@ def infographic():
         practical=("Injections are repeated every few weeks to months, and nerve ablation about twice a year.",
                    "Costs vary widely between countries and recur with each procedure."),
         mid=float(manifest()["settings"]["pain_mid_cm"]),
+        not_for=("acute spine pain (under three months)",
+                 "chronic spine pain caused by cancer, infection or inflammatory arthropathy"),
+        research=research_needed(),
     )
     ordered = pd.concat([_sof_rows(p) for p in ("axial", "radicular")], ignore_index=True)
-    return draw_infographic(table("recommendation_details.csv"), ordered, facts)
+    return draw_infographic(table("recommendation_details.csv"), ordered, facts, phone=phone)
+
+
+UNCERTAIN = ("low", "very low")  # certainty levels whose effects further trials could change
+
+
+def research_needed() -> tuple[str, ...]:
+    """The research the evidence calls for: trials of the procedures whose effect on pain is of low or very low
+    certainty (counted per population from the certainty table), differences between subtypes of chronic spine
+    pain, and the outcomes trials seldom report."""
+    counts = []
+    for population in ("axial", "radicular"):
+        rows = _sof_rows(population)
+        n = int(rows["certainty"].isin(UNCERTAIN).sum())
+        if n:
+            counts.append(f"{n} of {len(rows)} for {population}")
+    items = [f"Trials at low risk of bias of the procedures with low or very low certainty evidence on pain "
+             f"({' and '.join(counts)} pain)."] if counts else []
+    items.append("Whether effects differ between subtypes of chronic spine pain.")
+    items.append("Effects on return to work, social functioning, sleep, opioid use and adverse events.")
+    return tuple(items)
+
+
+
 
 
 METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-Laird method of moments",

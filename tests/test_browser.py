@@ -113,6 +113,26 @@ def test_search_finds_a_section_and_its_result_leads_there(browser, rendered_pro
     page.close()
 
 
+@pytest.mark.parametrize("width, shown", [(1280, "infographic"), (390, "infographic-phone")])
+def test_a_phone_shows_the_infographic_laid_out_for_it(browser, rendered_project, width, shown):
+    """At phone width the phone layout replaces the wide one (not the wide one shrunk), with its own alt text;
+    the figure's number and caption stay; on a desktop the wide one shows."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((rendered_project.path / "_book" / "sec-summary.html").resolve().as_uri(), wait_until="load")
+    visible = page.evaluate("""() => [...document.querySelectorAll('img')]
+        .filter(i => i.getBoundingClientRect().width > 0)
+        .map(i => [i.getAttribute('src'), i.getAttribute('alt'), i.getBoundingClientRect().width])""")
+    caption = page.evaluate("() => document.querySelector('#fig-infographic figcaption')?.innerText || ''")
+    page.close()
+    folder = rendered_project.path / "figures"
+    drawn = {(folder / f"{n}.svg").read_bytes(): n for n in ("infographic", "infographic-phone")}
+    book = rendered_project.path / "_book"
+    names = [drawn.get((book / src).read_bytes()) for src, _, _ in visible]
+    assert names == [shown], names
+    assert visible[0][1] and visible[0][2] <= width  # alternative text; no wider than the screen
+    assert caption.startswith("Figure") and "Visual summary" in caption
+
+
 def test_the_complete_audit_trail_loads_without_errors(browser, rendered_project):
     page, errors = _open(browser, rendered_project.path / "_book" / "audit.html")
     broken = page.evaluate("""() => [...document.querySelectorAll('a[href^="#"]')]

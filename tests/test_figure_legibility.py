@@ -7,7 +7,7 @@ from matplotlib.text import Text
 
 from analysis import show
 from analysis.book import reading
-from analysis.figures.infographic import MIN_FONT, WIDTH
+from analysis.figures.infographic import MIN_FONT, PHONE_WIDTH, WIDTH
 
 TEXT_WIDTH_IN = (21.0 - 2 * 2.5) / 2.54  # A4 minus the book's 2.5 cm margins (analysis/render/pandoc.py)
 TEXT_HEIGHT_IN = (29.7 - 2 * 2.7) / 2.54
@@ -22,3 +22,17 @@ def test_the_infographic_prints_no_text_under_7_pt_and_fits_a_page(rendered_proj
     assert len(sizes) > 50 and min(sizes) >= MIN_FONT
     assert min(sizes) * scale >= 7.0
     assert fig.get_size_inches()[1] * scale + CAPTION_IN <= TEXT_HEIGHT_IN
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    assert "Does not apply to: acute spine pain" in texts and "Research needed" in texts  # as the published one
+
+
+def test_the_phone_infographic_keeps_the_print_text_size_and_its_width(rendered_project):
+    """Not the page shrunk: a narrower figure (every panel one below the other) with the same smallest text."""
+    with reading(rendered_project.path / "_results"):
+        fig = show.infographic(phone=True)
+    assert fig.get_size_inches()[0] == PHONE_WIDTH < WIDTH
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_text().strip()]
+    assert len(sizes) > 50 and min(sizes) >= MIN_FONT
+    texts = " ".join(t.get_text() for t in fig.findobj(Text))
+    for panel in ("Axial pain", "Radicular pain", "Research needed", "Does not apply to", "Harms and burden"):
+        assert panel in texts

@@ -1,7 +1,7 @@
 """Turn an executed chapter into pandoc markdown.
 
 Honours the cell options echo, eval, include, output (false / asis), warning,
-error, label, fig-cap and tbl-cap. Figures are written to ``<fig_dir>/<chapter>-<n>.svg``.
+error, label, fig-cap, fig-alt and tbl-cap. Figures are written to ``<fig_dir>/<chapter>-<n>.svg``.
 """
 
 from __future__ import annotations
@@ -125,9 +125,12 @@ def cell_markdown(run, chapter: str, figures: Figures) -> list[str]:
         if len(images) != 1:
             raise fail(f"a cell labelled {label} must produce exactly one figure, "
                        f"it produced {len(images)}")
+    alt = " ".join(str(opts.get("fig-alt", "")).split())
     for i in images:
-        attrs = f"{{#{label}}}" if label.startswith("fig-") else ""
-        pieces[i] = ("md", f"![{cap}]({pieces[i][1]}){attrs}")
+        attrs = [f"#{label}"] if label.startswith("fig-") else []
+        if alt:  # Quarto's fig-alt (crossref.lua makes it the image's alternative text)
+            attrs.append('fig-alt="' + alt.replace("\\", "\\\\").replace('"', '\\"') + '"')
+        pieces[i] = ("md", f"![{cap}]({pieces[i][1]})" + (f"{{{' '.join(attrs)}}}" if attrs else ""))
     if label.startswith("tbl-"):
         tables = [i for i, (kind, text) in enumerate(pieces) if kind == "md" and "|" in text]
         if not tables:

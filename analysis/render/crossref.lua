@@ -167,7 +167,39 @@ local function typst_setup(meta)
   return meta
 end
 
+-- Quarto's conditional content: ::: {.content-visible when-format="html"} (or .content-hidden) keeps its
+-- blocks only in (or out of) that format; "pdf" is Typst here
+local function format_is(name)
+  if name == "html" then return FORMAT:match("html") ~= nil end  -- html5, chunkedhtml (the site)
+  if name == "pdf" then return is_typst or FORMAT == "latex" end
+  return FORMAT == name
+end
+
+local visibility_pass = {
+  Div = function(d)
+    local when = d.attributes["when-format"]
+    if when == nil then return nil end
+    local visible = d.classes:includes("content-visible")
+    if not visible and not d.classes:includes("content-hidden") then return nil end
+    if format_is(when) == visible then return d.content end
+    return {}
+  end,
+}
+
+-- Quarto's fig-alt: the image's alternative text when it differs from the caption (or there is none)
+local alt_pass = {
+  Image = function(img)
+    local alt = img.attributes["fig-alt"]
+    if alt == nil then return nil end
+    img.attributes["fig-alt"] = nil
+    img.caption = pandoc.Inlines { pandoc.Str(alt) }
+    return img
+  end,
+}
+
 return {
+  visibility_pass,
+  alt_pass,
   number_pass,
   link_pass,
   { Meta = typst_setup },
