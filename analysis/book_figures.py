@@ -11,6 +11,7 @@ go to ``<scenario results>/figures/`` (:func:`analysis.project.figures_for`).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -21,9 +22,11 @@ import matplotlib.pyplot as plt
 
 from analysis import show, show_robustness
 from analysis.book import forest, reading, recording
-from analysis.cache import code_fingerprint
+from analysis.cache import code_fingerprint, tree_digest
 from analysis.figures import save_figure
-from analysis.project import RESULTS_STAMP
+from analysis.project import ANSWER_RESULTS, FIGURES_DIR, RESULTS_STAMP, SCENARIO_RESULTS
+from analysis.registry import load_numbers
+from analysis.responses.paragraphs import SCENARIO_PREFIX
 from analysis.results_io import read_json, write_json
 from analysis.scratch import scratch_dir
 
@@ -56,9 +59,15 @@ FIGURES: tuple[BookFigure, ...] = (
 
 
 def _key(results: Path) -> str:
-    stamp = results / RESULTS_STAMP
-    files = read_json(stamp).get("files") if stamp.is_file() else None
-    return hashlib.sha256(f"{files}\0{code_fingerprint()}".encode()).hexdigest() if files else ""
+    """What the figures are drawn from: the result tables and registry entries of the analysis itself (not the
+    answers to letters, whose prose or scenarios change neither), and the code that draws them."""
+    if not (results / "numbers.json").is_file():
+        return ""
+    own = {i: e for i, e in load_numbers(results / "numbers.json").items() if not i.startswith(SCENARIO_PREFIX)}
+    tables = tree_digest(results, skip=lambda rel: rel.parts[0] in (ANSWER_RESULTS, SCENARIO_RESULTS, FIGURES_DIR)
+                         or rel.as_posix() in ("numbers.json", RESULTS_STAMP))
+    payload = json.dumps(own, sort_keys=True, default=str) + "\0" + tables + "\0" + code_fingerprint()
+    return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _sha(path: Path) -> str:

@@ -24,8 +24,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from analysis.project import INPUTS
+
 ROOT = Path(__file__).resolve().parents[1]
-FILES = ["_quarto.yml", "index.qmd", "chapters", "data", "references.bib", "scenarios", "responses", "settings"]
+FILES = INPUTS  # the project's inputs (analysis.project)
 STEPS = ("clean render", "nothing changed", "one chapter's prose edited", "one value in data/ changed")
 
 

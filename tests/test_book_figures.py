@@ -76,3 +76,22 @@ def test_an_unknown_figure_is_an_error_naming_the_file_and_what_exists(rendered_
         figure("forest-pain-cervical")
     assert "figures/forest-pain-cervical.svg: no such figure" in str(err.value)
     assert "forest-pain-axial" in str(err.value) and "rapidrec build" in str(err.value)
+
+
+def test_a_letter_changes_no_figure_but_a_result_of_the_analysis_does(rendered_project, tmp_path):
+    """Answering a letter adds its scenarios' numbers and files to the results: the book's figures are not drawn
+    again for that (respond stays fast), but a changed estimate of the analysis itself is a new key."""
+    results = shutil.copytree(rendered_project.path / "_results", tmp_path / "_results")
+    key = book_figures._key(results)
+    path = results / "numbers.json"
+    registry = json.loads(path.read_text(encoding="utf-8"))
+    registry["numbers"]["scenarios/a-new-letter/pain/axial/joint-rf/vs-sham/estimate"] = \
+        dict(registry["numbers"]["pain/axial/joint-rf/vs-sham/estimate"])
+    path.write_text(json.dumps(registry), encoding="utf-8")
+    letter = results / "responses" / "a-new-letter" / "letter.json"
+    letter.parent.mkdir(parents=True)
+    letter.write_text('{"title": "A new letter"}', encoding="utf-8")
+    assert book_figures._key(results) == key
+    registry["numbers"]["pain/axial/joint-rf/vs-sham/estimate"]["text"] = "\u22120.99"
+    path.write_text(json.dumps(registry), encoding="utf-8")
+    assert book_figures._key(results) != key

@@ -489,3 +489,40 @@ def test_an_added_trials_own_procedure_decides_its_paragraph():
     added = scenario_facts(frame, names, "s", operations=[("add_study", {"study": {"id": "X"}, "arms": arms})])
     assert decisive(plain).code == "joint-la"  # the largest shift
     assert added.added_procedures() == ["joint-rf"] and decisive(added).code == "joint-rf"
+
+
+def test_the_scaffold_shows_every_operation_and_its_examples_apply_to_the_data():
+    """`respond new` writes an example of every scenario operation; each one-line example (all but add_study,
+    whose fields are placeholders) is a valid operation on the project's data, and `answer` beside scenarios is
+    documented."""
+    from analysis.certainty.config import load_rules
+    from analysis.dataset import load_dataset
+    from analysis.responses.scaffold import scaffold_text
+    from analysis.scenarios import apply_scenario, parse_scenario
+    from analysis.scenarios.spec import OPERATIONS
+
+    text = scaffold_text("probe")
+    shown = set(re.findall(r"#\s+(?:# )?- (\w+): ", text))
+    assert set(OPERATIONS) <= shown, set(OPERATIONS) - shown
+    assert "answer: >-                            # optional beside scenarios" in text
+    lines = text.splitlines()
+    examples, i = [], 0
+    while i < len(lines):  # "#           # - op: {...}" and its continuation lines "#           #    ..."
+        m = re.match(r"#\s+# - (\w+): (.*)", lines[i])
+        i += 1
+        if m:
+            body = m.group(2)
+            while i < len(lines) and re.match(r"#\s+#\s{3,}", lines[i]):
+                body += " " + re.sub(r"#\s+#\s+", "", lines[i]).split("   #")[0]
+                i += 1
+            examples.append((m.group(1), body.split("   #")[0]))
+    ds, rules = load_dataset(ROOT / "data"), load_rules(ROOT / "settings" / "guideline.yaml")
+    checked = 0
+    for kind, body in examples:
+        if kind == "add_study":
+            continue
+        sc = parse_scenario(f"id: probe-{kind.replace('_', '-')}\ntitle: t\ndescription: d\n"
+                            f"operations:\n  - {kind}: {body}\n")
+        apply_scenario(ds, sc, rules=rules)  # raises ScenarioInvalid, naming line and field, if it is not valid
+        checked += 1
+    assert checked >= 10

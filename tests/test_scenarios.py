@@ -15,7 +15,7 @@ from analysis.scenarios import (
 )
 from analysis.scenarios.compare import CHANGED, NOT_COMPARED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED, compare_frames
 from analysis.scenarios.run import run_scenario
-from tests.conftest import ROOT, clone_project
+from tests.conftest import ROOT, clone_project, rapidrec
 
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 
@@ -275,3 +275,16 @@ def test_a_scenario_whose_figures_fail_leaves_none_of_its_comparison(project, mo
     monkeypatch.undo()
     run = run_scenario(project, sc, figures=True)  # and the next run writes them all
     assert all((out / name).is_file() for name in SCENARIO_COMPARISON) and len(run.figures) >= 2
+
+
+def test_the_guide_lists_every_filter_column_with_the_values_the_data_allows():
+    """scenarios/README.md's table of `where` columns is the one written from the data package (it cannot drift),
+    and `rapidrec scenario --filters` prints it."""
+    from analysis.scenarios.filters_guide import readme_section
+
+    readme = (ROOT / "scenarios" / "README.md").read_text(encoding="utf-8")
+    assert readme_section(ROOT / "data") in readme, "run `rapidrec scenario --filters` and paste the table"
+    done = rapidrec("scenario", "--filters", cwd=ROOT)
+    assert done.returncode == 0 and done.stdout in readme
+    assert "| `spinal_region` | Spinal region treated | `cervical`, `thoracic`, `lumbar`, `sacroiliac`," in readme
+    assert "| `node` | network node of any arm of the study | `drg-rf`," in readme

@@ -24,9 +24,12 @@ Num = Callable[[str], object]  # id -> object with .markdown (a registry number)
 POPULATION = {"axial": "axial pain", "radicular": "radicular pain"}
 
 
+SCENARIO_PREFIX = "scenarios/"  # the registry ids of numbers copied from the answers' scenarios
+
+
 def scenario_id(sid: str, id_: str) -> str:
     """The registry id of a scenario's number in the base registry."""
-    return f"scenarios/{sid}/{id_}"
+    return f"{SCENARIO_PREFIX}{sid}/{id_}"
 
 
 def _code(value) -> str:

@@ -98,6 +98,26 @@ claims: []   # replace [] by the claims, one list item each, like the examples b
 #           Which claim it tests, and how.
 #         operations:
 #           - exclude_studies: {{where: {{spinal_region: cervical}}, reason: why}}
+#           # every other operation, one line each (scenarios/README.md says what each field takes; a
+#           # filter's columns and their values: rapidrec scenario --filters):
+#           # - keep_studies: {{where: {{image_guidance: {{not: [none, not_reported]}}}}, reason: why}}
+#           # - exclude_studies: {{where: {{block_threshold: {{missing: true}}}}, reason: why}}
+#           # - correct_value: {{table: studies, study: SYN-001, column: year, value: 2004,
+#           #                   source: where the right value is printed}}   # was: the value it replaces
+#           # - correct_value: {{table: studies, where: {{rf_technique: pulsed}}, column: rf_electrode_placement,
+#           #                   value: parallel, source: why it holds for every trial selected}}
+#           # - mid: {{pain: 1.0, reason: why}}
+#           # - timepoint_rule: {{injection: 13, ablation: 26, reason: why}}
+#           # - rule: {{path: publication_bias.egger_p, value: 0.05, reason: why}}
+#           # - judgement: {{estimate: pain/axial/joint-rf, domain: risk_of_bias, rating: rule, reason: why}}
+#           # - split_node: {{node: joint-rf, into: [{{code: joint-rf-medial-branch,
+#           #                category: medial branch radiofrequency, where: {{rf_target: medial_branch}}}}]}}
+#           # - merge_nodes: {{nodes: [epidural-la, epidural-steroid], into: epidural-any, category: any epidural}}
+#           # - add_study: {{study: {{id: ..., citation: ..., year: ..., source: ...}}, arms: [...], procedures: [...],
+#           #               outcomes: [{{arm: a, statistic: difference_ci95, mean: ..., ci_low: ..., ci_high: ...}},
+#           #                          {{arm: b, statistic: reference}}]}}   # a trial reported as a difference
+#     answer: >-                            # optional beside scenarios: your words, printed after the analysis
+#       What the authors add to what the analysis shows.
 """
 
 
