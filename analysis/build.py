@@ -162,8 +162,8 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
             return final
         progress("validating and loading the data package")
         ds = load_dataset(project_dir / DATA_DIR)
-        if scenario is None:
-            load_letters(project_dir, ds)  # a bad letter is one message now, not after the whole build
+        # a bad letter is one message now, not after the whole build (the answers stage reuses them)
+        letters = load_letters(project_dir, ds) if scenario is None else None
         if scenario is not None:
             progress(f"applying scenario {scenario.id}")
             ds = apply_scenario(ds, scenario, rules=rules)
@@ -175,7 +175,7 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         try:
             store = Cache(project_dir if cache else None)
             run_stages(ds, settings, rules, staging, stages(scenario is not None), progress, scenario=label,
-                       cache=store, project_dir=project_dir)
+                       cache=store, project_dir=project_dir, letters=letters)
             store.trim()
             write_json({"inputs": key, "files": results_digest(staging)}, staging / RESULTS_STAMP)
             if scenario is None and (final / SCENARIO_RESULTS).is_dir():  # keep scenario results across base builds

@@ -145,7 +145,8 @@ def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
         text += (f" Network of {_esc(who)}; largest contributions: "
                  + ", ".join(f"{_study_link(x.study, rows_at)} {x.contribution:.1f}%" for x in shown)
                  + (f"; {_contribute(rest).replace(' ', ' further ', 1)} the rest" if rest else "")
-                 + (f"; the network's other {_contribute(idle)} nothing to it directly (0%)"
+                 + (f"; the network's {'one other study contributes' if idle == 1 else f'other {idle} studies contribute'} "
+                    "nothing to it directly (0%)"
                     if idle else "") + ".")
     elif expl.studies and named:
         text += f" Fed by {_esc(named)} ({len(expl.studies)} studies)."

@@ -149,8 +149,22 @@ def settings_words(settings: dict) -> str:
                      for k, v in sorted((settings or {}).items()))
 
 
+COUNTS = {"trials": "trial", "studies": "study", "patients": "patient", "arms": "arm", "years": "year",
+          "months": "month", "recommendations": "recommendation"}  # a unit that counts: singular for one
+
+
 def unit_words(entry: dict) -> str:
-    return f" {entry['unit']}" if entry.get("unit") else ""
+    """What follows a number's text: its unit as a reader writes it ("59%", "1 trial", "0.10 (p-value)")."""
+    unit = entry.get("unit")
+    if not unit:
+        return ""
+    if unit == "%":
+        return "%"
+    if unit in ("p", "p-value"):
+        return " (p-value)"
+    if unit in COUNTS and str(entry.get("text")) == "1":
+        return f" {COUNTS[unit]}"
+    return f" {unit}"
 
 
 def summary_words(entry: dict) -> str:

@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter  # noqa: E402
 
 from analysis.figures import PAIRED_STYLE as STYLE  # noqa: E402
 from analysis.registry import format_number  # noqa: E402
@@ -64,18 +65,31 @@ def paired_forest(base: pd.DataFrame | None, scenario: pd.DataFrame | None, labe
             ax.set_xlim(min(lo_v, np.exp(-(mid or 0))) / 1.3, max(hi_v, np.exp(mid or 0)) * 1.3)
         else:
             ax.set_xlim(min(lo_v, -(mid or 0)) - 0.3, max(hi_v, mid or 0) + 0.3)
+    if log:  # plain numbers at round values (mathtext is off for every figure: no 10^k labels)
+        left, right = ax.get_xlim()
+        steps = (1,) if right / left > 1e3 else (1, 2, 5)
+        ticks = [m * 10.0 ** k for k in range(-4, 5) for m in steps if left <= m * 10.0 ** k <= right]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_ylim(0.4, n + 0.6)
     for y, text, colour in texts:
         ax.annotate(text, xy=(1.02, y), xycoords=("axes fraction", "data"), va="center", fontsize=7.5, color=colour)
+    # the legend above the plot, each entry on its own line, wrapped to the figure's width (never cut)
+    legend_label = textwrap.fill(scenario_label, int((width - 2.5 - 0.5) / 0.06))
     handles = [plt.Line2D([], [], color=STYLE[w][0], marker=STYLE[w][1], lw=1.6,
-                          label=STYLE[w][2] if w == "base" else scenario_label) for w in ("base", "scenario")]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2, fontsize=8, frameon=False)
-    ax.set_xlabel(textwrap.fill(xlabel, 70), fontsize=8.5)
+                          label=STYLE[w][2] if w == "base" else legend_label) for w in ("base", "scenario")]
+    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, fontsize=8, frameon=False)
+    ax.set_xlabel(textwrap.fill(xlabel, int((width - 2.5 - 1.6) / 0.065)), fontsize=8.5)
     ax.tick_params(axis="x", labelsize=8.5)
     if title:
         fig.suptitle(title, fontsize=9.5, x=0.02, ha="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    legend_lines = 1 + legend_label.count("\n") + 1
+    xlabel_lines = ax.get_xlabel().count("\n") + 1
+    fig.set_size_inches(width, fig.get_size_inches()[1] + 0.15 * (legend_lines + xlabel_lines - 3))
     height = fig.get_size_inches()[1]
-    fig.subplots_adjust(left=2.5 / width, right=1 - 1.6 / width, bottom=0.7 / height, top=1 - 0.75 / height)
+    fig.subplots_adjust(left=2.5 / width, right=1 - 1.6 / width, bottom=(0.45 + 0.15 * xlabel_lines) / height,
+                        top=1 - (0.3 + 0.15 * legend_lines + (0.25 if title else 0)) / height)
     return fig

@@ -24,6 +24,7 @@ class BuildContext:
     scenario: str = "base"  # labels the registry only: no stage behaves differently under a scenario
     cache: Cache = field(default_factory=lambda: Cache(None))
     project_dir: Path | None = None  # the project whose letters the answers stage reads
+    letters: list | None = None  # those letters, when the build has already read and checked them
 
     @property
     def networks(self):

@@ -48,16 +48,18 @@ def manifest(ctx: BuildContext) -> dict:
 
 def run_stages(ds, settings: Settings, rules: dict, out: Path, stages: Sequence[Stage] = ENGINE_STAGES,
                progress: Callable[[str], None] = lambda m: None, scenario: str = "base",
-               cache: Cache | None = None, project_dir: Path | None = None) -> BuildContext:
+               cache: Cache | None = None, project_dir: Path | None = None,
+               letters: list | None = None) -> BuildContext:
     """Run ``stages`` into ``out`` (which must exist) and return the context they filled.
 
     ``scenario`` only labels the registry and the manifest; ``cache`` (default: none) keeps the results of
-    the expensive stages; ``project_dir`` is the project whose letters the answers stage reads.
+    the expensive stages; ``project_dir`` is the project whose letters the answers stage reads (``letters``:
+    those letters, already read and checked against ``ds``).
     """
     registry = NumberRegistry(ds.data_hash, settings.to_dict(), scenario)
     ctx = BuildContext(ds=ds, settings=settings, rules=rules, registry=registry, out=out, progress=progress,
                        results=analyse(ds, settings, rules, progress), scenario=scenario,
-                       cache=cache or Cache(None), project_dir=project_dir)
+                       cache=cache or Cache(None), project_dir=project_dir, letters=letters)
     for stage in stages:
         stage(ctx)
     write_provenance(ctx)  # after every stage: the rows behind every network any stage fitted

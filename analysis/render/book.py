@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -299,7 +300,7 @@ def _metadata(cfg: dict, bibs: list[str], csl: list[str]) -> str:
     if authors:
         meta["author"] = authors
     if book.get("date"):
-        meta["date"] = _date(book["date"])
+        meta["date"] = _date(book["date"], cfg.get("date-format") or DEFAULT_DATE_FORMAT)
     meta["lang"] = str(cfg.get("lang") or "en")
     if bibs:
         meta["bibliography"] = bibs
@@ -344,12 +345,18 @@ def book_date(value) -> dt.date | str | None:
     return value if isinstance(value, dt.date) else str(value)
 
 
-def _date(value) -> str:
-    """Quarto-like long date (``May 1, 2024``)."""
+DEFAULT_DATE_FORMAT = "MMMM D, YYYY"  # Quarto's default for English
+
+
+def _date(value, fmt: str = DEFAULT_DATE_FORMAT) -> str:
+    """The date as Quarto's ``date-format`` writes it, for its tokens ``D``, ``DD``, ``MMMM``, ``MM``, ``YYYY``
+    (e.g. ``D MMMM YYYY``: ``1 May 2024``; the default: ``May 1, 2024``)."""
     value = book_date(value)
-    if isinstance(value, dt.date):
-        return f"{_MONTHS[value.month - 1]} {value.day}, {value.year}"
-    return str(value)
+    if not isinstance(value, dt.date):
+        return str(value)
+    tokens = {"YYYY": str(value.year), "MMMM": _MONTHS[value.month - 1], "MM": f"{value.month:02d}",
+              "DD": f"{value.day:02d}", "D": str(value.day)}
+    return re.sub("|".join(tokens), lambda m: tokens[m.group(0)], str(fmt))
 
 
 def pdf_timestamp(date_value) -> int:

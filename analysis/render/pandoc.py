@@ -100,6 +100,9 @@ $if(numbersections)$
 #set heading(numbering: "1.1")
 $endif$
 #show heading: set block(above: 1.4em, below: 0.8em)
+#show heading: set text(hyphenate: false)
+#show heading: set par(justify: false)
+#set table.cell(breakable: false)
 #show heading.where(level: 1, outlined: true): it => {
   pagebreak(weak: true)
   v(2.5em)

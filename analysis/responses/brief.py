@@ -41,14 +41,20 @@ def _loaded(name: str, results: Path | None) -> tuple[dict, dict[str, ScenarioFa
     return letter, letter_facts(letter, results), results
 
 
-def decisive(f: ScenarioFacts) -> Estimate | None:
-    """The estimate that decides the verdict: on pain relief, one whose recommendation changed; else, when the
-    analysis adds a trial, the estimate of its first procedure that changed (pain, else responders: the trial's
-    own question); else the one that moved most (or is new, or lost its evidence); else the responder odds ratio
-    that moved most; else the largest benefit on pain."""
+def decisive(f: ScenarioFacts, about: str = "") -> Estimate | None:
+    """The estimate that decides the verdict, in this order: the one the claim is about (``about``:
+    outcome/population/procedure, the letter's ``estimate``); on pain relief, one whose recommendation changed
+    (moved or not: a new MID or rule can change it alone); the added trial's own procedure; among the procedures
+    whose own trials the analysis changed, one whose rating changed, else the one that moved most; else the one
+    that moved most (or is new, or lost its evidence); else the responder odds ratio that moved most; else the
+    largest benefit on pain."""
+    if about:
+        hit = next((e for e in f.estimates if f"{e.outcome}/{e.population}/{e.code}" == about), None)
+        if hit is not None:
+            return hit
     changed = {(r.population, r.name) for r in f.changed_recommendations() + f.new_kinds_of_recommendation()}
     named = f.named(PAIN)
-    for e in named:
+    for e in named + [e for e in f.estimates if e.outcome == PAIN and e not in named]:
         if (e.population, e.name) in changed:
             return e
     for code in f.added_procedures():
@@ -56,6 +62,10 @@ def decisive(f: ScenarioFacts) -> Estimate | None:
             hit = next((e for e in f.moved(outcome) + f.new(outcome) if e.code == code), None)
             if hit is not None:
                 return hit
+    own = [e for e in f.moved(PAIN) if e.trials_changed]
+    rated = {(r.population, r.name) for r in f.ratings if r.certainty_changed or r.class_changed}
+    for e in [e for e in own if (e.population, e.name) in rated] + own:
+        return e
     for candidates in (named, f.lost(PAIN), f.named(RESPONDER)):
         if candidates:
             return candidates[0]
@@ -98,7 +108,14 @@ def _recommendation_sentence(f: ScenarioFacts) -> str:
     parts += [f"{where(r)}, a new procedure under this analysis, would receive a {r.scenario}{evidence(r)}"
               for r in new_kinds]
     text = ("If this analysis were accepted, " + "; ".join(parts) + ", and the panel would have to reconsider it."
-            if parts else "No recommendation changes direction or strength.")
+            if parts else NO_CHANGE)
+    regrouped = _regrouped(f)
+    moved_on = [r for r in lost if r.name in regrouped]
+    lost = [r for r in lost if r.name not in regrouped]
+    if moved_on:
+        their = "its" if len(moved_on) == 1 else "their"
+        text += (f" The trials of {_names([where(r) for r in moved_on])} now count under the procedures this "
+                 f"analysis {regrouped[moved_on[0].name]} in {their} place.")
     if lost:
         them = "it" if len(lost) == 1 else "them"
         text += (f" It leaves {_names([where(r) for r in lost])} without trials, so no recommendation could be "
@@ -106,20 +123,55 @@ def _recommendation_sentence(f: ScenarioFacts) -> str:
     return text
 
 
+NO_CHANGE = "No recommendation changes direction or strength."
+
+
+def _regrouped(f: ScenarioFacts) -> dict[str, str]:
+    """Procedure name -> what the analysis did with its trials ("defines", "merges"), for the
+    procedures a split or a merge replaces: they are not left without trials."""
+    names = {e.code: e.name for e in f.estimates}
+    out = {}
+    for kind, spec in f.operations:
+        if kind == "split_node" and spec.get("node") in names:
+            out[names[spec["node"]]] = "defines"
+        elif kind == "merge_nodes":
+            out.update({names[c]: "merges" for c in spec.get("nodes") or [] if c in names})
+    return out
+
+
 def _size(f: ScenarioFacts, e: Estimate) -> str:
     """The effect's size against the MID under the analysis, when that changed (e.g. to moderate harm)."""
     rating = _rating(f, e.population, e.name)
     if rating is None or not rating.class_changed or e.outcome != PAIN:
         return ""
-    return f", now judged {rating.scenario_class} (in the guideline, {rating.base_class})"
+    return f", now judged {_a(rating.scenario_class)} (in the guideline, {rating.base_class})"
 
 
-def scenario_sentences(f: ScenarioFacts) -> str:
-    """What one analysis shows, in two or three sentences."""
+def _a(size: str) -> str:
+    """An effect's size as a noun phrase: "a small benefit", "little or no effect"."""
+    return size if size.startswith("little") else f"a {size}"
+
+
+def _judged_now(f: ScenarioFacts, e: Estimate) -> str:
+    """How an unchanged estimate is judged now, when its size against the MID or its certainty changed."""
+    rating = _rating(f, e.population, e.name)
+    if rating is None or e.outcome != PAIN:
+        return ""
+    if rating.class_changed:
+        return f" is now judged {_a(rating.scenario_class)} (in the guideline, {rating.base_class})"
+    if rating.certainty_changed:
+        return (f" now rests on {rating.scenario_certainty} certainty evidence (in the guideline, "
+                f"{rating.base_certainty})")
+    return ""
+
+
+def scenario_sentences(f: ScenarioFacts, about: str = "") -> tuple[str, bool, str]:
+    """What one analysis shows: (its finding, whether some certainty ratings change, its recommendation
+    sentence). ``about``: the estimate the claim is about (the letter's ``estimate``)."""
     title = quoted(f.title or f.id)  # the scenario author's words (a year in them is theirs, not a result)
     if f.verdict == "already":
-        return f"The analysis {title} is what the guideline already does; nothing changes."
-    e = decisive(f)
+        return f"The analysis {title} is what the guideline already does; nothing changes.", False, ""
+    e = decisive(f, about)
     where = "" if e is None else f"{md(e.name)} for {POPULATION.get(e.population, e.population)}"
     what = "odds ratio of a pain response versus sham" if e is not None and e.outcome == RESPONDER else \
         "mean difference in pain versus sham"
@@ -133,25 +185,58 @@ def scenario_sentences(f: ScenarioFacts) -> str:
                 f"({_interval(e, f, 'base')} in the guideline).")
     elif e in f.moved(e.outcome):
         mid = f.mid if f.mid is not None else float(entry("settings/pain-mid")["value"])
-        small = e.outcome == PAIN and e.shift < mid / 5
-        most = f.moved(e.outcome)[0] == e  # else the added trial's own procedure (decisive)
-        lead = "estimates move by less than a fifth of the minimal important difference; the largest change is" \
+        small = e.outcome == PAIN and e.shift < mid / 10
+        most = f.moved(e.outcome)[0] == e  # else the estimate the claim is about, or the added trial's
+        lead = "estimates move by less than a tenth of the minimal important difference; the largest change is" \
             if small and most else f"the {what} changes {'most ' if most else ''}"
         said = (f"Re-analysed as {title}, {lead.rstrip()} for {where}: {_interval(e, f, 'scenario')}, against "
                 f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}.")
-    else:
-        said = f"Re-analysed as {title}, no pooled estimate of pain changes."
-    if f.changed_certainty() and not (f.changed_recommendations() or f.new_kinds_of_recommendation()):
-        said += " Some certainty ratings change (the appendix lists them)."
-    return f"{said} {_recommendation_sentence(f)}"
+    else:  # the estimate itself did not move
+        against = (f" against a minimal important difference of {num(scenario_id(f.id, 'settings/pain-mid')).markdown}"
+                   f"{CM}" if f.mid_changed else "")
+        judged = _judged_now(f, e)
+        others = " (other estimates move; the appendix lists them)" if f.moved(PAIN) else ""
+        if judged:
+            said = (f"Re-analysed as {title}, the {what} for {where} is unchanged, {_interval(e, f, 'base')}, but"
+                    f"{against} it{judged}{others}.")
+        elif f.moved(PAIN) or f.moved(RESPONDER):
+            said = f"Re-analysed as {title}, the {what} for {where} is unchanged, {_interval(e, f, 'base')}{others}."
+        else:
+            said = f"Re-analysed as {title}, no pooled estimate changes."
+    certainty = bool(f.changed_certainty()) and not (f.changed_recommendations() or f.new_kinds_of_recommendation())
+    return said, certainty, _recommendation_sentence(f)
 
 
 def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
+    """The claim's heading, then each analysis's finding; what certainty ratings and recommendations do is said
+    once for the claim when it is the same for all its analyses."""
     head = f"**{claim_heading(claim)}.**"
     if not facts:
         answer = f" {md(claim['answer'])}" if claim.get("answer") else ""
         return f"{head} No analysis of the data can settle this claim.{answer}"
-    return " ".join([head] + [scenario_sentences(f) for f in facts])
+    parts = [scenario_sentences(f, claim.get("estimate") or "") for f in facts]
+    if len(parts) == 1:
+        said, certainty, rec = parts[0]
+        return " ".join(p for p in (head, said, CERTAINTY_NOTE if certainty else "", rec) if p)
+    out = [head]
+    same = all(rec.startswith(NO_CHANGE) for _, _, rec in parts)  # then said once, after the analyses
+    for said, certainty, rec in parts:
+        out.append(said)
+        if not same:
+            out += [CERTAINTY_NOTE] if certainty and rec.startswith(NO_CHANGE) else []
+            out += [rec] if rec else []
+        elif rec[len(NO_CHANGE):].strip():
+            out.append(rec[len(NO_CHANGE):].strip())  # what the analysis leaves without trials
+    if same:
+        if any(certainty for _, certainty, _ in parts):
+            out.append("Some certainty ratings change (the appendix lists them), but in none of these analyses "
+                       "does a recommendation change direction or strength.")
+        else:
+            out.append("In none of these analyses does a recommendation change direction or strength.")
+    return " ".join(out)
+
+
+CERTAINTY_NOTE = "Some certainty ratings change (the appendix lists them)."
 
 
 def response_markdown(name: str, results: Path | None = None, appendix: str = "") -> str:
@@ -161,12 +246,23 @@ def response_markdown(name: str, results: Path | None = None, appendix: str = ""
     parts = [f"*In response to* {citation_markdown(letter['citation'])}",
              "We re-ran the guideline's network meta-analysis from the same data and code as each claim proposes. "
              "Effects are mean differences in pain versus sham on a 10 cm scale (negative: less pain); the "
-             f"guideline's minimal important difference is {num('settings/pain-mid').markdown} cm. The technical "
-             "appendix gives every analysis in full, its forest plots and the derivation of every number."]
+             f"guideline's minimal important difference is {num('settings/pain-mid').markdown} cm. "
+             + (ODDS_RATIOS if _reports_odds_ratios(letter, facts) else "")
+             + "The technical appendix gives every analysis in full, its forest plots and the derivation of every "
+             "number."]
     for claim in letter["claims"]:
         parts.append(claim_paragraph(claim, [facts[s["id"]] for s in claim["scenarios"]]))
     text = "\n\n".join(parts) + "\n"
     return text.replace("](#audit-", f"]({appendix}#audit-") if appendix else text
+
+
+ODDS_RATIOS = ("Where a claim concerns the proportion of patients with at least 50% pain relief, the effect is an "
+               "odds ratio versus sham (above one: more such patients with the procedure). ")
+
+
+def _reports_odds_ratios(letter: dict, facts: dict) -> bool:
+    return any((e := decisive(facts[s["id"]], c.get("estimate") or "")) is not None and e.outcome == RESPONDER
+               for c in letter["claims"] for s in c["scenarios"])
 
 
 def response_number_ids(name: str, results: Path | None = None) -> list[str]:
@@ -181,7 +277,7 @@ def figure_rows(name: str, results: Path | None = None) -> list[ClaimRow]:
     for claim in letter["claims"]:
         for s in claim["scenarios"]:
             f = facts[s["id"]]
-            e = decisive(f)
+            e = decisive(f, claim.get("estimate") or "")
             if e is None or e.outcome != PAIN:
                 continue
 

@@ -54,6 +54,7 @@ class Estimate:
     change: str  # unchanged / changed / no evidence under scenario / new under scenario
     base: float | None
     scenario: float | None
+    trials_changed: bool = False  # the analysis changed the trials of this procedure itself (not only others)
 
     def ids(self, reference: str = "sham") -> tuple[str, ...]:
         stem = f"{self.outcome}/{self.population}/{self.code}/vs-{reference}"
@@ -233,8 +234,10 @@ def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id:
         if col.empty:
             continue
         r = col.iloc[0]
+        trials = rows[rows["column"] == "n_trials"]
         estimates.append(Estimate(outcome, population, code, names.get(code, code), str(r["change"]),
-                                  _num(r["base"]), _num(r["scenario"])))
+                                  _num(r["base"]), _num(r["scenario"]),
+                                  trials_changed=bool(len(trials)) and str(trials.iloc[0]["change"]) != UNCHANGED))
     ratings = []
     cert = comp[(comp["table"] == "certainty.csv")]
     for key, rows in cert.groupby("key", sort=True):

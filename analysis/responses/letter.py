@@ -20,6 +20,7 @@
         scenarios:                           # the analyses that test it: files under scenarios/, or inline
           - scenarios/axial-facet-joint-only.yaml
           - {id: ..., title: ..., description: ..., operations: [...]}
+        estimate: pain/axial/joint-rf        # optional: the estimate the claim is about (its paragraph reports it)
         answer: >-                           # required when no analysis can settle the claim; else optional
           ...
 
@@ -79,7 +80,9 @@ NEEDS_SCENARIO = ("pooling", "omitted-trial", "extraction-error", "technical-fid
 NEEDS_ANSWER = ("expertise-process", "not-addressable")
 TOP_KEYS = {"citation": True, "title": False, "summary": False, "claims": True}
 CITATION_KEYS = {"authors": True, "title": False, "date": True, "published_in": True, "url": False}
-CLAIM_KEYS = {"id": True, "summary": True, "category": True, "where": False, "scenarios": False, "answer": False}
+CLAIM_KEYS = {"id": True, "summary": True, "category": True, "where": False, "scenarios": False, "answer": False,
+              "estimate": False}
+ESTIMATE_RE = re.compile(r"(pain|pain_responder)/(axial|radicular)/[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 class LetterInvalid(ScenarioInvalid):
@@ -95,6 +98,7 @@ class Claim:
     scenarios: tuple[Scenario, ...] = ()
     answer: str = ""
     line: int = 0
+    estimate: str = ""  # outcome/population/node: the estimate the claim is about, which its paragraph reports
 
     @property
     def addressable(self) -> bool:
@@ -128,6 +132,7 @@ class Letter:
                 "summary": self.summary,
                 "claims": [{"id": c.id, "summary": c.summary, "category": c.category,
                             "category_text": CATEGORIES[c.category], "where": c.where, "answer": c.answer,
+                            "estimate": c.estimate,
                             "scenarios": [{"id": s.id, "file": s.file, "title": s.title} for s in c.scenarios]}
                            for c in self.claims]}
 
@@ -218,6 +223,10 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
         for k in ("summary", "where", "answer"):
             if k in raw and not _text(raw[k]):
                 c.add(path + (k,), raw[k], f"the claim's {k} in words")
+        est = raw.get("estimate")
+        if "estimate" in raw and not (isinstance(est, str) and ESTIMATE_RE.fullmatch(est.strip())):
+            c.add(path + ("estimate",), est, "the estimate the claim is about, as outcome/population/procedure "
+                  "(e.g. pain/axial/joint-rf; outcome pain or pain_responder, population axial or radicular)")
         cat = raw.get("category")
         if "category" in raw and cat not in CATEGORIES:
             c.add(path + ("category",), cat, f"one of the categories {', '.join(CATEGORIES)}")
@@ -277,15 +286,33 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
                 continue
             used.setdefault(sc.id, (content, where))
             scenarios.append(sc)
+        if isinstance(est, str) and ESTIMATE_RE.fullmatch(est.strip()) and dataset is not None:
+            known = list(dataset.nodes["code"]) + _created_nodes(scenarios)
+            if est.strip().rsplit("/", 1)[1] not in known:
+                c.add(path + ("estimate",), est, f"a procedure of the network or one its scenarios create "
+                      f"({', '.join(known)})")
         if isinstance(cid, str) and _text(raw.get("summary")) and cat in CATEGORIES:
             claims.append(Claim(id=cid, summary=_words(raw["summary"]), category=cat,
                                 where=_words(raw.get("where") or ""), scenarios=tuple(scenarios),
-                                answer=_words(raw.get("answer") or ""), line=line_of(lines, path)))
+                                answer=_words(raw.get("answer") or ""), line=line_of(lines, path),
+                                estimate=est.strip() if isinstance(est, str) else ""))
     _numerals(c, data)
     if c.issues:
         raise LetterInvalid(c.issues, file)
     return Letter(name=name, file=file, citation=citation, claims=tuple(claims),
                   title=_words(data.get("title") or ""), summary=_words(data.get("summary") or ""))
+
+
+def _created_nodes(scenarios) -> list[str]:
+    """The network nodes the scenarios make: the codes of split_node's parts and merge_nodes' result."""
+    out = []
+    for sc in scenarios:
+        for op in sc.operations:
+            if op.kind == "split_node":
+                out += [part.get("code") for part in op.spec.get("into") or [] if isinstance(part, dict)]
+            elif op.kind == "merge_nodes":
+                out.append(op.spec.get("into"))
+    return [c for c in out if isinstance(c, str)]
 
 
 def _date(value) -> str | None:

@@ -50,7 +50,8 @@ def answers_stage(scenario_stages: tuple):
 
 def responses(ctx, scenario_stages: tuple) -> None:
     """Run (or reuse) every letter's scenarios into ``ctx.out``; nothing to do without ``responses/``."""
-    letters = load_letters(ctx.project_dir, ctx.ds) if ctx.project_dir is not None else []
+    letters = ctx.letters if ctx.letters is not None else \
+        load_letters(ctx.project_dir, ctx.ds) if ctx.project_dir is not None else []
     if not letters:
         return
     ctx.progress(f"answers to critics: {len(letters)} letter(s)")

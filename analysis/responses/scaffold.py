@@ -60,6 +60,7 @@ claims: []   # replace [] by the claims, one list item each, like the examples b
 #       - scenarios/lord-1996-extraction.yaml # correct_value: the value, what it was, and its source
 #   - id: outdated-techniques
 #     category: technical-fidelity
+#     estimate: pain/axial/joint-rf       # optional: the estimate the claim is about (its paragraph reports it)
 #     summary: Conclusions draw on abandoned techniques.
 #     scenarios:
 #       - scenarios/exclude-pulsed-rf.yaml

@@ -75,15 +75,14 @@ def figures_of(facts, sdir: Path) -> list[tuple[Path, str]]:
 
 
 def citation_markdown(c: dict) -> str:
-    """``Authors. *Title.* Published March 2025 in A; B.`` (the letter's words as literal text; the URL too: an
+    """``Authors. *Title.* A; B. Published March 2025.`` (the letter's words as literal text; the URL too: an
     address to copy, never a live link)."""
     text = md(c["authors"].rstrip(".")) + "."
     if c.get("title"):
         text += f" *{md(c['title'].rstrip('.'))}.*"
-    text += f" Published {md(month_year(c['date']))}"
     if c.get("published_in"):
-        text += " in " + "; ".join(md(p) for p in c["published_in"])
-    text += "."
+        text += " " + "; ".join(md(p.rstrip(".")) for p in c["published_in"]) + "."
+    text += f" Published {md(month_year(c['date']))}."
     if c.get("url"):
         text += f" Available at {md(c['url'])}."
     return text

@@ -514,6 +514,11 @@ def _row_issues(s: _State) -> None:
                                           f"a valid dataset after the operations; they leave {iss.format()}"))
 
 
+# operations that only remove whole studies (every row of each, from every table) or change settings: the
+# loaded dataset passed its checks, so what they leave passes them too, and the row checks are not re-run
+ROWS_KEPT = ("exclude_studies", "keep_studies", "mid", "timepoint_rule", "rule")
+
+
 def apply_scenario(dataset, scenario, check: bool = True, rules: dict | None = None) -> ScenarioDataset:
     """The dataset (a :class:`Dataset` or a package directory) under ``scenario`` (a :class:`Scenario` or file).
 
@@ -529,8 +534,8 @@ def apply_scenario(dataset, scenario, check: bool = True, rules: dict | None = N
     s = _State(ds, sc, rules)
     for op in sc.operations:
         APPLY[op.kind](s, op)
-    if check:  # the dataset's row checks, also when an operation had problems: all issues at once
-        _row_issues(s)
+    if check and any(op.kind not in ROWS_KEPT for op in sc.operations):
+        _row_issues(s)  # the dataset's row checks, also when an operation had problems: all issues at once
     if s.issues:
         raise ScenarioInvalid(s.issues, sc.file)
     h = hashlib.sha256((ds.data_hash + "\0" + (sc.text or repr(sc.operations))).encode()).hexdigest()

@@ -33,7 +33,8 @@ from analysis.scenarios.spec import Scenario
 from analysis.scratch import scratch_dir
 
 XLABELS = {"pain": "Mean difference in pain versus sham (cm, 10 cm VAS; negative = less pain)",
-           "pain_responder": "Odds ratio of response (at least 50% pain relief) versus sham (log scale)"}
+           "pain_responder": "Odds ratio of response (at least 50% pain relief) versus sham; above 1 favours the "
+                              "procedure (log\u00a0scale)"}
 
 
 @dataclass(frozen=True)
