@@ -526,3 +526,25 @@ def test_the_scaffold_shows_every_operation_and_its_examples_apply_to_the_data()
         apply_scenario(ds, sc, rules=rules)  # raises ScenarioInvalid, naming line and field, if it is not valid
         checked += 1
     assert checked >= 10
+
+
+def test_a_claims_estimate_must_name_an_estimate_of_the_network_or_its_scenarios():
+    """`estimate:` is outcome/population/procedure; a procedure neither in the data nor made by the claim's
+    scenarios is refused at its line and field, and one the scenarios make (a split's part) is accepted."""
+    from analysis.dataset import load_dataset
+
+    ds = load_dataset(ROOT / "data")
+    bad = PROBE.replace("    category: expertise-process\n", "    category: expertise-process\n    estimate: pain/axial\n"
+                        ).replace("    category: pooling\n", "    category: pooling\n    estimate: pain/axial/no-such-node\n")
+    with pytest.raises(LetterInvalid) as err:
+        parse_letter(bad, "responses/probe/letter.yaml", "probe", ROOT, ds)
+    lines = bad.splitlines()
+    text = "\n".join(i.format() for i in err.value.issues)
+    first = next(i for i, line in enumerate(lines, 1) if "estimate: pain/axial" == line.strip())
+    second = next(i for i, line in enumerate(lines, 1) if "no-such-node" in line)
+    assert f"line {first}, field claims[0].estimate: value 'pain/axial'; expected the estimate the claim" in text
+    assert f"line {second}, field claims[2].estimate: value 'pain/axial/no-such-node'; expected a procedure" in text
+    split = PROBE.replace("      - scenarios/lumbar-only.yaml", "      - scenarios/split-joint-rf.yaml").replace(
+        "    category: pooling\n", "    category: pooling\n    estimate: pain/axial/joint-rf-lateral-branch\n")
+    letter = parse_letter(split, "responses/probe/letter.yaml", "probe", ROOT, ds)
+    assert letter.claims[2].estimate == "pain/axial/joint-rf-lateral-branch"
