@@ -39,11 +39,12 @@ class BookFigure:
     name: str  # file stem in figures/
     draw: Callable[[], object]  # -> a matplotlib Figure, reading the results analysis.book points at
     needs: Callable[[], bool] = lambda: True  # whether the results hold what it shows
+    in_book: bool = True  # False: drawn for slides and manuscripts only (the book shows the same as a table)
 
 
-def _networks(kind: str, draw) -> list[BookFigure]:
+def _networks(kind: str, draw, in_book: bool = True) -> list[BookFigure]:
     return [BookFigure(f"{kind}-{outcome.replace('_', '-')}-{population}",
-                       lambda o=outcome, p=population: draw(o, p))
+                       lambda o=outcome, p=population: draw(o, p), in_book=in_book)
             for outcome in (("pain", "physical_function") if kind == "forest" else ("pain",))
             for population in ("axial", "radicular")]
 
@@ -53,7 +54,7 @@ FIGURES: tuple[BookFigure, ...] = (
     BookFigure("infographic-phone", lambda: show.infographic(phone=True)),  # the web page on a phone
     *_networks("network", show.network_figure),
     *_networks("forest", forest),
-    *_networks("league", show.league_figure),
+    *_networks("league", show.league_figure, in_book=False),  # the book prints the league as tables
     BookFigure("robustness", show_robustness.robustness_figure, needs=show_robustness.available),
 )
 

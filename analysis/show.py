@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.audit.links import Cell, LinkedTable, Markup, NoteMarks, quoted
+from analysis.audit.links import Cell, LinkedTable, Markup, NoteMarks, TrailNum, quoted
 from analysis.audit.links import markdown_literal as md
 from analysis.book import (
     entry,
@@ -563,6 +563,37 @@ def provider_blinding_markdown() -> str:
             f"which they were, {part('providers-blinded')}; test of interaction p = "
             f"{num(stem + '/p-interaction').markdown}. Because the trials at lower risk of bias show little or no "
             f"effect, the pooled estimate is judged at risk of bias (@sec-methods).")
+
+
+def league_table(outcome: str, population: str) -> LinkedTable:
+    """Every pair of procedures of a network (sham aside: the forest plot and summary of findings give each
+    procedure against it), as rows a reader can read at any size: the first procedure minus the second, in the
+    orientation the registry holds it, so every cell is a registered number as registered. Rows follow the
+    forest plot's order of the first procedure. Its numbers link to the complete audit trail beside the book."""
+    ref = manifest()["settings"]["reference"]
+    names = treatment_names()
+    order = [r["treatment"] for r in network_rows(outcome, population)]
+    rank = {t: i for i, t in enumerate(order)}
+    key = f"{outcome}/{population}/league"
+    pairs = []
+    for i, a in enumerate(order):
+        for b in order[i + 1:]:
+            first, second = (a, b) if a < b else (b, a)  # the registry's orientation
+            if ref in (first, second) or not has(f"{key}/{first}/{second}/estimate"):
+                continue
+            pairs.append((first, second))
+    pairs.sort(key=lambda p: (rank[p[0]], rank[p[1]]))
+    def cell(id_: str) -> TrailNum:  # in the complete audit trail, not the book's appendix
+        return TrailNum(id_, entry(id_)["text"])
+
+    rows = []
+    for first, second in pairs:
+        stem = f"{key}/{first}/{second}"
+        rows.append([names.get(first, first), names.get(second, second),
+                     Cell((cell(f"{stem}/estimate"), " (", cell(f"{stem}/ci-low"), " to ", cell(f"{stem}/ci-high"),
+                           ")"))])
+    return LinkedTable(["Procedure", "Compared with", "Difference in pain, cm (95% CI)"], rows,
+                       right=[False, False, True])
 
 
 def league_figure(outcome: str, population: str):

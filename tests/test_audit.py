@@ -15,11 +15,13 @@ import pytest
 
 from analysis.audit.appendix import _feed
 from analysis.audit.explain import AuditData
-from analysis.audit.links import id_from_anchor, study_anchor
+from analysis.audit.links import AUDIT_TRAIL, id_from_anchor, study_anchor
 from analysis.audit.lint import book_sources, lint_files, lint_text
 from tests.conftest import ROOT, book_html, clone_project, copy_project, rapidrec
 
 NUM_LINK = re.compile(r'<a href="[^"#]*#(audit-[^"]+)" class="rr-num">([^<]*)</a>')
+# the same, with the page it links to: the book's appendix, or the complete audit trail (AUDIT_TRAIL)
+NUM_LINK_TO = re.compile(r'<a href="([^"#]*)#(audit-[^"]+)" class="rr-num">([^<]*)</a>')
 
 
 @pytest.fixture(scope="module")
@@ -51,14 +53,15 @@ def html(project):
 
 # --- the registry and the book -------------------------------------------------------------------
 
-def test_every_generated_number_in_the_html_has_a_registry_entry(html, numbers):
-    links = NUM_LINK.findall(html)
+def test_every_generated_number_in_the_html_has_a_registry_entry(html, numbers, trail):
+    links = NUM_LINK_TO.findall(html)
     assert len(links) >= 20
-    for anchor, text in links:
+    for page, anchor, text in links:
         id_ = id_from_anchor(anchor)
         assert id_ in numbers, anchor
         assert unescape(text) == numbers[id_]["text"], id_
-        assert f'id="{anchor}"' in html, f"no appendix entry for {id_}"
+        target = trail if page == AUDIT_TRAIL else html  # a league table's cell: the complete audit trail
+        assert f'id="{anchor}"' in target, f"no entry for {id_} in {page or 'the book'}"
 
 
 def test_every_number_printed_in_the_html_is_generated_or_allowlisted(html):
@@ -94,7 +97,7 @@ def test_the_appendix_holds_the_numbers_the_book_prints_and_no_others(html, trai
     study names link to their extracted rows in the complete audit trail."""
     start = html.index('id="sec-audit"')
     body, appendix = html[:start], html[start:]
-    linked = {id_from_anchor(a) for a, _ in NUM_LINK.findall(body)}
+    linked = {id_from_anchor(a) for page, a, _ in NUM_LINK_TO.findall(body) if page != AUDIT_TRAIL}
     entries = {id_from_anchor(a) for a in re.findall(r'id="(audit-[^"]+)"', appendix)}
     assert linked <= entries and len(linked) > 400
     forest = re.compile(r"^[a-z_]+/(axial|radicular)/[^/]+/(n-trials|vs-sham/(estimate|ci-low|ci-high))$")

@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 
+import pandas as pd
 import pytest
 
 from analysis import book_figures
@@ -34,7 +35,9 @@ def test_the_build_writes_every_figure_as_svg_and_png_with_a_stable_name(rendere
 
 def test_the_chapters_show_the_files_in_figures(rendered_project):
     """Every figure of the book is one of figures/ byte for byte (the renderer copies what the chapter shows)."""
-    drawn = {_sha(p.read_bytes()): p.stem for p in (rendered_project.path / "figures").glob("*.svg")}
+    in_book = {f.name for f in FIGURES if f.in_book}
+    drawn = {_sha(p.read_bytes()): p.stem for p in (rendered_project.path / "figures").glob("*.svg")
+             if p.stem in in_book}
     shown = {_sha(p.read_bytes()) for p in (rendered_project.path / "_book" / "figures").glob("*.svg")}
     assert set(drawn) <= shown, f"not in the book: {sorted(drawn[h] for h in set(drawn) - shown)}"
 
@@ -95,3 +98,23 @@ def test_a_letter_changes_no_figure_but_a_result_of_the_analysis_does(rendered_p
     registry["numbers"]["pain/axial/joint-rf/vs-sham/estimate"]["text"] = "\u22120.99"
     path.write_text(json.dumps(registry), encoding="utf-8")
     assert book_figures._key(results) != key
+
+
+def test_the_league_table_is_a_table_of_every_pair_linking_to_the_complete_audit_trail(rendered_project):
+    """Legible at any size (issue 16): a row per pair of procedures (sham aside), each number the registry's text
+    in the registry's orientation, linking to the complete audit trail (the book's appendix stays short)."""
+    from analysis.show import league_table
+
+    with reading(rendered_project.path / "_results"):
+        table = league_table("pain", "axial")
+        effects = pd.read_csv(rendered_project.path / "_results" / "network" / "pain" / "axial" / "effects.csv")
+        procedures = [t for t in effects["treatment"] if t != "sham"]
+        assert len(table.rows) == len(procedures) * (len(procedures) - 1) // 2
+        registry = json.loads((rendered_project.path / "_results" / "numbers.json").read_text())["numbers"]
+        for row in table.rows:
+            estimate = row[2].parts[0]
+            assert estimate.id.startswith("pain/axial/league/") and str(estimate) == registry[estimate.id]["text"]
+        markdown = table._repr_markdown_()
+    assert markdown.count("](audit.html#audit-pain:axial:league:") == 3 * len(table.rows)
+    evidence = (rendered_project.path / "_book" / "sec-evidence.html").read_text(encoding="utf-8")
+    assert 'href="audit.html#audit-pain:axial:league:' in evidence and 'id="tbl-league-axial"' in evidence

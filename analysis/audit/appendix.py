@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.audit.explain import AuditData, settings_words, study_words, unit_words
-from analysis.audit.links import anchor, study_anchor
+from analysis.audit.links import AUDIT_TRAIL, anchor, study_anchor
 from analysis.book import printed_ids
 from analysis.book import results_dir as find
 
@@ -64,7 +64,6 @@ def named_sets(data: AuditData) -> dict[tuple[str, ...], str]:
     return sets
 
 
-AUDIT_TRAIL = "audit.html"  # the complete audit trail beside the book (_book/audit.html and audit.pdf)
 
 
 def _study_link(study: str, rows_at: str = "") -> str:

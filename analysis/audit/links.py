@@ -57,6 +57,19 @@ class Num(str):
         return self.markdown
 
 
+AUDIT_TRAIL = "audit.html"  # the complete audit trail beside the book (_book/audit.html and audit.pdf)
+
+
+class TrailNum(Num):
+    """A registry number the book prints without an entry in its appendix (a league table's cell: the appendix
+    holds the numbers of the text, summary tables and forest plots): it links to its entry in the complete
+    audit trail beside the book."""
+
+    @property
+    def markdown(self) -> str:
+        return f"[{self}]({AUDIT_TRAIL}#{anchor(self.id)}){{.{NUM_CLASS}}}"
+
+
 class Markup(str):
     """Markdown our code wrote on purpose (a bold section row, a citation): passed through as it is. Data never
     becomes Markup except through :func:`markdown_literal`."""
