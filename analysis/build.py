@@ -163,7 +163,7 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         progress("validating and loading the data package")
         ds = load_dataset(project_dir / DATA_DIR)
         # a bad letter is one message now, not after the whole build (the answers stage reuses them)
-        letters = load_letters(project_dir, ds) if scenario is None else None
+        letters = load_letters(project_dir, ds, Cache(project_dir if cache else None)) if scenario is None else None
         if scenario is not None:
             progress(f"applying scenario {scenario.id}")
             ds = apply_scenario(ds, scenario, rules=rules)

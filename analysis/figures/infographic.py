@@ -115,12 +115,14 @@ def _population_column(page: _Page, x, w, top, population, recs, cert, mid, xlim
         page.text(x + 0.14, y + 0.12, label, size=8.5, color="white", weight="bold", va="center")
         y += 0.3
     page.text(x + w - 0.1, y + 0.02, "Certainty", color=GREY, ha="right")
+    label_w, cert_w = 1.6, 0.55
+    page.text(x + 0.08 + label_w + (w - 0.16 - label_w - cert_w) / 2, y + 0.02, "shaded: < MID", color=GREY,
+              ha="center")  # the band's key, for the figure shared on its own
     y += 0.22
     rows = cert.reset_index(drop=True)
     labels, heights = _rows(rows["procedure"])
     total = sum(heights)
     colour_of = {r.procedure: DIRECTION_COLOUR.get(r.direction, GREY) for r in recs.itertuples()}
-    label_w, cert_w = 1.6, 0.55
     ax = page.fig.add_axes([(x + 0.08 + label_w) / page.w, page.y(y + total), (w - 0.16 - label_w - cert_w) / page.w,
                             total / page.h])
     ax.set_zorder(5)
@@ -205,7 +207,7 @@ def infographic(recommendations: pd.DataFrame, certainty: pd.DataFrame, facts: I
     page.text(0.2, 0.12, title, size=14, color="white", weight="bold")
     page.text(0.2, 0.14 + _lines(title) * 0.24 + 0.02, subtitle, size=8.5, color="white")
     page.band(band, 0.25, RED)
-    page.fig.text(0.5, page.y(band + 0.125), facts.notice.upper() if not phone else "SYNTHETIC DATA: A DEMONSTRATION",
+    page.fig.text(0.5, page.y(band + 0.125), facts.notice.upper() if not phone else "SYNTHETIC DATA FROM FICTIONAL TRIALS",
                   fontsize=8.5, color="white", weight="bold", ha="center", va="center")
 
     y = top_part

@@ -42,6 +42,7 @@ from pathlib import Path
 import yaml
 
 from analysis.audit.lint import _ALLOW, NUMERAL
+from analysis.cache import Cache
 from analysis.certainty.config import load_rules
 from analysis.project import SCENARIOS_DIR, settings_file
 from analysis.scenarios import apply_scenario
@@ -158,10 +159,13 @@ def _prefixed(issue: ScenarioIssue, prefix: tuple) -> ScenarioIssue:
     return dataclasses.replace(issue, column=col)
 
 
-def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=None) -> Letter:
+def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=None, cache: Cache | None = None
+                 ) -> Letter:
     """Check a letter given as YAML text; raises :class:`LetterInvalid` with every problem.
 
-    ``dataset`` (a loaded :class:`analysis.dataset.Dataset`) also checks each scenario against the data.
+    ``dataset`` (a loaded :class:`analysis.dataset.Dataset`) also checks each scenario against the data; with a
+    ``cache`` (the project's), a scenario found valid for the same data, rules and text is not checked again
+    (an edit of the letter's prose re-checks none of its scenarios).
     """
     try:
         data, lines, dup = load_with_lines(text)
@@ -269,8 +273,8 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
                 else:
                     c.add(q, str(item)[:60], "a scenario file name or a scenario written inline (a mapping)")
                     continue
-                if dataset is not None:
-                    apply_scenario(dataset, sc, rules=rules)  # raises ScenarioInvalid when the result is not a valid dataset
+                if dataset is not None:  # raises ScenarioInvalid when the result is not a valid dataset
+                    _check_against_data(sc, dataset, rules, cache)
             except ScenarioInvalid as exc:
                 issues = exc.issues
                 if isinstance(item, dict):
@@ -301,6 +305,20 @@ def parse_letter(text: str, file: str, name: str, project_dir: Path, dataset=Non
         raise LetterInvalid(c.issues, file)
     return Letter(name=name, file=file, citation=citation, claims=tuple(claims),
                   title=_words(data.get("title") or ""), summary=_words(data.get("summary") or ""))
+
+
+def _check_against_data(sc: Scenario, dataset, rules: dict, cache: Cache | None) -> None:
+    """Apply ``sc`` to the data (its problems raise :class:`ScenarioInvalid`); a valid result is remembered in
+    ``cache`` under what it depends on, so the same scenario is not applied again to check it."""
+    def check() -> bool:
+        apply_scenario(dataset, sc, rules=rules)
+        return True
+
+    if cache is None:
+        check()
+    else:
+        cache.get("scenario-check", {"data": dataset.data_hash, "rules": rules, "text": sc.text, "file": sc.file},
+                  check)
 
 
 def _created_nodes(scenarios) -> list[str]:
@@ -367,7 +385,7 @@ def letter_path(project_dir: Path, name: str) -> Path:
     return Path(project_dir) / RESPONSES_DIR / name / LETTER_FILE
 
 
-def load_letter(project_dir: Path, name: str, dataset=None) -> Letter:
+def load_letter(project_dir: Path, name: str, dataset=None, cache: Cache | None = None) -> Letter:
     """Read and check ``responses/<name>/letter.yaml``; raises :class:`LetterInvalid`."""
     project_dir = Path(project_dir)
     path = letter_path(project_dir, name)
@@ -380,7 +398,7 @@ def load_letter(project_dir: Path, name: str, dataset=None) -> Letter:
                             rel) from None
     except UnicodeDecodeError as exc:
         raise LetterInvalid([ScenarioIssue(rel, None, None, None, f"UTF-8 text ({exc.reason})")], rel) from None
-    return parse_letter(text, rel, name, project_dir, dataset)
+    return parse_letter(text, rel, name, project_dir, dataset, cache)
 
 
 def letter_names(project_dir: Path) -> list[str]:
@@ -389,13 +407,14 @@ def letter_names(project_dir: Path) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{LETTER_FILE}")) if root.is_dir() else []
 
 
-def load_letters(project_dir: Path, dataset=None) -> list[Letter]:
+def load_letters(project_dir: Path, dataset=None, cache: Cache | None = None) -> list[Letter]:
     """Every letter, checked together: one :class:`LetterInvalid` lists the problems of all of them, and a
-    scenario id used by two letters for different scenarios is a problem too."""
+    scenario id used by two letters for different scenarios is a problem too (``cache``: see
+    :func:`parse_letter`)."""
     letters, issues = [], []
     for name in letter_names(project_dir):
         try:
-            letters.append(load_letter(project_dir, name, dataset))
+            letters.append(load_letter(project_dir, name, dataset, cache))
         except LetterInvalid as exc:
             issues.extend(exc.issues)
     first: dict[str, tuple[str, str]] = {}

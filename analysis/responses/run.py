@@ -32,12 +32,13 @@ from analysis.registry import load_numbers
 from analysis.responses.facts import facts_from_results
 from analysis.responses.letter import load_letters
 from analysis.responses.paragraphs import scenario_id
-from analysis.results_io import write_json
+from analysis.results_io import read_json, write_json
 from analysis.scenarios import apply_scenario
 from analysis.scenarios.outputs import names_of, write_figures, write_outputs
 from analysis.workers import can_fork, worker_pool
 
 OPERATIONS_FILE = "operations.json"
+PRINTED_FILE = "answer_numbers.json"  # the registry ids the answer prints from this scenario's results
 WORKERS = 2
 
 
@@ -127,9 +128,11 @@ def scenario_files(ctx, sc, scenario_stages: tuple) -> dict[str, bytes]:
         out = Path(tmp)
         run_stages(applied, settings, applied.rules(ctx.rules), out, scenario_stages, scenario=sc.id)
         write_outputs(sc, applied, ctx.out, out, figures=False)
+        facts = facts_from_results(out)
         # only the paired forest plots the answer shows (SVG serves HTML and PDF)
-        write_figures(ctx.out, out, sc, names_of(ctx.out, out), ("svg",), facts_from_results(out).networks_to_show())
+        write_figures(ctx.out, out, sc, names_of(ctx.out, out), ("svg",), facts.networks_to_show())
         write_json([{"kind": op.kind, "spec": op.spec} for op in sc.operations], out / OPERATIONS_FILE)
+        write_json(sorted(facts.number_ids()), out / PRINTED_FILE)  # what register checks, computed once
         return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
@@ -158,7 +161,7 @@ def register(registry, sid: str, out: Path) -> list[str]:
         registry.add(scenario_id(sid, id_), e["value"], unit=e["unit"], function=e["function"],
                      studies=e.get("studies") or (), contributions=e.get("contributions") or {}, text=e["text"],
                      scenario=e.get("scenario", sid), settings=e.get("settings"))
-    missing = sorted(set(facts_from_results(out).number_ids()) - set(ids))
+    missing = sorted(set(read_json(out / PRINTED_FILE)) - set(ids))
     if missing:
         raise AnalysisError(f"scenario {sid}: its answer would print numbers it did not register: {missing}")
     return ids
