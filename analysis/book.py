@@ -96,11 +96,13 @@ def _record(id: str) -> None:
             fh.write(id + "\n")
 
 
-def printed_ids() -> list[str] | None:
-    """The ids the chapters before this one printed with :func:`num` (for the audit appendix), as the
-    built-in renderer passes them (``$RAPIDREC_PRINTED_IDS``); None when not known (e.g. under Quarto)."""
+def printed_where() -> dict[str, list[str]] | None:
+    """Each id the chapters before this one printed with :func:`num` -> the ids of the chapters' sections that
+    print it (for the audit appendix), as the built-in renderer passes them (``$RAPIDREC_PRINTED_IDS``); None
+    when not known (e.g. under Quarto)."""
     path = os.environ.get(PRINTED_IDS_ENV)
     return read_json(Path(path)) if path and Path(path).is_file() else None
+
 
 
 def record_printed(ids) -> None:
@@ -116,7 +118,7 @@ def num(id: str) -> "Num":
     appendix (:class:`analysis.audit.links.Num`); in f-strings it is the plain text.
     """
     text = entry(id)["text"]
-    _record(id)  # printed by the chapter being rendered (printed_ids)
+    _record(id)  # printed by the chapter being rendered (printed_where)
     return Num(id, text)
 
 

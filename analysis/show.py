@@ -79,17 +79,18 @@ def flow_table():
 
 
 class FigureFile:
-    """A figure the build drew into ``figures/`` (:mod:`analysis.book_figures`); a chapter shows it as SVG, or
-    as PNG where a format cannot take SVG."""
+    """A figure drawn to files (``<stem>.svg``, and ``<stem>.png`` when there is one), shown as it is: SVG, or
+    PNG where a format cannot take SVG (IPython's ``SVG`` would parse and re-serialise the document first)."""
 
     def __init__(self, stem: Path):
-        self.stem = stem
+        self.stem = Path(stem)
 
     def _repr_svg_(self) -> str:
         return self.stem.with_suffix(".svg").read_text(encoding="utf-8")
 
-    def _repr_png_(self) -> bytes:
-        return self.stem.with_suffix(".png").read_bytes()
+    def _repr_png_(self) -> bytes | None:
+        png = self.stem.with_suffix(".png")
+        return png.read_bytes() if png.is_file() else None
 
 
 def figure(name: str) -> FigureFile:

@@ -347,3 +347,23 @@ def test_an_entry_says_which_studies_of_its_network_feed_it_and_which_do_not(ren
     assert f"Network of {len(e['studies'])} studies" in text and top in text and "100.0%" in text
     assert ("one other study" if idle == 1 else f"other {idle} studies") in text and "nothing to it directly (0%)" in text
     assert "the rest" not in text
+
+
+def test_every_number_says_how_it_was_computed_and_where_it_is_printed(numbers, html, project):
+    """Every kind of number the build registers has its formula or rule in words (issue 16); the book's
+    appendix lists them, and each of its entries links back to the sections that print it."""
+    from analysis.audit.formulas import how_computed
+
+    missing = sorted({(e["function"], i.rsplit("/", 1)[-1]) for i, e in numbers.items() if how_computed(i, e) is None})
+    assert missing == []
+    words = how_computed("pain/axial/joint-rf/vs-sham/ci-low", numbers["pain/axial/joint-rf/vs-sham/ci-low"])
+    assert "restricted maximum likelihood" in how_computed("pain/axial/tau2", numbers["pain/axial/tau2"])
+    assert "95% critical value" in words and "standard error" in words
+    start = html.index('id="sec-audit"')
+    appendix = html[start:]
+    assert "How each number is computed" in appendix and "Half the median enrolment" not in appendix[:200]
+    entry = appendix[appendix.index('id="audit-pain:axial:joint-rf:vs-sham:estimate"'):]
+    entry = entry[:entry.index("</div>")]
+    assert "Printed in" in entry and 'href="sec-evidence.html' in entry, entry[-400:]
+    done = rapidrec("audit", "pain/axial/joint-rf/vs-sham/estimate", cwd=project)
+    assert done.returncode == 0 and "How: The pooled mean difference, first treatment minus second" in done.stdout

@@ -14,27 +14,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from analysis.audit.explain import AuditData, settings_words, study_words, unit_words
+from analysis.audit.formulas import glossary
 from analysis.audit.links import AUDIT_TRAIL, anchor, study_anchor
-from analysis.book import printed_ids
+from analysis.book import printed_where
 from analysis.book import results_dir as find
 
 INTRO = (
-    "Every number printed in this book is an entry of the results registry (`_results/numbers.json`) "
-    "written by `rapidrec build`; in the HTML version each links here. Numbers in tables are registry "
-    "entries too, and the estimates and trial counts written on the figures are registry texts "
-    "(axis ticks are a scale, not results). Numbers that share a derivation share a paragraph: their common "
-    "id once, then each number's own part, its printed text and, where the text rounds it, its full "
-    "value; then the function that computed them and the studies that feed them: for a network estimate, "
-    "every study of its network, since the shared heterogeneity variance links them all, with its "
-    "percentage contribution from the contribution matrix. Each study links to its extracted rows, with "
-    "the values used and any conversion. `rapidrec audit ID` prints the same derivation, and `rapidrec "
-    "audit --study STUDY` every number a study influences; `rapidrec verify` rebuilds the book from the "
-    "data and compares."
+    "Every number this book prints is an entry of the results registry (`_results/numbers.json`, written by "
+    "`rapidrec build`); in the HTML version each links here, and each entry links back to where it is printed. "
+    "Numbers that share a derivation share a paragraph: their common id, each number's own part and printed "
+    "text (with its full value where the text rounds it), the function that computed them, and the studies "
+    "that feed them with each study's percentage contribution and a link to its extracted rows. `rapidrec "
+    "audit ID` prints the same derivation; `rapidrec verify` rebuilds the book from the data and compares."
 )
 
 
 # smaller type for the rest of the PDF (the appendix is last), ids not hyphenated; ignored by the HTML writer
-COMPACT_PDF = "```{=typst}\n#set text(size: 8pt, hyphenate: false)\n#set par(justify: false)\n```"
+COMPACT_PDF = ("```{=typst}\n#set text(size: 8pt, hyphenate: false)\n#set par(justify: false)\n"
+               "#show table: set text(size: 8pt)\n#set table(inset: (x: 4pt, y: 3pt))\n```")
 
 
 def _esc(text: str) -> str:
@@ -156,24 +153,29 @@ def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
     return text
 
 
-def _group(ids: list[str], data: AuditData, sets: dict, rows_at: str = "") -> str:
-    return f"::: {{.audit-entry}}\n{_heads(ids, data)} {_feed(ids[0], data, sets, rows_at)}\n:::\n"
+def _group(ids: list[str], data: AuditData, sets: dict, rows_at: str = "",
+           where: dict[str, list[str]] | None = None) -> str:
+    sections = list(dict.fromkeys(s for i in ids for s in (where or {}).get(i, ())))
+    back = (" Printed in " + ", ".join(f"@{s}" for s in sections) + ".") if sections else ""
+    return f"::: {{.audit-entry}}\n{_heads(ids, data)} {_feed(ids[0], data, sets, rows_at)}{back}\n:::\n"
 
 
-def entries_markdown(data: AuditData, ids=None, rows_at: str = "") -> list[str]:
+def entries_markdown(data: AuditData, ids=None, rows_at: str = "", where: dict[str, list[str]] | None = None
+                     ) -> list[str]:
     """Every registry id (or those of ``ids``) anchored, in id order; consecutive ids sharing a derivation
-    share one paragraph. Study names link to their rows in this document or in ``rows_at``."""
+    share one paragraph. Study names link to their rows in this document or in ``rows_at``; ``where`` (id ->
+    the sections printing it) ends each paragraph with links back to them."""
     sets = named_sets(data)
     out, group, key = [], [], None
     for id_ in sorted(data.numbers if ids is None else set(ids)):
         k = _group_key(id_, data)
         if group and k != key:
-            out.append(_group(group, data, sets, rows_at))
+            out.append(_group(group, data, sets, rows_at, where))
             group = []
         group.append(id_)
         key = k
     if group:
-        out.append(_group(group, data, sets, rows_at))
+        out.append(_group(group, data, sets, rows_at, where))
     return out
 
 
@@ -188,34 +190,46 @@ def study_markdown(study: str, data: AuditData) -> str:
     return "\n".join(lines) + "\n"
 
 
+def glossary_markdown(entries: dict[str, dict]) -> str:
+    """The formula or rule of every kind of number among ``entries``, as a Markdown table."""
+    rows = ["| Number | How it is computed |", "|:---|:---------------|"]
+    rows += [f"| {_esc(kinds)} ({_esc(parts)}) | {_esc(how)} |" for parts, kinds, how in glossary(entries)]
+    return "\n".join(rows) + "\n"
+
+
 def appendix_markdown(results_dir: Path | None = None, ids=None, complete: bool = False) -> str:
     """The body of the audit appendix chapter (markdown): the entries of ``ids`` (default: those the book's
-    chapters printed, :func:`analysis.book.printed_ids`, or every entry when that is not known), their studies
+    chapters printed, :func:`analysis.book.printed_where`, or every entry when that is not known), each ending
+    with links back to the sections that print it, their studies
     linking to the complete audit trail (:data:`AUDIT_TRAIL`). ``complete``: the complete audit trail itself,
     every entry and every study's extracted rows."""
     if results_dir is None:
         results_dir = find()
     data = AuditData(Path(results_dir))
     reg = data.registry
+    where = printed_where() if not complete else None
     if ids is None and not complete:
-        ids = printed_ids()
+        ids = sorted(where) if where is not None else None
     shown = sorted(data.numbers if complete or ids is None else {i for i in ids if i in data.numbers})
     if complete:
         scope = ("This document holds every entry of the registry, and after them the extracted rows of every "
                  "study the entries cite.")
     else:
         scope = (f"This appendix holds the {len(shown)} entries the book prints in its text, tables and forest "
-                 f"plots; the registry holds {len(data.numbers)} in all (among them the league tables' cells and "
-                 f"the result files' other numbers). The complete audit trail beside this book ({AUDIT_TRAIL}, "
-                 "and audit.pdf) holds every entry and the extracted rows of every study; `rapidrec audit ID` "
-                 "explains any of them.")
+                 f"plots, of {len(data.numbers)} in the registry; the complete audit trail beside this book "
+                 f"({AUDIT_TRAIL} and audit.pdf) holds every entry, the league tables' cells among them, and the "
+                 "extracted rows of every study.")
     parts = [COMPACT_PDF, "", INTRO + " " + scope, "",
              f"All numbers were computed under scenario **{_esc(str(reg.get('scenario')))}** from the data package "
              f"with hash {_esc(str(reg.get('data_hash')))}, with these settings: "
              f"{_esc(settings_words(reg.get('settings') or {}))}. An entry states its own settings, scenario or "
              "hash only where they differ.", "",
+             "## How each number is computed {.unnumbered}", "",
+             "Each entry below names the function that computed it and ends in the kind of number it is "
+             "(`estimate`, `ci-low`, `tau` ...); this table says, for each kind, the formula or rule and its "
+             "inputs.", "", glossary_markdown({i: data.numbers[i] for i in shown}), "",
              "## Numbers {.unnumbered}", ""]
-    parts += entries_markdown(data, shown, rows_at="" if complete else AUDIT_TRAIL)
+    parts += entries_markdown(data, shown, rows_at="" if complete else AUDIT_TRAIL, where=where)
     if complete:
         cited = sorted({s for i in shown for s in (data.numbers[i].get("studies") or [])})
         parts += ["## Extracted rows by study {.unnumbered}", "",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.audit.formulas import how_computed
 from analysis.audit.provenance import STUDY_RECORD
 from analysis.errors import AnalysisError
 from analysis.results_io import read_json
@@ -189,6 +190,7 @@ def format_text(expl: Explanation, data: AuditData) -> str:
     lines = [expl.id, "",
              f"Value: {e['value']!r} (full precision), printed as \"{e['text']}\"{unit_words(e)}.",
              f"Computed by: {e['function']}.",
+             *([f"How: {how}"] if (how := how_computed(expl.id, e)) else []),
              f"Model and settings: {settings_words(e.get('settings') or data.registry.get('settings'))}.",
              f"Scenario: {e.get('scenario', data.registry.get('scenario'))}.",
              f"Data package hash: {e.get('data_hash', data.registry.get('data_hash'))}."]

@@ -229,7 +229,7 @@ def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
     defaults = dict(cfg.get("execute") or {})  # Quarto's defaults apply when unset (echo: true)
     files = [e for e in entries if e.path]
     out = []
-    printed: set[str] = set()  # registry ids the chapters so far looked up (analysis.book.printed_ids)
+    printed: dict[str, list[str]] = {}  # registry id -> the sections of the chapters so far that printed it
     (work / "printed").mkdir()
     with Kernel(project_dir, work / "notebooks" / "kernel.log") as kernel:
         for entry in entries:
@@ -239,7 +239,7 @@ def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
                 continue
             n = files.index(entry) + 1
             text = _source(project_dir, entry.path)
-            before = json.dumps(sorted(printed))
+            before = json.dumps(printed, sort_keys=True)  # (analysis.book.printed_where)
             key = {"chapter": entry.path, "source": text, "classes": list(entry.classes), "defaults": defaults,
                    "reads": reads, "printed": hashlib.sha256(before.encode()).hexdigest()}
             # (not the project's location: output never depends on it, rapidrec verify)
@@ -255,9 +255,22 @@ def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
             for name, data in figures.items():
                 (work / "figures").mkdir(exist_ok=True)
                 (work / "figures" / name).write_bytes(data)
-            printed.update(ids)
+            section = _first_section(md)
+            for id_ in ids:
+                where = printed.setdefault(id_, [])
+                if section and section not in where:
+                    where.append(section)
             out.append(md)
     return out
+
+
+_SECTION = re.compile(r"^#[^#\n].*\{[^}\n]*#(sec-[A-Za-z0-9_-]+)", re.MULTILINE)
+
+
+def _first_section(md: str) -> str | None:
+    """The id of a chapter's first level-1 heading (``# Title {#sec-x}``), if it has one."""
+    m = _SECTION.search(md)
+    return m.group(1) if m else None
 
 
 def _execute(entry: Entry, qmd: Qmd, project_dir: Path, defaults: dict, work: Path,

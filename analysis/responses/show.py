@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import SVG, Markdown, display
+from IPython.display import Markdown, display
 
 from analysis.audit.links import id_from_anchor
 from analysis.audit.links import markdown_literal as md
@@ -33,6 +33,7 @@ from analysis.responses.paragraphs import (
     unsettled_paragraph,
 )
 from analysis.results_io import read_json
+from analysis.show import FigureFile
 
 OUTCOME_WORDS = {"pain": "mean difference in pain versus sham", "pain_responder": "odds ratio of a pain response "
                  "versus sham"}
@@ -179,5 +180,5 @@ def show_letter(name: str, heading_level: int = 2) -> None:
             display(Markdown(payload))
         else:
             path, caption = payload
-            display(SVG(filename=str(path)))
+            display(FigureFile(Path(path).with_suffix("")))
             display(Markdown(f"*Figure.* {caption}"))
