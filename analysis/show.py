@@ -591,8 +591,8 @@ def league_table(outcome: str, population: str) -> LinkedTable:
     for first, second in pairs:
         stem = f"{key}/{first}/{second}"
         rows.append([names.get(first, first), names.get(second, second),
-                     Cell((cell(f"{stem}/estimate"), " (", cell(f"{stem}/ci-low"), " to ", cell(f"{stem}/ci-high"),
-                           ")"))])
+                     Cell((cell(f"{stem}/estimate"), " (", cell(f"{stem}/ci-low"), "\u00a0to\u00a0",
+                           cell(f"{stem}/ci-high"), ")"))])  # an interval never broken across lines
     return LinkedTable(["Procedure", "Compared with", "Difference in pain, cm (95% CI)"], rows,
                        right=[False, False, True])
 
