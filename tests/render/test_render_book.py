@@ -202,3 +202,23 @@ def test_chapters_share_one_kernel_but_start_clean(tmp_path):
     result = render_book(project, formats=("html",))
     html = norm(book_html(result.html.parent))
     assert "False 6 8 True True" in html
+
+
+def test_content_for_one_format_and_alternative_text(tmp_path):
+    """Quarto's conditional content (content-visible / content-hidden with when-format) reaches only its format,
+    and fig-alt becomes the image's alternative text; date-format sets how the book's date is written."""
+    figure = ("```{python}\n#| fig-alt: \"A line rising from left to right\"\nimport matplotlib.pyplot as plt\n"
+              "plt.plot([0, 1], [0, 1]);\n```\n")
+    chapter = ("# A\n\n::: {.content-visible when-format=\"html\"}\nOnly-in-the-web-page.\n\n" + figure + ":::\n\n"
+               "::: {.content-hidden when-format=\"html\"}\nOnly-in-the-PDF.\n:::\n\nBoth-formats.\n")
+    project = _book(tmp_path, {"index.qmd": "# P {.unnumbered}\n\nHi.\n", "a.qmd": chapter})
+    config = project / "_quarto.yml"
+    config.write_text(config.read_text().replace("  title: T\n", "  title: T\n  date: 2026-12-01\n")
+                      + "date-format: \"D MMMM YYYY\"\n", encoding="utf-8")
+    result = render_book(project)
+    html = book_html(result.html.parent)
+    pdf = norm(" ".join(page.extract_text() for page in PdfReader(result.pdf).pages))
+    assert "Only-in-the-web-page." in html and "Only-in-the-PDF." not in html and "Both-formats." in html
+    assert 'alt="A line rising from left to right"' in html
+    assert "Only-in-the-PDF." in pdf and "Only-in-the-web-page." not in pdf and "Both-formats." in pdf
+    assert "1 December 2026" in pdf and "1 December 2026" in html
