@@ -29,7 +29,7 @@ def scenario_id(project):
 
 def test_verify_finds_exactly_the_altered_files_and_entries(project, scenario_id, tmp_path):
     """One rebuild from scratch (about a minute) serves both sides: everything the project holds -- results,
-    book, the scenario's results -- is rebuilt byte-identical, and the two altered files are named."""
+    figures, book, the scenario's results -- is rebuilt byte-identical, and the three altered files are named."""
     altered = clone_project(project, tmp_path / "altered")
     path = altered / "_results" / "numbers.json"
     reg = json.loads(path.read_text())
@@ -37,12 +37,15 @@ def test_verify_finds_exactly_the_altered_files_and_entries(project, scenario_id
     path.write_text(json.dumps(reg, indent=2, sort_keys=True) + "\n")
     effects = altered / "_results" / "network" / "pain" / "axial" / "effects.csv"
     effects.write_text(effects.read_text().replace(",", ";", 3))
+    figure = altered / "figures" / "forest-pain-axial.svg"
+    figure.write_bytes(figure.read_bytes().replace(b"</svg>", b"<!-- edited --></svg>"))
     done = rapidrec("verify", "--project", altered, cwd=altered)
     assert done.returncode == 1, done.stderr
     assert "_results/numbers.json: pain/axial/joint-rf/vs-sham/estimate: text" in done.stdout
     assert "_results/network/pain/axial/effects.csv:" in done.stdout
     differing = {line.split(":")[0] for line in done.stdout.splitlines() if line.strip()}
-    assert differing == {"_results/numbers.json", "_results/network/pain/axial/effects.csv"}, done.stdout
+    assert differing == {"_results/numbers.json", "_results/network/pain/axial/effects.csv",
+                         "figures/forest-pain-axial.svg"}, done.stdout
     compared = int(re.search(r"differences in (\d+) files", done.stderr).group(1))
     assert compared > 100  # results, book and the scenario's results were all compared
 

@@ -28,6 +28,7 @@ from analysis.build import build
 from analysis.errors import AnalysisError
 from analysis.project import (
     BOOK_DIR,
+    FIGURES_DIR,
     INPUTS,
     REQUIRED_INPUTS,
     RESULTS_DIR,
@@ -202,9 +203,10 @@ def compare_csv(file: str, cur: str, new: str) -> list[Difference]:
     return diffs
 
 
-def compare_results(cur: Path, new: Path, label: str = RESULTS_DIR) -> tuple[list[Difference], int]:
+def compare_results(cur: Path, new: Path, label: str = RESULTS_DIR, skip: tuple[str, ...] = ()
+                    ) -> tuple[list[Difference], int]:
     diffs: list[Difference] = []
-    files = _files(cur) | _files(new)
+    files = _files(cur, skip) | _files(new, skip)
     for rel in sorted(files):
         file = f"{label}/{rel}"
         a, b = cur / rel, new / rel
@@ -293,8 +295,11 @@ def _first_change(a: str, b: str) -> str:
 
 
 def compare(project: Path, rebuilt: Path) -> tuple[list[Difference], int]:
-    """Every difference between the project's results and book and the rebuilt ones."""
+    """Every difference between the project's results, figures and book and the rebuilt ones."""
     diffs, n = compare_results(project / RESULTS_DIR, rebuilt / RESULTS_DIR)
+    if (project / FIGURES_DIR).is_dir():  # the figures the build drew (not the folder's README)
+        d, k = compare_results(project / FIGURES_DIR, rebuilt / FIGURES_DIR, FIGURES_DIR, skip=("README.md",))
+        diffs, n = diffs + d, n + k
     books = [BOOK_DIR] if (project / BOOK_DIR).exists() else []
     books += sorted(f"{SCENARIO_BOOKS_DIR}/{p.name}" for p in (project / SCENARIO_BOOKS_DIR).glob("*") if p.is_dir())
     for book in books:
