@@ -593,7 +593,7 @@ def league_table(outcome: str, population: str) -> LinkedTable:
         rows.append([names.get(first, first), names.get(second, second),
                      Cell((cell(f"{stem}/estimate"), " (", cell(f"{stem}/ci-low"), "\u00a0to\u00a0",
                            cell(f"{stem}/ci-high"), ")"))])  # an interval never broken across lines
-    return LinkedTable(["Procedure", "Compared with", "Difference in pain, cm (95% CI)"], rows,
+    return LinkedTable(["Procedure", "Compared with", "Difference, cm (95%\u00a0CI)"], rows,
                        right=[False, False, True])
 
 

@@ -41,6 +41,7 @@ def _esc(text: str) -> str:
     return text
 
 
+MINUS = "\u2212"  # as the registry's texts print a negative number
 SHOWN_SHARE = 75.0  # percent of an estimate's information whose main contributors the appendix names
 MAX_SHOWN = 8  # and at most this many of them
 
@@ -94,7 +95,7 @@ def _heads(ids: list[str], data: AuditData) -> str:
     items = []
     for id_ in ids:
         e = data.numbers[id_]
-        exact = "" if _same(e["text"], e["value"]) else f" (value {_esc(repr(e['value']))})"
+        exact = "" if _same(e["text"], e["value"]) else f" (value {_esc(repr(e['value']).replace('-', MINUS))})"
         items.append(f"[`{id_[len(prefix):]}`]{{#{anchor(id_)}}} {_esc(e['text'])}{_esc(unit_words(e))}{exact}")
     return (f"**`{prefix}`**: " if prefix else "") + "; ".join(items) + "."
 
@@ -147,7 +148,8 @@ def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
     elif expl.studies and named:
         text += f" Fed by {_esc(named)} ({len(expl.studies)} studies)."
     elif expl.studies:
-        text += f" Fed by {len(expl.studies)} studies: " + ", ".join(_study_link(x.study, rows_at) for x in expl.studies) + "."
+        text += (f" Fed by {len(expl.studies)} {'study' if len(expl.studies) == 1 else 'studies'}: "
+                 + ", ".join(_study_link(x.study, rows_at) for x in expl.studies) + ".")
     else:
         text += " " + _esc(study_words(expl))
     return text
@@ -192,7 +194,7 @@ def study_markdown(study: str, data: AuditData) -> str:
 
 def glossary_markdown(entries: dict[str, dict]) -> str:
     """The formula or rule of every kind of number among ``entries``, as a Markdown table."""
-    rows = ["| Number | How it is computed |", "|:---|:---------------|"]
+    rows = ["| Kind of number | How it is computed |", "|:---|:---------------|"]
     rows += [f"| {_esc(kinds)} ({_esc(parts)}) | {_esc(how)} |" for parts, kinds, how in glossary(entries)]
     return "\n".join(rows) + "\n"
 

@@ -8,17 +8,20 @@ checks that every kind the base build registers has one).
 
 from __future__ import annotations
 
-NMA = ("a network meta-analysis of the analysis table's rows (every trial's contrasts, weighted by their "
-       "variances, generalised least squares; between-trial variance by {method})")
+NMA = ("a network meta-analysis of the analysis table's rows (every trial's contrasts, weighted by the inverse "
+       "of their variances, generalised least squares; between-trial variance by {method})")
 
 LIMITS = ("Confidence limits: the estimate minus (ci-low) or plus (ci-high) the two-sided {level} critical value "
-          "(normal, or t under Knapp-Hartung) times its standard error.")
+          "times its standard error (the normal value, 1.96 for 95%; t only when the Knapp-Hartung adjustment is "
+          "set).")
 OR_LIMITS = ("Confidence limits: exp of the log odds ratio minus (or-low) or plus (or-high) the two-sided {level} "
              "critical value times its standard error.")
-TAU = "The between-trial variance of the random effects (tau2), estimated by {method}, and its square root (tau)"
+TAU = ("tau: the standard deviation of the true effects between trials, the square root of the between-trial "
+       "variance tau\u00b2 (tau2), estimated by {method}")
 Q = ("Cochran's generalised Q of the common-effect network model (q: the weighted sum of squared residuals), its "
      "degrees of freedom (q-df: independent contrasts minus treatments plus one) and its upper-tail chi-squared "
      "probability (q-p).")
+I2 = "I\u00b2 = (Q \u2212 df) / Q \u00d7 100%, and 0 when Q is below its degrees of freedom."
 SHIFTS = ("The shift of the pooled estimate that would raise or lower its certainty by one level (certainty-up, "
           "-down) or move its size against the MID one class (classification-up, -down).")
 
@@ -34,11 +37,11 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.models.network.fit_network", "q-df"): Q,
     ("analysis.models.network.fit_network", "q-p"): Q,
     ("analysis.models.network.fit_network", "i2"):
-        "I squared = (Q - df) / Q, in percent, and 0 when Q is below its degrees of freedom.",
+        I2,
     ("analysis.models.network.fit_network", "design-by-treatment-p"):
         "p-value of the design-by-treatment interaction test: the chi-squared difference between the consistency "
         "model and a model with a separate effect for every design.",
-    ("analysis.models.network.fit_network", "n-trials"): "The number of trials in the network's analysis table.",
+    ("analysis.models.network.fit_network", "n-trials"): "For the whole network: the number of trials in its analysis table.",
     ("analysis.models.network.fit_network", "n-patients"):
         "The sum of the patients analysed in every arm of the network's analysis table.",
     # responders (analysis.engine.fit_responder_network)
@@ -52,14 +55,14 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.engine.fit_responder_network", "q-df"): Q,
     ("analysis.engine.fit_responder_network", "q-p"): Q,
     ("analysis.engine.fit_responder_network", "i2"):
-        "I squared = (Q - df) / Q, in percent, and 0 when Q is below its degrees of freedom.",
+        I2,
     ("analysis.engine.fit_responder_network", "design-by-treatment-p"):
         "p-value of the design-by-treatment interaction test of the responder network.",
-    ("analysis.engine.fit_responder_network", "n-trials"): "The number of trials in the responder network.",
+    ("analysis.engine.fit_responder_network", "n-trials"): "For the whole responder network: the number of its trials.",
     ("analysis.pipeline.responders.responders", "n-trials"):
-        "The number of trials in the responder network with an arm of this procedure.",
+        "For a procedure: the number of trials in the responder network with an arm of it.",
     ("analysis.pipeline.networks.write_network", "n-trials"):
-        "The number of trials in the network's analysis table with an arm of this procedure.",
+        "For a procedure: the number of trials in the network's analysis table with an arm of it.",
     # subgroups (analysis.models.subgroup.subgroup_analysis)
     ("analysis.models.subgroup.subgroup_analysis", "estimate"):
         "The pooled mean difference versus sham within the subgroup's trials (random effects, {method}).",
@@ -71,8 +74,9 @@ FORMULAS: dict[tuple[str, str], str] = {
         "subgroups, the two-sided z test of their difference).",
     # absolute effects (analysis.pipeline.certainty.certainty)
     ("analysis.pipeline.certainty.certainty", "baseline"):
-        "The patient-weighted mean of the final pain scores of the network's sham arms; arms reporting change "
-        "from baseline are left out (a change is not a level).",
+        "Pain with sham at follow-up (GRADE's baseline for absolute effects, not pain before treatment): the "
+        "patient-weighted mean of the final pain scores of the network's sham arms; arms reporting change from "
+        "baseline are left out (a change is not a level).",
     ("analysis.pipeline.certainty.certainty", "baseline-arms"): "The number of sham arms whose final scores form the baseline.",
     ("analysis.pipeline.certainty.certainty", "baseline-change-arms"):
         "The number of sham arms left out of the baseline because they report change from baseline.",
@@ -113,7 +117,7 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.robustness.analyse.robustness_analysis", "classification-down"): SHIFTS,
     ("analysis.robustness.analyse.robustness_analysis", "typical-trial-effect"):
         "The mean difference a new sham-controlled trial of typical size (typical-n-per-arm patients per arm, "
-        "control SD control-sd) would have to show to change the recommendation: found by adding such a trial "
+        "with the sham arms' pooled SD, control-sd) would have to show to change the recommendation: found by adding such a trial "
         "and re-running the network meta-analysis, certainty and recommendation.",
     ("analysis.robustness.analyse.robustness_analysis", "typical-n-per-arm"):
         "Half the median enrolment (studies.csv enrolled_n) of the analysed trials, rounded up.",

@@ -113,9 +113,9 @@ def _recommendation_sentence(f: ScenarioFacts) -> str:
     moved_on = [r for r in lost if r.name in regrouped]
     lost = [r for r in lost if r.name not in regrouped]
     if moved_on:
-        their = "its" if len(moved_on) == 1 else "their"
-        text += (f" The trials of {_names([where(r) for r in moved_on])} now count under the procedures this "
-                 f"analysis {regrouped[moved_on[0].name]} in {their} place.")
+        how = regrouped[moved_on[0].name]
+        into = "into new procedures (the appendix lists them)" if how == "splits" else "into one procedure"
+        text += f" This analysis {how} the trials of {_names([where(r) for r in moved_on])} {into}."
     if lost:
         them = "it" if len(lost) == 1 else "them"
         text += (f" It leaves {_names([where(r) for r in lost])} without trials, so no recommendation could be "
@@ -127,15 +127,15 @@ NO_CHANGE = "No recommendation changes direction or strength."
 
 
 def _regrouped(f: ScenarioFacts) -> dict[str, str]:
-    """Procedure name -> what the analysis did with its trials ("defines", "merges"), for the
+    """Procedure name -> what the analysis did with its trials ("splits", "pools"), for the
     procedures a split or a merge replaces: they are not left without trials."""
     names = {e.code: e.name for e in f.estimates}
     out = {}
     for kind, spec in f.operations:
         if kind == "split_node" and spec.get("node") in names:
-            out[names[spec["node"]]] = "defines"
+            out[names[spec["node"]]] = "splits"
         elif kind == "merge_nodes":
-            out.update({names[c]: "merges" for c in spec.get("nodes") or [] if c in names})
+            out.update({names[c]: "pools" for c in spec.get("nodes") or [] if c in names})
     return out
 
 
@@ -288,7 +288,8 @@ def figure_rows(name: str, results: Path | None = None) -> list[ClaimRow]:
 
             label = (f"{claim_heading(claim, plain=True)} \u2014 {f.title or f.id}: {e.name}, "
                      f"{POPULATION.get(e.population, e.population)}")
-            rows.append(ClaimRow(label, values("base"), values("scenario")))
+            if values("base") != values("scenario"):  # an unchanged estimate (a new MID, say) is told in words
+                rows.append(ClaimRow(label, values("base"), values("scenario")))
     return rows
 
 
