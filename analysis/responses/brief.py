@@ -209,15 +209,17 @@ def scenario_sentences(f: ScenarioFacts, about: str = "") -> tuple[str, bool, st
 
 def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
     """The claim's heading, then each analysis's finding; what certainty ratings and recommendations do is said
-    once for the claim when it is the same for all its analyses."""
+    once for the claim when it is the same for all its analyses; then the authors' comment (the claim's
+    ``answer``), when the letter gives one."""
     head = f"**{claim_heading(claim)}.**"
     if not facts:
         answer = f" {md(claim['answer'])}" if claim.get("answer") else ""
         return f"{head} No analysis of the data can settle this claim.{answer}"
     parts = [scenario_sentences(f, claim.get("estimate") or "") for f in facts]
+    comment = f"*Our comment:* {md(claim['answer'])}" if claim.get("answer") else ""  # the authors' own words
     if len(parts) == 1:
         said, certainty, rec = parts[0]
-        return " ".join(p for p in (head, said, CERTAINTY_NOTE if certainty else "", rec) if p)
+        return " ".join(p for p in (head, said, CERTAINTY_NOTE if certainty else "", rec, comment) if p)
     out = [head]
     same = all(rec.startswith(NO_CHANGE) for _, _, rec in parts)  # then said once, after the analyses
     for said, certainty, rec in parts:
@@ -233,7 +235,7 @@ def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
                        "does a recommendation change direction or strength.")
         else:
             out.append("In none of these analyses does a recommendation change direction or strength.")
-    return " ".join(out)
+    return " ".join(out + ([comment] if comment else []))
 
 
 CERTAINTY_NOTE = "Some certainty ratings change (the appendix lists them)."
