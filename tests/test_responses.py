@@ -548,3 +548,30 @@ def test_a_claims_estimate_must_name_an_estimate_of_the_network_or_its_scenarios
         "    category: pooling\n", "    category: pooling\n    estimate: pain/axial/joint-rf-lateral-branch\n")
     letter = parse_letter(split, "responses/probe/letter.yaml", "probe", ROOT, ds)
     assert letter.claims[2].estimate == "pain/axial/joint-rf-lateral-branch"
+
+
+def test_a_change_in_physical_functioning_is_noticed():
+    """Every outcome that changes is mentioned: physical functioning's estimates are in the appendix, and the
+    facts say when any of them changed (the response then says so once for the claim)."""
+    frame = _comparison(-0.62, "low", "strong")
+    key = "outcome=physical_function;population=axial;treatment=joint-rf"
+    assert not scenario_facts(frame, {}, "s").function_changed
+    frame.loc[len(frame)] = ("network/physical_function/axial/effects.csv", key, "estimate", 4.0, 6.5, "changed")
+    assert scenario_facts(frame, {}, "s").function_changed
+
+
+@pytest.mark.parametrize("name", ["society-34"])
+def test_a_response_says_when_physical_functioning_changes(rendered_project, name):
+    from analysis.book import reading
+    from analysis.responses.brief import FUNCTION_NOTE, claim_paragraph
+    from analysis.responses.show import letter_facts, letter_record
+
+    results = rendered_project.path / "_results"
+    with reading(results):
+        letter = letter_record(name, results)
+        facts = letter_facts(letter, results)
+        for claim in letter["claims"]:
+            mine = [facts[s["id"]] for s in claim["scenarios"]]
+            said = claim_paragraph(claim, mine)
+            assert (FUNCTION_NOTE in said) == any(f.function_changed for f in mine), claim["id"]
+    assert any(f.function_changed for f in facts.values())

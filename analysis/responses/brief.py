@@ -217,9 +217,10 @@ def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
         return f"{head} No analysis of the data can settle this claim.{answer}"
     parts = [scenario_sentences(f, claim.get("estimate") or "") for f in facts]
     comment = f"*Our comment:* {md(claim['answer'])}" if claim.get("answer") else ""  # the authors' own words
+    function = FUNCTION_NOTE if any(f.function_changed for f in facts) else ""
     if len(parts) == 1:
         said, certainty, rec = parts[0]
-        return " ".join(p for p in (head, said, CERTAINTY_NOTE if certainty else "", rec, comment) if p)
+        return " ".join(p for p in (head, said, CERTAINTY_NOTE if certainty else "", rec, function, comment) if p)
     out = [head]
     same = all(rec.startswith(NO_CHANGE) for _, _, rec in parts)  # then said once, after the analyses
     for said, certainty, rec in parts:
@@ -235,10 +236,11 @@ def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
                        "does a recommendation change direction or strength.")
         else:
             out.append("In none of these analyses does a recommendation change direction or strength.")
-    return " ".join(out + ([comment] if comment else []))
+    return " ".join(out + [p for p in (function, comment) if p])
 
 
 CERTAINTY_NOTE = "Some certainty ratings change (the appendix lists them)."
+FUNCTION_NOTE = "Estimates of physical functioning change too (the appendix gives them)."
 
 
 def response_markdown(name: str, results: Path | None = None, appendix: str = "") -> str:

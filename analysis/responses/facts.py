@@ -21,6 +21,7 @@ from analysis.scenarios.compare import CHANGED, ONLY_BASE, ONLY_SCENARIO, UNCHAN
 PAIN, RESPONDER = "pain", "pain_responder"
 FIELDS = {PAIN: ("estimate", "ci-low", "ci-high"), RESPONDER: ("or", "or-low", "or-high")}
 VALUE_COLUMN = {PAIN: "estimate", RESPONDER: "odds_ratio"}
+FUNCTION = "physical_function"  # the other critical outcome: its changes are mentioned, its estimates in the appendix
 TOP = 2  # estimates named per outcome, besides those whose rating or recommendation changed
 MAX_FIGURES = 2  # paired forest plots per scenario: the networks that changed most
 COMPARATORS = ("usual-care",)  # compared with sham like a procedure, but no procedure: never named or "best"
@@ -116,6 +117,7 @@ class ScenarioFacts:
     rule_changes: tuple = field(default=(), compare=False)  # (path, old, new) per rule of settings/guideline.yaml
     panel_judged: tuple = field(default=(), compare=False)  # (estimate, domain) a panel judgement decides
     no_ops: tuple = field(default=(), compare=False)  # (operation index, kind, why): operations changing nothing
+    function_changed: bool = False  # some estimate of physical functioning changed (or appeared or went)
 
     # --- what changed -------------------------------------------------------------------------------
 
@@ -271,6 +273,7 @@ def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id:
         recs.append(Recommendation(k.get("population", ""), k.get("procedure", ""), change, words("base"),
                                    words("scenario")))
     nums = comp[comp["table"] == "numbers.json"]
+    function = comp[comp["table"].str.startswith(f"network/{FUNCTION}/") & (comp["column"] == "estimate")]
 
     def num_changed(id_):
         rows = nums[nums["key"] == f"id={id_}"]
@@ -285,7 +288,8 @@ def scenario_facts(comparison: pd.DataFrame, names: dict[str, str], scenario_id:
                          trials_changed=num_changed("dataset/trials-analysed"), operations=tuple(operations),
                          rule_changes=tuple(tuple(c) for c in rule_changes),
                          panel_judged=tuple(tuple(j) for j in panel_judged),
-                         no_ops=tuple(tuple(n) for n in no_ops))
+                         no_ops=tuple(tuple(n) for n in no_ops),
+                         function_changed=bool((function["change"].astype(str) != UNCHANGED).any()))
 
 
 def facts_from_results(scenario_dir, base_names: dict[str, str] | None = None) -> ScenarioFacts:
