@@ -169,6 +169,9 @@ def scenario_sentences(f: ScenarioFacts, about: str = "") -> tuple[str, bool, st
     """What one analysis shows: (its finding, whether some certainty ratings change, its recommendation
     sentence). ``about``: the estimate the claim is about (the letter's ``estimate``)."""
     title = quoted(f.title or f.id)  # the scenario author's words (a year in them is theirs, not a result)
+    if f.mid_changed:  # the threshold every size judgement below is made against
+        title += (f" (a minimal important difference of {num(scenario_id(f.id, 'settings/pain-mid')).markdown}"
+                  f"{CM})")
     if f.verdict == "already":
         return f"The analysis {title} is what the guideline already does; nothing changes.", False, ""
     e = decisive(f, about)
@@ -192,13 +195,11 @@ def scenario_sentences(f: ScenarioFacts, about: str = "") -> tuple[str, bool, st
         said = (f"Re-analysed as {title}, {lead.rstrip()} for {where}: {_interval(e, f, 'scenario')}, against "
                 f"{_interval(e, f, 'base')} in the guideline{_size(f, e)}.")
     else:  # the estimate itself did not move
-        against = (f" against a minimal important difference of {num(scenario_id(f.id, 'settings/pain-mid')).markdown}"
-                   f"{CM}" if f.mid_changed else "")
         judged = _judged_now(f, e)
         others = " (other estimates move; the appendix lists them)" if f.moved(PAIN) else ""
         if judged:
-            said = (f"Re-analysed as {title}, the {what} for {where} is unchanged, {_interval(e, f, 'base')}, but"
-                    f"{against} it{judged}{others}.")
+            said = (f"Re-analysed as {title}, the {what} for {where} is unchanged, {_interval(e, f, 'base')}, but "
+                    f"it{judged}{others}.")
         elif f.moved(PAIN) or f.moved(RESPONDER):
             said = f"Re-analysed as {title}, the {what} for {where} is unchanged, {_interval(e, f, 'base')}{others}."
         else:
