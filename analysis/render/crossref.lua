@@ -197,9 +197,22 @@ local alt_pass = {
   end,
 }
 
+-- in the PDF, a link to a companion web page beside it (audit.html#..., appendix.html#...) opens that
+-- document's PDF (audit.pdf, appendix.pdf), which is beside it too: a PDF reader cannot follow an HTML page
+local pdf_links = {
+  Link = function(link)
+    if not is_typst then return nil end
+    local page = link.target:match("^([%w_.-]+)%.html#") or link.target:match("^([%w_.-]+)%.html$")
+    if page == nil or page:match("/") then return nil end
+    link.target = page .. ".pdf"
+    return link
+  end,
+}
+
 return {
   visibility_pass,
   alt_pass,
+  pdf_links,
   number_pass,
   link_pass,
   { Meta = typst_setup },

@@ -222,3 +222,15 @@ def test_content_for_one_format_and_alternative_text(tmp_path):
     assert 'alt="A line rising from left to right"' in html
     assert "Only-in-the-PDF." in pdf and "Only-in-the-web-page." not in pdf and "Both-formats." in pdf
     assert "1 December 2026" in pdf and "1 December 2026" in html
+
+
+def test_a_link_to_a_companion_web_page_opens_its_pdf_in_the_pdf(tmp_path):
+    """audit.html#x in the web page; audit.pdf in the PDF (a PDF reader cannot follow an HTML page)."""
+    project = _book(tmp_path, {"index.qmd": "# P {.unnumbered}\n\nSee [the trail](audit.html#audit-x) and "
+                               "[the site](https://example.org/a.html#b).\n"})
+    result = render_book(project)
+    html = book_html(result.html.parent)
+    links = [a.get("/URI") for page in PdfReader(result.pdf).pages for annot in page.get("/Annots") or []
+             if (a := annot.get_object().get("/A")) is not None]
+    assert 'href="audit.html#audit-x"' in html
+    assert "audit.pdf" in links and "https://example.org/a.html#b" in links and not any("audit.html" in str(u) for u in links)
