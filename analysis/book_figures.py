@@ -75,15 +75,27 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _stamp(results: Path) -> str | None:
+    """The digest of the results' files the build recorded (cheap to read; None without one)."""
+    stamp = results / RESULTS_STAMP
+    return read_json(stamp).get("files") if stamp.is_file() else None
+
+
 def up_to_date(results: Path, out: Path) -> bool:
-    """Whether ``out`` holds the figures of ``results`` drawn by this code, none of them changed since."""
-    key = _key(results)
+    """Whether ``out`` holds the figures of ``results`` drawn by this code, none of them changed since.
+
+    While the results' recorded digest and the code are those the figures were drawn from, the key is not
+    recomputed (reading the whole registry would cost every unchanged build half a second)."""
     try:
         recorded = read_json(out / MANIFEST)
     except (OSError, ValueError):
         return False
-    if not key or recorded.get("key") != key:
-        return False
+    same_inputs = recorded.get("results") is not None and recorded.get("results") == _stamp(results) \
+        and recorded.get("code") == code_fingerprint()
+    if not same_inputs:
+        key = _key(results)
+        if not key or recorded.get("key") != key:
+            return False
     return all((out / f"{name}.{ext}").is_file() and _sha(out / f"{name}.{ext}") == digest
                for name, entry in recorded["figures"].items() for ext, digest in entry["files"].items())
 
@@ -123,7 +135,8 @@ def write_figures(results: Path, out: Path, progress: Callable[[str], None] = la
                 (out / f"{name}.{ext}").unlink(missing_ok=True)
         for path in sorted(staging.iterdir()):
             os.replace(path, out / path.name)
-        write_json({"key": _key(results), "figures": entries}, out / MANIFEST)
+        write_json({"key": _key(results), "results": _stamp(results), "code": code_fingerprint(),
+                    "figures": entries}, out / MANIFEST)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out

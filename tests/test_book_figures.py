@@ -118,3 +118,20 @@ def test_the_league_table_is_a_table_of_every_pair_linking_to_the_complete_audit
     assert markdown.count("](audit.html#audit-pain:axial:league:") == 3 * len(table.rows)
     evidence = (rendered_project.path / "_book" / "sec-evidence.html").read_text(encoding="utf-8")
     assert 'href="audit.html#audit-pain:axial:league:' in evidence and 'id="tbl-league-axial"' in evidence
+
+
+def test_an_unchanged_build_does_not_read_the_registry_again_to_check_the_figures(rendered_project, tmp_path,
+                                                                                   monkeypatch):
+    """While the results' recorded digest and the code are those the figures were drawn from, checking them costs
+    no re-reading of the registry; another digest makes the check compute the key again."""
+    results = rendered_project.path / "_results"
+    out = rendered_project.path / "figures"
+    calls = []
+    real = book_figures._key
+    monkeypatch.setattr(book_figures, "_key", lambda r: calls.append(r) or real(r))
+    assert up_to_date(results, out) and calls == []
+    copy = shutil.copytree(results, tmp_path / "_results", ignore=shutil.ignore_patterns("responses", "scenarios"))
+    stamp = json.loads((copy / ".inputs.json").read_text())
+    (copy / ".inputs.json").write_text(json.dumps({**stamp, "files": "another digest"}))
+    # the key is computed, and it is the same: the answers left out of the copy are not what figures show
+    assert up_to_date(copy, out) and calls == [copy]
