@@ -104,7 +104,6 @@ def printed_where() -> dict[str, list[str]] | None:
     return read_json(Path(path)) if path and Path(path).is_file() else None
 
 
-
 def record_printed(ids) -> None:
     """Count ``ids`` as printed by the chapter being rendered (e.g. those written on a figure it shows)."""
     for id in ids:

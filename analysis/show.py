@@ -455,9 +455,6 @@ def research_needed() -> tuple[str, ...]:
     return tuple(items)
 
 
-
-
-
 METHOD_NAMES = {"REML": "restricted maximum likelihood", "DL": "the DerSimonian-Laird method of moments",
                 "FE": "no heterogeneity (a common-effect model)"}
 
@@ -584,6 +581,7 @@ def league_table(outcome: str, population: str) -> LinkedTable:
                 continue
             pairs.append((first, second))
     pairs.sort(key=lambda p: (rank[p[0]], rank[p[1]]))
+
     def cell(id_: str) -> TrailNum:  # in the complete audit trail, not the book's appendix
         return TrailNum(id_, entry(id_)["text"])
 

@@ -17,17 +17,15 @@ virtual environment) side by side: ``--repeats`` alternates between them when se
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from analysis.project import INPUTS
+from analysis.audit.verify import copy_inputs  # the project's inputs (analysis.project.INPUTS)
 
 ROOT = Path(__file__).resolve().parents[1]
-FILES = INPUTS  # the project's inputs (analysis.project)
 STEPS = ("clean render", "nothing changed", "one chapter's prose edited", "one value in data/ changed")
 
 
@@ -41,9 +39,7 @@ def render(cli: str, project: Path) -> float:
 def one_run(cli: str, source: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        for name in FILES:
-            src = source / name
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+        copy_inputs(source, project)
         times = {STEPS[0]: render(cli, project), STEPS[1]: render(cli, project)}
         chapter = project / "chapters" / "harms.qmd"
         chapter.write_text(chapter.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")

@@ -16,14 +16,13 @@ The working tree is untouched: the project's inputs are copied into a temporary 
 from __future__ import annotations
 
 import argparse
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from analysis.project import INPUTS
+from analysis.audit.verify import copy_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).with_name("rapidrec"))
@@ -113,10 +112,7 @@ def respond(project: Path) -> float:
 def one_run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         project = Path(tmp)
-        for name in INPUTS:
-            src = ROOT / name
-            if src.exists():
-                (shutil.copytree if src.is_dir() else shutil.copy2)(src, project / name)
+        copy_inputs(ROOT, project)
         subprocess.run([CLI, "build"], cwd=project, check=True, capture_output=True)
         letter = project / "responses" / "bench" / "letter.yaml"
         letter.parent.mkdir(parents=True)

@@ -18,6 +18,7 @@ from analysis.audit.formulas import glossary
 from analysis.audit.links import AUDIT_TRAIL, anchor, study_anchor
 from analysis.book import printed_where
 from analysis.book import results_dir as find
+from analysis.registry import MINUS
 
 INTRO = (
     "Every number this book prints is an entry of the results registry (`_results/numbers.json`, written by "
@@ -41,7 +42,6 @@ def _esc(text: str) -> str:
     return text
 
 
-MINUS = "\u2212"  # as the registry's texts print a negative number
 SHOWN_SHARE = 75.0  # percent of an estimate's information whose main contributors the appendix names
 MAX_SHOWN = 8  # and at most this many of them
 
@@ -60,8 +60,6 @@ def named_sets(data: AuditData) -> dict[tuple[str, ...], str]:
             label = "every analysed trial" if id_.endswith("analysed") else "every eligible trial"
             sets[tuple(e.get("studies") or ())] = label
     return sets
-
-
 
 
 def _study_link(study: str, rows_at: str = "") -> str:
@@ -83,7 +81,7 @@ def _prefix(ids: list[str]) -> str:
 def _same(text: str, value) -> bool:
     """Whether the printed text is the value itself (then the value is not repeated)."""
     try:
-        return float(str(text).replace("\u2212", "-")) == float(value)
+        return float(str(text).replace(MINUS, "-")) == float(value)
     except (TypeError, ValueError):
         return False
 
@@ -138,13 +136,12 @@ def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
             total += x.contribution
         rest = len(ranked) - len(shown)  # contributing, not named
         idle = len(expl.studies) - len(ranked)  # in the network, contributing nothing to this estimate
+        others = "one other study contributes" if idle == 1 else f"other {idle} studies contribute"
         who = f"{len(expl.studies)} studies ({named})" if named else f"{len(expl.studies)} studies"
         text += (f" Network of {_esc(who)}; largest contributions: "
                  + ", ".join(f"{_study_link(x.study, rows_at)} {x.contribution:.1f}%" for x in shown)
                  + (f"; {_contribute(rest).replace(' ', ' further ', 1)} the rest" if rest else "")
-                 + (f"; the network's {'one other study contributes' if idle == 1 else f'other {idle} studies contribute'} "
-                    "nothing to it directly (0%)"
-                    if idle else "") + ".")
+                 + (f"; the network's {others} nothing to it directly (0%)" if idle else "") + ".")
     elif expl.studies and named:
         text += f" Fed by {_esc(named)} ({len(expl.studies)} studies)."
     elif expl.studies:

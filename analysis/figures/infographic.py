@@ -58,7 +58,7 @@ GAP = 0.1  # inches between panels
 class _Page:
     """Places boxes and text by inches from the top of a figure of known height."""
 
-    def __init__(self, height: float, width: float = None):
+    def __init__(self, height: float, width: float | None = None):
         self.w = width or WIDTH
         self.h = height
         self.fig = plt.figure(figsize=(self.w, height))

@@ -63,9 +63,9 @@ def decisive(f: ScenarioFacts, about: str = "") -> Estimate | None:
             if hit is not None:
                 return hit
     own = [e for e in f.moved(PAIN) if e.trials_changed]
-    rated = {(r.population, r.name) for r in f.ratings if r.certainty_changed or r.class_changed}
-    for e in [e for e in own if (e.population, e.name) in rated] + own:
-        return e
+    if own:
+        rated = {(r.population, r.name) for r in f.ratings if r.certainty_changed or r.class_changed}
+        return next((e for e in own if (e.population, e.name) in rated), own[0])
     for candidates in (named, f.lost(PAIN), f.named(RESPONDER)):
         if candidates:
             return candidates[0]
