@@ -3,6 +3,7 @@ figure fits on one page with its caption."""
 
 from __future__ import annotations
 
+import pandas as pd
 from matplotlib.text import Text
 
 from analysis import show
@@ -36,3 +37,17 @@ def test_the_phone_infographic_keeps_the_print_text_size_and_its_width(rendered_
     texts = " ".join(t.get_text() for t in fig.findobj(Text))
     for panel in ("Axial pain", "Radicular pain", "Research needed", "Does not apply to", "Harms and burden"):
         assert panel in texts
+
+
+def test_the_research_needed_counts_the_procedures_of_low_certainty_from_the_results(rendered_project):
+    """The infographic's research item counts, per population, the procedures whose effect on pain is of low or
+    very low certainty in the certainty table (recomputed here from the CSV)."""
+    results = rendered_project.path / "_results"
+    cert = pd.read_csv(results / "certainty.csv")
+    pain = cert[cert["outcome"] == "pain"]
+    with reading(results):
+        text = show.research_needed()[0]
+    for population in ("axial", "radicular"):
+        rows = pain[pain["population"] == population]
+        n = int(rows["certainty"].isin(["low", "very low"]).sum())
+        assert f"{n} of {len(rows)} for {population}" in text, text
