@@ -131,14 +131,15 @@ def swap_in(staging: Path, final: Path) -> None:
 
 
 def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
-          settings: Settings | None = None, scenario=None, cache: bool = True) -> Path:
+          settings: Settings | None = None, scenario=None, cache: bool = True, figures: bool = True) -> Path:
     """Compute all results for the project in ``project_dir``; returns the results directory.
 
     With ``scenario`` (a scenario file or :class:`analysis.scenarios.Scenario`), the data package is
     re-analysed under it (:func:`analysis.scenarios.apply_scenario`; data/ is never modified) and the
     results go to ``_results/scenarios/<id>/``; the base results in ``_results/`` stay as they are.
     With ``cache=False`` nothing is read from or written to the project's cache, and the results are rebuilt
-    even when up to date.
+    even when up to date. With ``figures=False`` the book's figures are not drawn into ``figures/`` (the
+    results are the same; a render draws them).
     """
     project_dir = Path(project_dir).resolve()
     rules = load_rules(settings_file(project_dir))
@@ -157,7 +158,7 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         key = inputs_key(project_dir, settings, rules, scenario)
         if cache and up_to_date(final, key):
             progress(f"{final.relative_to(project_dir)}: up to date (nothing it is built from has changed)")
-            if scenario is None:
+            if scenario is None and figures:
                 write_figures(final, figures_for(final), progress)  # (nothing to do unless figures/ changed)
             return final
         progress("validating and loading the data package")
@@ -184,6 +185,7 @@ def build(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        if scenario is None:  # the book's figures, for the chapters to include (a scenario's: when its book is)
+        # the book's figures, for the chapters to include (a scenario's are drawn when its book is)
+        if scenario is None and figures:
             write_figures(final, figures_for(final), progress)
     return final

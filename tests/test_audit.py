@@ -249,7 +249,7 @@ def test_removing_a_study_changes_only_the_numbers_audit_attributes_to_it(projec
         copy = copy_project(tmp_path / study)
         shutil.rmtree(copy / "responses")
         _drop_study(copy / "data", study)
-        build(copy)
+        build(copy, figures=False)  # the figures hold no number of their own
         after = AuditData(copy / "_results").numbers
         changed = {i for i, e in own.items()
                    if i not in after or (after[i]["value"], after[i]["text"]) != (e["value"], e["text"])}
