@@ -35,6 +35,19 @@ from analysis.results_io import read_json
 from analysis.vocabulary import label
 
 
+def mixed_population_sentence(outcome: str = "pain") -> str:
+    """Where the trials that enrolled axial and radicular pain together are analysed (empty when there are none);
+    the counts are registry entries."""
+    said = []
+    for population in manifest()["settings"]["populations"]:
+        id_ = f"{outcome}/{population}/n-mixed-trials"
+        if has(id_) and entry(id_)["value"] > 0:
+            one = entry(id_)["value"] == 1
+            said.append(f"{num(id_).markdown} trial{'' if one else 's'} that enrolled patients with axial and "
+                        f"radicular pain together {'is' if one else 'are'} analysed in the {population} network")
+    return ("The " + "; the ".join(said) + ", as the analysis plan specifies.") if said else ""
+
+
 def characteristics_table():
     """The guideline's Table 2: characteristics of the trials in the meta-analyses.
 

@@ -53,7 +53,25 @@ def test_absolute_effects_registered(base):
     assert base_id in entries and 0 < entries[base_id].value < 10
     table = certainty_frame(base.results.certainty)
     est = table.loc[table["id"] == "pain/axial/joint-rf", "estimate"].iloc[0]
-    assert entries["pain/axial/joint-rf/vs-sham/absolute"].value == pytest.approx(entries[base_id].value + est)
+    assert entries["pain/axial/joint-rf/vs-sham/absolute"].value == pytest.approx(
+        round(entries[base_id].value, 2) + est, abs=1e-12)  # pain: two decimals, as its differences
+
+
+def test_printed_absolute_values_add_up(base):
+    """What a reader of a summary-of-findings table checks: printed baseline + printed mean difference =
+    printed value with the procedure, for every procedure (1-decimal values once printed 5.2 and 4.5 beside a
+    difference of -0.62)."""
+    entries = base.registry._entries
+    absolute = [i for i in entries if i.endswith("/absolute")]
+    assert len(absolute) > 10
+    for id_ in absolute:
+        outcome, population, code, vs = id_.split("/")[:4]
+        baseline = entries[f"{outcome}/{population}/{vs.removeprefix('vs-')}/baseline"].text
+        md = entries[f"{outcome}/{population}/{code}/{vs}/estimate"].text
+        printed = entries[id_].text
+        assert len(printed.split(".")[1]) == len(md.split(".")[1]) == len(baseline.split(".")[1]), id_
+        assert float(printed) == pytest.approx(float(baseline) + float(md.replace("\u2212", "-")), abs=1e-9), (
+            id_, baseline, md, printed)
 
 
 @pytest.mark.parametrize("population", ["axial", "radicular"])

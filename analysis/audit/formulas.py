@@ -61,6 +61,9 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.engine.fit_responder_network", "n-trials"): "For the whole responder network: the number of its trials.",
     ("analysis.pipeline.responders.responders", "n-trials"):
         "For a procedure: the number of trials in the responder network with an arm of it.",
+    ("analysis.pipeline.networks.write_network", "n-mixed-trials"):
+        "The number of the network's trials that enrolled axial and radicular pain together (studies.csv population "
+        "'mixed'), analysed in the network data/guideline.yaml names (mixed_population_network).",
     ("analysis.pipeline.networks.write_network", "n-trials"):
         "For a procedure: the number of trials in the network's analysis table with an arm of it.",
     # subgroups (analysis.models.subgroup.subgroup_analysis)
@@ -82,7 +85,8 @@ FORMULAS: dict[tuple[str, str], str] = {
         "The number of sham arms left out of the baseline because they report change from baseline.",
     ("analysis.pipeline.certainty.certainty", "baseline-patients"): "The patients of the sham arms that form the baseline.",
     ("analysis.pipeline.certainty.certainty", "absolute"):
-        "Pain with the procedure: the sham baseline plus the procedure's pooled mean difference versus sham.",
+        "Pain with the procedure: the sham baseline as printed (as many decimals as the differences) plus the procedure's pooled mean "
+        "difference versus sham, so that the printed numbers add up.",
     # the trials (analysis.characteristics, analysis.pipeline.dataset_summary)
     ("analysis.characteristics.characteristics", "trials"): "The number of analysed trials in this category (studies.csv).",
     ("analysis.characteristics.characteristics", "median"): "The median across analysed trials of each trial's value.",

@@ -144,7 +144,10 @@ class LinkedTable:
         return pd.DataFrame([[c.text for c in row] for row in self.rows], columns=self.columns)
 
     def _repr_markdown_(self) -> str:
-        widths = [max([3, len(h)] + [len(r[i].text) for r in self.rows]) for i, h in enumerate(self.columns)]
+        # a column is as wide as its longest cell (at most 36 characters), never narrower than its header's
+        # longest word: a long header wraps rather than widening a column of short numbers
+        widths = [max([3] + [len(w) for w in h.split()] + [len(r[i].text) for r in self.rows])
+                  for i, h in enumerate(self.columns)]
         body = [[c.markdown for c in row] for row in self.rows]
 
         def line(values):

@@ -15,6 +15,7 @@ import pandas as pd
 from analysis.certainty import certainty_frame
 from analysis.certainty.result import WRITTEN
 from analysis.pipeline.context import BuildContext
+from analysis.pipeline.networks import estimate_decimals
 from analysis.recommendations.absolute import control_baseline
 from analysis.results_io import write_csv
 
@@ -40,9 +41,12 @@ def register_absolute(ctx: BuildContext) -> None:
         if base is None:
             continue
         unit = sub[0].unit
+        decimals = estimate_decimals(unit)
         ref = net.fit.reference
         stem = f"{net.key}/{ref}/baseline"
-        ctx.registry.add(stem, base.value, unit=unit, function=FUNCTION, decimals=1, studies=base.studies,
+        # as many decimals as the mean differences; the absolute values start from the baseline as printed,
+        # so that a reader's printed baseline + printed difference is the printed absolute value
+        ctx.registry.add(stem, base.value, unit=unit, function=FUNCTION, decimals=decimals, studies=base.studies,
                          analysis=net.key)
         ctx.registry.add(f"{stem}-arms", base.arms, unit="arms", function=FUNCTION, decimals=0,
                          studies=base.studies, analysis=net.key)
@@ -52,8 +56,8 @@ def register_absolute(ctx: BuildContext) -> None:
                          analysis=net.key)
         for r in sub:
             shares = net.study_shares(r.code, ref)
-            ctx.registry.add(f"{net.key}/{r.code}/vs-{ref}/absolute", base.value + r.estimate, unit=unit,
-                             function=FUNCTION, decimals=1, studies=net.studies, contributions=shares,
+            ctx.registry.add(f"{net.key}/{r.code}/vs-{ref}/absolute", round(base.value, decimals) + r.estimate, unit=unit,
+                             function=FUNCTION, decimals=decimals, studies=net.studies, contributions=shares,
                              analysis=net.key)
 
 

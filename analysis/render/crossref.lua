@@ -197,6 +197,18 @@ local alt_pass = {
   end,
 }
 
+-- Quarto's ::: {.landscape}: its blocks on landscape pages of the PDF, as Quarto's own filter does for Typst
+-- (quarto-post/landscape.lua); the web page ignores it
+local landscape_pass = {
+  Div = function(d)
+    if not is_typst or not d.classes:includes("landscape") then return nil end
+    local out = pandoc.Blocks { pandoc.RawBlock("typst", "#set page(flipped: true)") }
+    out:extend(d.content)
+    out:insert(pandoc.RawBlock("typst", "#set page(flipped: false)"))
+    return out
+  end,
+}
+
 -- in the PDF, a link to a companion web page beside it (audit.html#..., appendix.html#...) opens that
 -- document's PDF (audit.pdf, appendix.pdf), which is beside it too: a PDF reader cannot follow an HTML page
 local pdf_links = {
@@ -211,6 +223,7 @@ local pdf_links = {
 
 return {
   visibility_pass,
+  landscape_pass,
   alt_pass,
   pdf_links,
   number_pass,
