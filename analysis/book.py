@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.audit.links import Cell, LinkedTable, Num
+from analysis.audit.links import Cell, LinkedTable, Num, TrailNum
 from analysis.errors import AnalysisError
 from analysis.figures.forest import forest_plot
-from analysis.project import PRINTED_IDS_ENV, PRINTED_LOG_ENV, RESULTS_DIR
+from analysis.project import PRINTED_IDS_ENV, PRINTED_LOG_ENV, RESULTS_DIR, TRAIL_MARK
 from analysis.registry import load_numbers
 from analysis.results_io import read_json
 
@@ -89,11 +89,15 @@ def _record(id: str) -> None:
     """Append ``id`` to the file the renderer named for this chapter (``$RAPIDREC_PRINTED_LOG``), once."""
     for ids in _capturing:
         ids.add(id)
+    _log(id)
+
+
+def _log(line: str) -> None:
     log = os.environ.get(PRINTED_LOG_ENV)
-    if log and id not in _recorded.setdefault(log, set()):
-        _recorded[log].add(id)
+    if log and line not in _recorded.setdefault(log, set()):
+        _recorded[log].add(line)
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(id + "\n")
+            fh.write(line + "\n")
 
 
 def printed_where() -> dict[str, list[str]] | None:
@@ -119,6 +123,14 @@ def num(id: str) -> "Num":
     text = entry(id)["text"]
     _record(id)  # printed by the chapter being rendered (printed_where)
     return Num(id, text)
+
+
+def trail_num(id: str) -> TrailNum:
+    """The registered number's text, printed with a link to its entry in the complete audit trail (not the
+    book's appendix)."""
+    text = entry(id)["text"]
+    _log(TRAIL_MARK + id)
+    return TrailNum(id, text)
 
 
 def table(*parts: str) -> pd.DataFrame:

@@ -36,6 +36,9 @@ ANSWERS_DIR = "_responses"  # _responses/<name>/: the rendered answer to a lette
 # chapters before it printed (the audit appendix lists only those): analysis.book, analysis.render.book
 PRINTED_LOG_ENV = "RAPIDREC_PRINTED_LOG"  # a file: one id per line, appended as the chapter looks them up
 PRINTED_IDS_ENV = "RAPIDREC_PRINTED_IDS"  # a file: JSON list of the ids the earlier chapters looked up
+# in that log, an id printed with a link to the complete audit trail beside the book (a league table's cell):
+# the book's appendix leaves it out, the trail links back to where it is printed
+TRAIL_MARK = "~"
 CACHE_DIR = "_cache"  # results computed once, reused while what they depend on is unchanged (analysis.cache)
 RENDER_WORK_DIR = "_cache/render"  # the last render's intermediate files, per output (not part of the book)
 

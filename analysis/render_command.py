@@ -7,6 +7,8 @@ results and renders the same chapters itself (:mod:`analysis.render`).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -26,6 +28,7 @@ from analysis.errors import AnalysisError
 from analysis.project import BOOK_DIR, SCENARIO_BOOKS_DIR, figures_for, results_dir
 from analysis.project_lock import project_lock
 from analysis.render import RenderError, load_config, render_book
+from analysis.render.book import BOOK_PDF_KEY
 from analysis.render.pandoc import check_pandoc
 from analysis.scenarios.run import run_scenario
 from analysis.scratch import scratch_dir
@@ -61,8 +64,8 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
         if done.returncode != 0:
             raise AnalysisError(f"quarto render failed with exit status {done.returncode}")
         out = project_dir / BOOK_DIR
-        write_audit_trail(project_dir, out, results_dir(project_dir), progress)
         pdfs = sorted(p for p in out.glob("*.pdf") if p.name != f"{AUDIT_TRAIL_NAME}.pdf")
+        write_audit_trail(project_dir, out, results_dir(project_dir), progress, book_pdf=pdfs[0] if pdfs else None)
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
     try:
@@ -76,7 +79,8 @@ def render(project_dir: Path, progress: Callable[[str], None] = lambda m: None,
             result = render_book(project_dir, progress=progress, cache=Cache(project_dir), reads=book_reads(read))
         except RenderError as exc:
             raise AnalysisError(str(exc)) from None
-        write_audit_trail(project_dir, result.html.parent, read, progress)
+        write_audit_trail(project_dir, result.html.parent, read, progress, printed=result.printed,
+                          book_pdf=result.pdf)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")
 
 
@@ -94,17 +98,21 @@ AUDIT_TRAIL_CHAPTER = """# Audit trail of every number {.unnumbered}
 #| output: asis
 from analysis.audit.appendix import appendix_markdown
 
-print(appendix_markdown(complete=True))
+print(appendix_markdown(complete=True, printed_in="printed.json"))
 ```
 """
+PRINTED_FILE = "printed.json"  # beside the chapter: where the book printed each id (when the render knows it)
 
 
 def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
-                      progress: Callable[[str], None] = lambda m: None) -> tuple[Path, Path]:
+                      progress: Callable[[str], None] = lambda m: None, printed: dict | None = None,
+                      book_pdf: Path | None = None) -> tuple[Path, Path]:
     """The complete audit trail of ``results`` -- every registry entry and every study's extracted rows --
     as ``<out_dir>/audit.html`` and ``audit.pdf`` beside the book, whose appendix holds only the numbers it
     prints. Rendered by rapidrec's own renderer (also after ``quarto render``), reused from the cache while
-    the results are unchanged."""
+    the results and ``printed`` are unchanged. ``printed`` (the built-in render's
+    :attr:`analysis.render.book.RenderResult.printed`): each entry the book prints links back to its chapters;
+    ``book_pdf``: the book's PDF, which the trail's PDF links to."""
     project_dir = Path(project_dir).resolve()
     book = load_config(project_dir).get("book") or {}
     config = {"project": {"type": "book"},
@@ -113,6 +121,7 @@ def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
                                    "rows behind it",
                        **{k: book[k] for k in ("author", "date", "abstract") if book.get(k)},
                        "chapters": ["audit.qmd"], "output-file": AUDIT_TRAIL_NAME},
+              **({BOOK_PDF_KEY: Path(book_pdf).name} if book_pdf is not None else {}),
               "execute": {"echo": False, "warning": False},
               "format": {"html": {"toc": False}, "typst": {"toc": False, "papersize": "a4"}}}
     progress(f"the complete audit trail: {out_dir.name}/{AUDIT_TRAIL_NAME}.html and .pdf")
@@ -121,9 +130,12 @@ def write_audit_trail(project_dir: Path, out_dir: Path, results: Path,
         (src / "_quarto.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True),
                                          encoding="utf-8")
         (src / "audit.qmd").write_text(AUDIT_TRAIL_CHAPTER, encoding="utf-8")
+        where = json.dumps(printed or {}, sort_keys=True)
+        if printed:
+            (src / PRINTED_FILE).write_text(where, encoding="utf-8")
         with reading(results):
-            done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), reads=tree_digest(results),
-                               single_page=True)
+            done = render_book(src, out_dir=src / "_out", cache=Cache(project_dir), single_page=True,
+                               reads=tree_digest(results) + hashlib.sha256(where.encode()).hexdigest())
         html, pdf = out_dir / f"{AUDIT_TRAIL_NAME}.html", out_dir / f"{AUDIT_TRAIL_NAME}.pdf"
         os.replace(done.html, html)
         os.replace(done.pdf, pdf)
@@ -149,8 +161,8 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
         done = subprocess.run([quarto, "render", "--output-dir", str(out)], cwd=project_dir, env=env)
         if done.returncode != 0:
             raise AnalysisError(f"quarto render failed with exit status {done.returncode}")
-        write_audit_trail(project_dir, out, run.results, progress)
         pdfs = sorted(p for p in out.glob("*.pdf") if p.name != f"{AUDIT_TRAIL_NAME}.pdf")
+        write_audit_trail(project_dir, out, run.results, progress, book_pdf=pdfs[0] if pdfs else None)
         return RenderOutcome(out / "index.html", pdfs[0] if pdfs else None, time.perf_counter() - t0, "quarto")
 
     progress(f"rendering the book under scenario {run.scenario.id} into {out}")
@@ -160,5 +172,5 @@ def _render_scenario(project_dir: Path, progress, use_quarto: str, scenario) -> 
                                  reads=book_reads(run.results))
     except RenderError as exc:
         raise AnalysisError(str(exc)) from None
-    write_audit_trail(project_dir, out, run.results, progress)
+    write_audit_trail(project_dir, out, run.results, progress, printed=result.printed, book_pdf=result.pdf)
     return RenderOutcome(result.html, result.pdf, time.perf_counter() - t0, "built-in")

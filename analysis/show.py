@@ -22,6 +22,7 @@ from analysis.book import (
     record_printed,
     results_dir,
     table,
+    trail_num,
     treatment_names,
 )
 from analysis.certainty.levels import DOMAIN_WORDS, concern
@@ -596,7 +597,7 @@ def league_table(outcome: str, population: str) -> LinkedTable:
     pairs.sort(key=lambda p: (rank[p[0]], rank[p[1]]))
 
     def cell(id_: str) -> TrailNum:  # in the complete audit trail, not the book's appendix
-        return TrailNum(id_, entry(id_)["text"])
+        return trail_num(id_)
 
     rows = []
     for first, second in pairs:

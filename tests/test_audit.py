@@ -12,6 +12,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from analysis.audit.appendix import _feed
 from analysis.audit.explain import AuditData
@@ -365,5 +366,25 @@ def test_every_number_says_how_it_was_computed_and_where_it_is_printed(numbers, 
     entry = appendix[appendix.index('id="audit-pain:axial:joint-rf:vs-sham:estimate"'):]
     entry = entry[:entry.index("</div>")]
     assert "Printed in" in entry and 'href="sec-evidence.html' in entry, entry[-400:]
+    # the complete audit trail beside the book links the same entry back to the book's page, and its PDF to the
+    # book's PDF
+    trail = (project / "_book" / "audit.html").read_text(encoding="utf-8")
+    entry = trail[trail.index('id="audit-pain:axial:joint-rf:vs-sham:estimate"'):]
+    entry = entry[:entry.index("</div>")]
+    assert re.search(r'Printed in .*<a href="sec-evidence\.html">The\s+evidence</a>', entry, re.S), entry[-400:]
+
+    def trail_entry(id_: str) -> str:
+        entry = trail[trail.index(f'id="audit-{id_.replace("/", ":")}"'):]
+        return entry[:entry.index("</div>")]
+
+    # a league table's cell links to the trail, not the appendix; the trail links it back to its chapter
+    league = html[html.index('id="sec-evidence"'):html.index('id="sec-harms"')]
+    cell = re.search(r'href="audit\.html#audit-(pain:axial:league:[^"]+)"', league).group(1).replace(":", "/")
+    assert re.search(r'Printed in .*<a href="sec-evidence\.html">The\s+evidence</a>', trail_entry(cell), re.S)
+    never = next(i for i in numbers if i.startswith("physical_function/") and "/league/" in i)  # no table prints it
+    assert "Printed in" not in trail_entry(never)
+    uris = {str(a.get("/URI")).split("#")[0] for page in PdfReader(project / "_book" / "audit.pdf").pages
+            for annot in page.get("/Annots") or [] if (a := annot.get_object().get("/A")) is not None}
+    assert "rapidrec-guideline.pdf" in uris and not any(u.endswith(".html") or u == "index.pdf" for u in uris), uris
     done = rapidrec("audit", "pain/axial/joint-rf/vs-sham/estimate", cwd=project)
     assert done.returncode == 0 and "How: The pooled mean difference, first treatment minus second" in done.stdout

@@ -19,6 +19,7 @@ from analysis.audit.links import AUDIT_TRAIL, anchor, study_anchor
 from analysis.book import printed_where
 from analysis.book import results_dir as find
 from analysis.registry import MINUS
+from analysis.results_io import read_json
 
 INTRO = (
     "Every number this book prints is an entry of the results registry (`_results/numbers.json`, written by "
@@ -31,7 +32,7 @@ INTRO = (
 
 
 # smaller type for the rest of the PDF (the appendix is last), ids not hyphenated; ignored by the HTML writer
-COMPACT_PDF = ("```{=typst}\n#set text(size: 8pt, hyphenate: false)\n#set par(justify: false)\n"
+COMPACT_PDF = ("```{=typst}\n#set text(size: 8pt, hyphenate: false)\n#set par(justify: false, leading: 0.55em)\n"
                "#show table: set text(size: 8pt)\n#set table(inset: (x: 4pt, y: 3pt))\n```")
 
 
@@ -153,10 +154,19 @@ def _feed(id: str, data: AuditData, sets: dict, rows_at: str = "") -> str:
 
 
 def _group(ids: list[str], data: AuditData, sets: dict, rows_at: str = "",
-           where: dict[str, list[str]] | None = None) -> str:
-    sections = list(dict.fromkeys(s for i in ids for s in (where or {}).get(i, ())))
-    back = (" Printed in " + ", ".join(f"@{s}" for s in sections) + ".") if sections else ""
+           where: dict[str, list] | None = None) -> str:
+    sections = list(dict.fromkeys(_back_link(s) for i in ids for s in (where or {}).get(i, ())))
+    back = (" Printed in " + ", ".join(sections) + ".") if sections else ""
     return f"::: {{.audit-entry}}\n{_heads(ids, data)} {_feed(ids[0], data, sets, rows_at)}{back}\n:::\n"
+
+
+def _back_link(section) -> str:
+    """A cross-reference to a section of the book (``sec-x``), or from a document beside the book a link to
+    its page (``[sec-x, title]``: the book's page ``sec-x.html``)."""
+    if isinstance(section, str):
+        return f"@{section}"
+    sid, title = section
+    return f"[{_esc(title)}]({sid}.html)"
 
 
 def entries_markdown(data: AuditData, ids=None, rows_at: str = "", where: dict[str, list[str]] | None = None
@@ -196,17 +206,22 @@ def glossary_markdown(entries: dict[str, dict]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def appendix_markdown(results_dir: Path | None = None, ids=None, complete: bool = False) -> str:
+def appendix_markdown(results_dir: Path | None = None, ids=None, complete: bool = False,
+                      printed_in: str | Path | None = None) -> str:
     """The body of the audit appendix chapter (markdown): the entries of ``ids`` (default: those the book's
     chapters printed, :func:`analysis.book.printed_where`, or every entry when that is not known), each ending
     with links back to the sections that print it, their studies
     linking to the complete audit trail (:data:`AUDIT_TRAIL`). ``complete``: the complete audit trail itself,
-    every entry and every study's extracted rows."""
+    every entry and every study's extracted rows; ``printed_in``: a JSON file (registry id -> [[section, title],
+    ...], :attr:`analysis.render.book.RenderResult.printed`), when it exists, links the entries the book prints
+    back to its pages."""
     if results_dir is None:
         results_dir = find()
     data = AuditData(Path(results_dir))
     reg = data.registry
     where = printed_where() if not complete else None
+    if complete and printed_in is not None and Path(printed_in).is_file():
+        where = read_json(Path(printed_in))
     if ids is None and not complete:
         ids = sorted(where) if where is not None else None
     shown = sorted(data.numbers if complete or ids is None else {i for i in ids if i in data.numbers})

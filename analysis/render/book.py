@@ -26,7 +26,7 @@ from typing import Callable, Iterable
 import yaml
 
 from analysis.cache import Cache, tree_digest
-from analysis.project import BOOK_DIR, PRINTED_IDS_ENV, PRINTED_LOG_ENV, render_work_dir
+from analysis.project import BOOK_DIR, PRINTED_IDS_ENV, PRINTED_LOG_ENV, TRAIL_MARK, render_work_dir
 from analysis.scratch import scratch_dir
 
 from .assemble import chapter_markdown
@@ -38,6 +38,9 @@ from .qmd import Qmd, QmdError, parse
 from .site import to_html_pages
 
 FORMATS = ("html", "pdf")
+# a companion document's configuration key (and the metadata its filters read): the file name of the book's PDF,
+# which its PDF's links to the book's pages (index.html, sec-*.html) open
+BOOK_PDF_KEY = "rapidrec-book-pdf"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class RenderResult:
     chapters: tuple[str, ...]
     seconds: float
     work: Path | None = None  # the intermediate files (render_work_dir)
+    printed: dict | None = None  # registry id -> [[section id, chapter title], ...] of the chapters printing it
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
     last_work.parent.mkdir(parents=True, exist_ok=True)
     work = scratch_dir(last_work.parent, f"{last_work.name}.work")
     try:
-        chapters = _chapters(entries, project_dir, cfg, work, say, cache or Cache(None), reads)
+        chapters, printed = _chapters(entries, project_dir, cfg, work, say, cache or Cache(None), reads)
         bibs = _copy_all(cfg.get("bibliography"), project_dir, work)
         csl = _copy_all(cfg.get("csl"), project_dir, work)
         (work / "book.md").write_text(_metadata(cfg, bibs, csl) + "\n".join(chapters),
@@ -156,7 +160,7 @@ def render_book(project_dir: Path, out_dir: Path | None = None,
         shutil.rmtree(last_work, ignore_errors=True)
         os.replace(work, last_work)
     done = tuple(e.path for e in entries if e.path)
-    return RenderResult(html, pdf, done, round(time.perf_counter() - t0, 3), last_work)
+    return RenderResult(html, pdf, done, round(time.perf_counter() - t0, 3), last_work, printed)
 
 
 def _readable(path: Path) -> None:
@@ -225,11 +229,14 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
 
 
 def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
-              say: Callable[[str], None], cache: Cache, reads: str) -> list[str]:
+              say: Callable[[str], None], cache: Cache, reads: str) -> tuple[list[str], dict]:
+    """Each chapter's markdown, and where each registry id was printed (id -> [[section, title], ...])."""
     defaults = dict(cfg.get("execute") or {})  # Quarto's defaults apply when unset (echo: true)
     files = [e for e in entries if e.path]
     out = []
     printed: dict[str, list[str]] = {}  # registry id -> the sections of the chapters so far that printed it
+    in_trail: dict[str, list[str]] = {}  # the same for ids printed with a link to the complete audit trail
+    titles: dict[str, str] = {}  # section id -> its chapter's title
     (work / "printed").mkdir()
     with Kernel(project_dir, work / "notebooks" / "kernel.log") as kernel:
         for entry in entries:
@@ -255,22 +262,26 @@ def _chapters(entries: list[Entry], project_dir: Path, cfg: dict, work: Path,
             for name, data in figures.items():
                 (work / "figures").mkdir(exist_ok=True)
                 (work / "figures" / name).write_bytes(data)
-            section = _first_section(md)
+            section, title = _first_section(md)
+            if section:
+                titles[section] = title
             for id_ in ids:
-                where = printed.setdefault(id_, [])
+                trail = id_.startswith(TRAIL_MARK)
+                where = (in_trail if trail else printed).setdefault(id_.removeprefix(TRAIL_MARK), [])
                 if section and section not in where:
                     where.append(section)
             out.append(md)
-    return out
+    everywhere = {i: list(dict.fromkeys(printed.get(i, []) + in_trail.get(i, []))) for i in {*printed, *in_trail}}
+    return out, {i: [[s, titles[s]] for s in everywhere[i]] for i in sorted(everywhere)}
 
 
-_SECTION = re.compile(r"^#[^#\n].*\{[^}\n]*#(sec-[A-Za-z0-9_-]+)", re.MULTILINE)
+_SECTION = re.compile(r"^# ([^\n{]*?) *\{[^}\n]*#(sec-[A-Za-z0-9_-]+)", re.MULTILINE)
 
 
-def _first_section(md: str) -> str | None:
-    """The id of a chapter's first level-1 heading (``# Title {#sec-x}``), if it has one."""
+def _first_section(md: str) -> tuple[str | None, str]:
+    """The id and title of a chapter's first level-1 heading (``# Title {#sec-x}``), if it has one."""
     m = _SECTION.search(md)
-    return m.group(1) if m else None
+    return (m.group(2), m.group(1).strip()) if m else (None, "")
 
 
 def _execute(entry: Entry, qmd: Qmd, project_dir: Path, defaults: dict, work: Path,
@@ -320,6 +331,8 @@ def _metadata(cfg: dict, bibs: list[str], csl: list[str]) -> str:
         meta["link-citations"] = True
     if csl:
         meta["csl"] = csl[0]
+    if cfg.get(BOOK_PDF_KEY):  # a companion document: its links to the book's pages open the book's PDF
+        meta[BOOK_PDF_KEY] = str(cfg[BOOK_PDF_KEY])
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
 

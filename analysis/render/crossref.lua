@@ -210,12 +210,26 @@ local landscape_pass = {
 }
 
 -- in the PDF, a link to a companion web page beside it (audit.html#..., appendix.html#...) opens that
--- document's PDF (audit.pdf, appendix.pdf), which is beside it too: a PDF reader cannot follow an HTML page
+-- document's PDF (audit.pdf, appendix.pdf), which is beside it too: a PDF reader cannot follow an HTML page.
+-- A link from a companion document to a page of the book (index.html, sec-*.html) opens the book's PDF, which
+-- the document's metadata names (rapidrec-book-pdf); without that name it is left as text.
+local book_pdf = nil
+local book_pdf_pass = {
+  Meta = function(meta)
+    if meta["rapidrec-book-pdf"] ~= nil then book_pdf = pandoc.utils.stringify(meta["rapidrec-book-pdf"]) end
+  end,
+}
+
 local pdf_links = {
   Link = function(link)
     if not is_typst then return nil end
     local page = link.target:match("^([%w_.-]+)%.html#") or link.target:match("^([%w_.-]+)%.html$")
     if page == nil or page:match("/") then return nil end
+    if page == "index" or page:match("^sec%-") then
+      if book_pdf == nil then return link.content end
+      link.target = book_pdf
+      return link
+    end
     link.target = page .. ".pdf"
     return link
   end,
@@ -225,6 +239,7 @@ return {
   visibility_pass,
   landscape_pass,
   alt_pass,
+  book_pdf_pass,
   pdf_links,
   number_pass,
   link_pass,

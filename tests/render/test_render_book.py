@@ -234,3 +234,21 @@ def test_a_link_to_a_companion_web_page_opens_its_pdf_in_the_pdf(tmp_path):
              if (a := annot.get_object().get("/A")) is not None]
     assert 'href="audit.html#audit-x"' in html
     assert "audit.pdf" in links and "https://example.org/a.html#b" in links and not any("audit.html" in str(u) for u in links)
+
+
+@pytest.mark.parametrize("book_pdf", ["guideline.pdf", None])
+def test_a_companion_documents_links_to_the_books_pages_open_the_books_pdf(tmp_path, book_pdf):
+    """From a document beside the book (the complete audit trail), index.html and sec-*.html are the book's
+    pages: in the PDF they open the book's PDF when the document names it, and are plain text otherwise."""
+    project = _book(tmp_path, {"index.qmd": "# P {.unnumbered}\n\nSee [the evidence](sec-evidence.html) and "
+                               "[the book](index.html).\n"})
+    if book_pdf:
+        config = project / "_quarto.yml"
+        config.write_text(config.read_text() + f"rapidrec-book-pdf: {book_pdf}\n", encoding="utf-8")
+    result = render_book(project)
+    links = [str(a.get("/URI")) for page in PdfReader(result.pdf).pages for annot in page.get("/Annots") or []
+             if (a := annot.get_object().get("/A")) is not None]
+    text = " ".join(page.extract_text() for page in PdfReader(result.pdf).pages)
+    assert 'href="sec-evidence.html"' in book_html(result.html.parent)
+    assert "the evidence" in text and "the book" in text
+    assert links == ([book_pdf, book_pdf] if book_pdf else []), links
