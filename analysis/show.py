@@ -46,7 +46,8 @@ def mixed_population_sentence(outcome: str = "pain") -> str:
             one = entry(id_)["value"] == 1
             said.append(f"{num(id_).markdown} trial{'' if one else 's'} that enrolled patients with axial and "
                         f"radicular pain together {'is' if one else 'are'} analysed in the {population} network")
-    return ("The " + "; the ".join(said) + ", as the analysis plan specifies.") if said else ""
+    return ("The " + "; the ".join(said) + " (our assumption: the published review does not say where it analysed "
+            "them; data/guideline.yaml sets it).") if said else ""
 
 
 def characteristics_table():
@@ -238,7 +239,7 @@ def summary_of_findings(population: str):
         stem = f"pain/{population}/{r.code}/vs-{ref}"
         rows.append([r.procedure,
                      Cell((num(f"{stem}/estimate"), " (", num(f"{stem}/ci-low"), " to ", num(f"{stem}/ci-high"), ")")),
-                     Cell((num(f"{stem}/absolute"), " vs ", baseline)) if baseline is not None else "not estimable",
+                     Cell((num(f"{stem}/absolute"), "\u00a0vs\u00a0", baseline)) if baseline is not None else "not estimable",
                      Cell((CERTAINTY_MARKS.get(r.certainty, r.certainty),
                            NoteMarks(",".join(marks.get(f"pain/{population}/{r.code}", ()))))),
                      r.classification.capitalize()])
@@ -551,8 +552,9 @@ def pain_findings(population: str) -> str:
     mid = num("settings/pain-mid")
     size = "smaller than" if abs(entry(best["estimate"].id)["value"]) < entry(mid.id)["value"] else \
         "at least as large as"
-    return (f"In the {md(population)} network, every procedure was compared with "
-            f"{md(names.get(manifest()['settings']['reference'], 'the reference'))}; the largest estimated reduction "
+    return (f"In the {md(population)} network, every procedure was estimated against "
+            f"{md(names.get(manifest()['settings']['reference'], 'the reference'))}, directly or through the "
+            "network; the largest estimated reduction "
             f"in pain was with {md(names.get(best['treatment'], best['treatment']))}: {best['estimate'].markdown} cm "
             f"(95% CI {best['ci_low'].markdown} to {best['ci_high'].markdown}), an effect {size} the minimal "
             f"important difference of {mid.markdown} cm.")

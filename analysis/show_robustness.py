@@ -50,18 +50,21 @@ def robustness_table(population: str):
                  if has(f"{stem}/pivotal-study-change") else "none plausible")
         if full:
             trial = (num(f"{stem}/trial-n-per-arm") if has(f"{stem}/trial-n-per-arm")
-                     else Cell(("none up to ", num("robustness/max-n-per-arm"))))
+                     else Cell(("none up to ", num("robustness/max-n-per-arm"))))  # (a column only if one does)
             typical = (num(f"{stem}/typical-trial-effect") if has(f"{stem}/typical-trial-effect")
                        else "no plausible trial")
             loo = r.loo_changes if isinstance(r.loo_changes, str) and r.loo_changes else NONE
         else:
             trial = typical = loo = "not run under a scenario"
         rows.append([f"{r.procedure} ({r.recommendation})", md, shift, study, trial, typical, loo])
-    return LinkedTable(["Procedure (recommendation)", "Mean difference, cm (95% CI)",
-                        "Shift that changes the recommendation, cm (to)", "Study: change of its estimate, cm",
-                        "Smallest new trial at the MID, per arm", "Effect a typical trial must show, cm",
-                        "Single exclusions that change it"], rows,
-                       right=[False, True, False, False, True, True, False])
+    columns = ["Procedure (recommendation)", "Mean difference, cm (95% CI)",
+               "Shift that changes the recommendation, cm (to)", "Study: change of its estimate, cm",
+               "Smallest new trial at the MID, per arm", "Effect a typical trial must show, cm",
+               "Single exclusions that change it"]
+    right = [False, True, False, False, True, True, False]
+    if full and entry("robustness/trial-flips")["value"] == 0:  # the text says no trial of any size does
+        columns, right, rows = columns[:4] + columns[5:], right[:4] + right[5:], [r[:4] + r[5:] for r in rows]
+    return LinkedTable(columns, rows, right=right)
 
 
 def robustness_figure():
@@ -93,8 +96,10 @@ def summary_markdown() -> str:
     n = num("robustness/recommendations").markdown
     plausible = num("robustness/plausible-shifts").markdown
     mid = num("settings/pain-mid").markdown
-    parts = [f"Of the recommendations on {n} procedures, {plausible} would change if the pooled estimate moved "
-             f"to an effect a trial could show. Under the panel's values and preferences, a recommendation "
+    every = entry("robustness/plausible-shifts")["value"] == entry("robustness/recommendations")["value"]
+    lead = (f"All {n} recommendations would change" if every else
+            f"Of the recommendations on {n} procedures, {plausible} would change")
+    parts = [f"{lead} if the pooled estimate moved to an effect a trial could show. Under the panel's values and preferences, a recommendation "
              f"changes only when the estimate reaches an important benefit (the MID, {mid} cm) with at least "
              f"low certainty, so each threshold is the distance to that point, further where the certainty "
              f"there would be very low."]

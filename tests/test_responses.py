@@ -339,6 +339,59 @@ def test_a_rule_change_that_a_panel_judgement_overrides_is_said_to_be_overridden
     assert "panel judgement" not in text([])
 
 
+def test_a_changed_rule_is_told_in_words_with_its_numbers_linked():
+    """The response names what a rule change does, without paths, codes or Python values; numbers are the
+    registry's (base and scenario), a list of words is told as what no longer (or now) counts."""
+    from analysis.responses.rule_words import judgement_sentence, rule_sentence, set_judgement_sentence
+
+    def number(path, which):
+        return f"<{which}:{path}>"
+
+    domains = ["sequence", "concealment", "blinding_patients", "blinding_providers", "blinding_assessors"]
+    said = rule_sentence("risk_of_bias.domains", domains, domains[:3] + domains[4:] + ["missing_data"], number)
+    assert said == ("This analysis changes the guideline's rule for risk of bias (the domains that count): blinding "
+                    "of providers no longer counts; missing outcome data now counts.")
+    said = rule_sentence("risk_of_bias.serious_share", 0.5, 0.75, number)
+    assert said.endswith("the share of the evidence that rates an estimate down one level, from "
+                         "<base:risk_of_bias.serious_share> to <scenario:risk_of_bias.serious_share>.")
+    said = rule_sentence("imprecision.thresholds_mid", [-1.0, 1.0], [-0.5, 0.5], number)
+    assert "from <base:imprecision.thresholds_mid.0> and <base:imprecision.thresholds_mid.1> to " in said
+    assert rule_sentence("risk_of_bias.very_serious_share", None, 0.8, number).endswith(
+        "from none (left to the panel) to <scenario:risk_of_bias.very_serious_share>.")
+    assert judgement_sentence("risk_of_bias", ["a (axial pain)", "b (radicular pain)"]) == (
+        "A panel judgement, not the rule, decides risk of bias for a (axial pain) and b (radicular pain): the changed "
+        "rule does not reach those ratings unless the panel's judgements are removed too.")
+    assert "sets aside the panel's judgement of imprecision for a (axial pain)" in set_judgement_sentence(
+        "imprecision", "a (axial pain)", "rule")
+
+
+def test_a_changed_rules_new_numbers_are_copied_for_the_answer():
+    """The scenario's registry numbers of a changed rule's new value go with the answer's copies."""
+    f = scenario_facts(_comparison(-0.62, "low", "strong"), {"joint-rf": "joint radiofrequency"}, "s",
+                       rule_changes=[("imprecision.thresholds_mid", [-1.0, 1.0], [-0.5, 0.5]),
+                                     ("risk_of_bias.serious_share", 0.5, 0.75),
+                                     ("risk_of_bias.domains", ["sequence", "concealment"], ["sequence"])])
+    ids = f.number_ids()
+    assert {"rules/imprecision/thresholds-mid/0", "rules/imprecision/thresholds-mid/1",
+            "rules/risk-of-bias/serious-share"} <= set(ids)
+    assert not any("domains" in i for i in ids)
+
+
+def test_the_example_letters_response_tells_the_rule_and_the_judgement_it_contests(rendered_project):
+    """A claim against a GRADE rule that a panel judgement decides: the response says which rule changed, that
+    the judgement (not the rule) decides while it stands, and what follows once it is set aside."""
+    _, plain = _response_plain(rendered_project.path / "_results", "example")
+    plain = re.sub(r"\s+", " ", plain.replace("\u2019", "'"))
+    claim = plain[plain.index("Blinding of providers."):]
+    claim = claim[:claim.index("Our comment")]
+    assert "rule for risk of bias (the domains that count): blinding of providers no longer counts" in claim
+    assert ("A panel judgement, not the rule, decides risk of bias for joint radiofrequency nerve ablation (axial "
+            "pain)") in claim
+    assert "sets aside the panel's judgement of risk of bias for joint radiofrequency nerve ablation" in claim
+    assert claim.count("no longer counts") == 1  # the rule both analyses change is told once
+    assert "now rests on low certainty evidence (in the guideline, very low)" in claim
+
+
 def test_a_rebuttal_paragraph_changes_when_its_scenarios_results_change():
     names = {"joint-rf": "joint radiofrequency"}
 
@@ -446,7 +499,7 @@ def _response_plain(results, name: str) -> tuple[str, str]:
     return markdown, pypandoc.convert_text(markdown, "plain", format="markdown", extra_args=["--wrap=none"])
 
 
-@pytest.mark.parametrize("name", ["society-34", "pacific-spine"])
+@pytest.mark.parametrize("name", ["society-34", "pacific-spine", "example"])
 def test_every_committed_letters_response_is_short_plain_and_linked(rendered_project, name):
     """A paragraph per claim in words a clinician reads: no code spans, column names or Python values; at most
     115 words a claim; every number a registry entry (a link to its audit entry)."""

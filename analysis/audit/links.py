@@ -89,8 +89,8 @@ class NoteMarks(str):
 
 def markdown_literal(text: str) -> str:
     """``text`` as Markdown that shows exactly that text: every ASCII punctuation mark backslash-escaped (pandoc
-    lets any of them be escaped), runs of white space one space."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", re.sub(r"\s+", " ", str(text)))
+    lets any of them be escaped), runs of white space one space (a no-break space, written on purpose, stays)."""
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", re.sub(r"[^\S\u00a0]+", " ", str(text)))
 
 
 def quoted(text: str) -> str:

@@ -113,3 +113,23 @@ def with_rule(rules: dict, path: str, value) -> dict:
     node = rule_value(out, ".".join(keys[:-1])) if len(keys) > 1 else out
     node[int(keys[-1]) if isinstance(node, list) else keys[-1]] = copy.deepcopy(value)
     return out
+
+
+def numeric_rules(rules: dict, path: str = "") -> list[tuple[str, float]]:
+    """(dotted path, value) of every number of the rules file, list items by their index (a ``source`` is
+    text, never a number)."""
+    out: list[tuple[str, float]] = []
+    items = rules.items() if isinstance(rules, dict) else enumerate(rules) if isinstance(rules, list) else ()
+    for key, value in items:
+        here = f"{path}.{key}" if path else str(key)
+        if _is_number(value):
+            out.append((here, value))
+        elif isinstance(value, (dict, list)):
+            out += numeric_rules(value, here)
+    return out
+
+
+def rule_id(path: str) -> str:
+    """The registry id of a number of the rules file: ``imprecision.thresholds_mid.0`` ->
+    ``rules/imprecision/thresholds-mid/0``."""
+    return "rules/" + path.replace("_", "-").replace(".", "/")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.certainty.rule_paths import numeric_rules, rule_id
 from analysis.pipeline.context import BuildContext
 
 FUNCTION = "analysis.certainty.config.load_rules"  # the project's settings/guideline.yaml
@@ -25,3 +26,5 @@ def method_settings(ctx: BuildContext) -> None:
     for size in ("small", "moderate", "large"):
         reg.add(f"settings/pain-{size}-effect", rules["classification"][size] * mid, unit="cm", function=FUNCTION,
                 decimals=1)
+    for path, value in numeric_rules(rules):  # every number of the rules, for a letter's answer to quote
+        reg.add(rule_id(path), value, unit="", function=FUNCTION, decimals=0 if isinstance(value, int) else 2)

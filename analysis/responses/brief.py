@@ -16,10 +16,12 @@ from pathlib import Path
 from analysis.audit.links import markdown_literal as md
 from analysis.audit.links import quoted
 from analysis.book import entry, num, results_dir
+from analysis.certainty.rule_paths import rule_id
 from analysis.errors import AnalysisError
 from analysis.figures.claims_summary import ClaimRow, claims_figure, identical
 from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
 from analysis.responses.paragraphs import POPULATION, scenario_id
+from analysis.responses.rule_words import judgement_sentence, rule_sentence, set_judgement_sentence
 from analysis.responses.show import (
     citation_markdown,
     claim_heading,
@@ -208,6 +210,26 @@ def scenario_sentences(f: ScenarioFacts, about: str = "") -> tuple[str, bool, st
     return said, certainty, _recommendation_sentence(f)
 
 
+def _rules_said(f: ScenarioFacts) -> list[str]:
+    """Each rule the analysis changes, from what to what; each panel judgement it sets; and, for a domain whose
+    rule changed, the panel judgements that still decide it (so that 'nothing changes' is never said without
+    its reason)."""
+    def number(path: str, which: str) -> str:
+        id_ = rule_id(path)
+        return num(id_ if which == "base" else scenario_id(f.id, id_)).markdown
+
+    out = [rule_sentence(path, old, new, number) for path, old, new in f.rule_changes]
+    names = {f"{e.outcome}/{e.population}/{e.code}": f"{md(e.name)} ({POPULATION.get(e.population, e.population)})"
+             for e in f.estimates}
+    out += [set_judgement_sentence(str(spec.get("domain")), names.get(str(spec.get("estimate")), md(str(spec.get(
+        "estimate")))), str(spec.get("rating"))) for kind, spec in f.operations if kind == "judgement"]
+    for domain in sorted({path.split(".", 1)[0] for path, _, _ in f.rule_changes}):
+        judged = sorted(names.get(est, md(est)) for est, d in f.panel_judged if d == domain)
+        if judged and not any(k == "judgement" and spec.get("domain") == domain for k, spec in f.operations):
+            out.append(judgement_sentence(domain, judged))
+    return out
+
+
 def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
     """The claim's heading, then each analysis's finding; what certainty ratings and recommendations do is said
     once for the claim when it is the same for all its analyses; then the authors' comment (the claim's
@@ -216,7 +238,12 @@ def claim_paragraph(claim: dict, facts: list[ScenarioFacts]) -> str:
     if not facts:
         answer = f" {md(claim['answer'])}" if claim.get("answer") else ""
         return f"{head} No analysis of the data can settle this claim.{answer}"
-    parts = [scenario_sentences(f, claim.get("estimate") or "") for f in facts]
+    parts, told = [], set()
+    for f in facts:  # a rule two analyses of the claim change is told once
+        said, certainty, rec = scenario_sentences(f, claim.get("estimate") or "")
+        rules = [x for x in _rules_said(f) if x not in told]
+        told.update(rules)
+        parts.append((" ".join([said] + rules), certainty, rec))
     comment = f"*Our comment:* {md(claim['answer'])}" if claim.get("answer") else ""  # the authors' own words
     function = FUNCTION_NOTE if any(f.function_changed for f in facts) else ""
     if len(parts) == 1:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.certainty.rule_paths import numeric_rules, rule_id
 from analysis.results_io import read_json
 from analysis.scenarios.compare import CHANGED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED
 
@@ -215,6 +216,11 @@ class ScenarioFacts:
             if b is not None:
                 ids += b.ids(self.reference)
         ids += ["settings/pain-mid", "dataset/trials-analysed"]
+        for path, _, new in self.rule_changes:  # the numbers of a changed rule's new value
+            if isinstance(new, (int, float)) and not isinstance(new, bool):
+                ids.append(rule_id(path))
+            elif isinstance(new, (dict, list)):
+                ids += [rule_id(p) for p, _ in numeric_rules(new, path)]
         return sorted(dict.fromkeys(ids))
 
 
