@@ -105,7 +105,5 @@ def set_judgement_sentence(domain: str, estimate: str, rating: str) -> str:
 def judgement_sentence(domain: str, estimates: list[str]) -> str:
     """Where panel judgements decide the domain whose rule changed (``estimates``: the procedures and
     populations they decide, in words): the judgement, not the rule, drives those ratings."""
-    one = len(estimates) == 1
-    return (f"A panel judgement, not the rule, decides {DOMAIN_WORDS.get(domain, _words(domain))} for "
-            f"{_join(estimates)}: the changed rule does not reach {'that rating' if one else 'those ratings'} "
-            f"unless the panel's judgement{'' if one else 's'} {'is' if one else 'are'} removed too.")
+    return (f"A panel judgement, not the rule, still decides {DOMAIN_WORDS.get(domain, _words(domain))} for "
+            f"{_join(estimates)}.")
