@@ -86,6 +86,9 @@ class NumberRegistry:
     def __getitem__(self, id: str) -> NumberEntry:
         return self._entries[id]
 
+    def __contains__(self, id: str) -> bool:
+        return id in self._entries
+
     def to_dict(self) -> dict:
         numbers = {}
         for id_ in sorted(self._entries):

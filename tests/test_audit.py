@@ -93,6 +93,15 @@ def test_every_registry_entry_and_every_cited_study_is_in_the_complete_audit_tra
     assert "synthetic" in trail[:20000] and (project / "_book" / "audit.pdf").is_file()
 
 
+def test_a_trial_a_letter_adds_has_its_rows_in_the_complete_audit_trail(trail):
+    """Ghahreman 2010 enters only through a letter's scenario: its extracted rows are shown like any trial's, at
+    the lines of the scenario file that adds them (issue 15)."""
+    start = trail.index('id="audit-study-GHAHREMAN-2010"')
+    rows = trail[start:trail.index("</div>", start)]
+    assert "scenarios/add-ghahreman-2010.yaml line" in rows and "data/scenarios" not in rows
+    assert "events=16" in rows and rows.count("<li>") >= 4  # the study record and its three arms
+
+
 def test_the_appendix_holds_the_numbers_the_book_prints_and_no_others(html, trail):
     """The book's links (text and tables) and the forest plots' numbers have entries; nothing else does. Its
     study names link to their extracted rows in the complete audit trail."""

@@ -17,6 +17,7 @@ import pandas as pd
 from analysis.audit.formulas import how_computed
 from analysis.audit.provenance import STUDY_RECORD
 from analysis.errors import AnalysisError
+from analysis.project import ANSWER_RESULTS, SCENARIO_RESULTS
 from analysis.results_io import read_json
 
 DATA_DIR = "data"
@@ -35,7 +36,9 @@ class Row:
 
     @property
     def where(self) -> str:
-        return f"{DATA_DIR}/{self.source_file} line {self.source_row}"
+        # a data package file by its name; a scenario's or a letter's file by its path in the project
+        file = self.source_file if "/" in self.source_file else f"{DATA_DIR}/{self.source_file}"
+        return f"{file} line {self.source_row}"
 
     def details(self) -> list[tuple[str, str]]:
         """(label, text) of the values extracted and used and the conversion, where given."""
@@ -83,9 +86,23 @@ class AuditData:
 
     @cached_property
     def rows_by_study(self) -> dict[str, list[Row]]:
+        """Each study's extracted rows; a trial only a letter's scenario adds (its numbers copied here as
+        ``scenarios/<id>/...``) has the rows of that scenario's results."""
         out: dict[str, list[Row]] = {}
         for rec in self.provenance.to_dict("records"):
             out.setdefault(rec["study"], []).append(Row(**{k: rec[k] for k in Row.__dataclass_fields__}))
+        base = set(out)
+        added_by: dict[str, str] = {}  # study -> the first scenario (in id order) that adds it
+        for sid in sorted({e["scenario"] for i, e in self.numbers.items() if i.startswith("scenarios/")
+                           and e.get("scenario")}):
+            path = self.results_dir / ANSWER_RESULTS / SCENARIO_RESULTS / sid / "provenance.csv"
+            if not path.is_file():
+                continue
+            for rec in pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records"):
+                if rec["study"] in base or added_by.setdefault(rec["study"], sid) != sid:
+                    continue
+                rec["source_row"] = int(rec["source_row"]) if rec["source_row"] else 0
+                out.setdefault(rec["study"], []).append(Row(**{k: rec[k] for k in Row.__dataclass_fields__}))
         return out
 
     @property

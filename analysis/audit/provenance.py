@@ -69,8 +69,9 @@ def provenance_table(ctx) -> pd.DataFrame:
     ds = ctx.ds
     rows = []
     for rec in ds.studies.to_dict("records"):
+        file, line = ds.source_of("studies.csv", int(rec["source_row"]))  # a study a scenario adds: its file
         rows.append({"study": str(rec["id"]), "analysis": STUDY_RECORD, "arm": "", "treatment": "",
-                     "source_file": "studies.csv", "source_row": int(rec["source_row"]), "reported": "",
+                     "source_file": file, "source_row": line, "reported": "",
                      "used": _pairs(rec, ["enrolled_n", "has_data", "exclusion_reason"]), "conversion": ""})
     reported = _reported(ds.outcomes) if hasattr(ds, "outcomes") else {}
     for key, arms in sorted(analysis_tables(ctx).items()):

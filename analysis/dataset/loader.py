@@ -89,6 +89,10 @@ class Dataset:
         return pd.DataFrame(columns=["organisation", "year", "citation", "procedures", "recommendation",
                                      "source_row"])
 
+    def source_of(self, file: str, row: int) -> tuple[str, int]:
+        """Where a table row came from: (file, line); a scenario's dataset maps the rows it added to its file."""
+        return file, row
+
     def category(self, code: str) -> str:
         """The guideline's category name of a node code."""
         return dict(zip(self.nodes["code"], self.nodes["category"]))[code]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from analysis.audit.links import markdown_literal as md
 from analysis.audit.links import quoted
-from analysis.book import entry, num, results_dir
+from analysis.book import entry, has, num, results_dir
 from analysis.certainty.rule_paths import rule_id
 from analysis.errors import AnalysisError
 from analysis.figures.claims_summary import ClaimRow, claims_figure, identical
@@ -84,8 +84,15 @@ def _ids(e: Estimate, f: ScenarioFacts, which: str) -> tuple[str, ...]:
 
 
 def _interval(e: Estimate, f: ScenarioFacts, which: str) -> str:
+    """The estimate with its CI; under the analysis, when it rests on one or two trials, they are counted."""
     est, lo, hi = (num(i).markdown for i in _ids(e, f, which))
-    return f"{est}{CM if e.outcome == PAIN else ''} (95% CI {lo} to {hi})"
+    trials = scenario_id(f.id, f"{e.outcome}/{e.population}/{e.code}/n-trials")
+    n = entry(trials)["value"] if which == "scenario" and has(trials) else None
+    few = f", from {num(trials).markdown} trial{'' if n == 1 else 's'}" if n is not None and n <= FEW_TRIALS else ""
+    return f"{est}{CM if e.outcome == PAIN else ''} (95% CI {lo} to {hi}{few})"
+
+
+FEW_TRIALS = 2  # an estimate under an analysis that rests on this many trials or fewer says so
 
 
 def _names(items: list[str]) -> str:

@@ -68,6 +68,9 @@ class ScenarioDataset(Dataset):
             rules = with_rule(rules, path, new)
         return rules
 
+    def source_of(self, file: str, row: int) -> tuple[str, int]:
+        return (self.scenario_file, self.origins[row - OFFSET]) if row >= OFFSET else (file, row)
+
     def _relabel(self, frame: pd.DataFrame) -> pd.DataFrame:
         if frame.empty or "source_row" not in frame:
             return frame
