@@ -33,8 +33,12 @@ def scenario_id(sid: str, id_: str) -> str:
 
 
 def _code(value) -> str:
-    text = str(value).replace("`", "'")
-    return f"`{text}`"
+    """A value as the settings file writes it: ``[a, b]`` for a list (not Python's ``['a', 'b']``), ``null``."""
+    if isinstance(value, list):
+        text = "[" + ", ".join("null" if v is None else str(v) for v in value) + "]"
+    else:
+        text = "null" if value is None else str(value)
+    return "`" + text.replace("`", "'") + "`"
 
 
 def _join(items: list[str], last: str = "and") -> str:
@@ -107,7 +111,6 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=())
         return f"changes the follow-up used (the latest not exceeding {_join(rules)})"
     if kind == "rule":
         old = {path: was for path, was, _ in rule_changes}.get(spec.get("path"), "?")
-        old = "null" if old is None else old
         return (f"changes the rule {_code(spec.get('path'))} of the certainty assessment from {_code(old)} to "
                 f"{_code(spec.get('value'))}")
     if kind == "judgement":
