@@ -228,8 +228,8 @@ def _studies_to_remove(data: AuditData) -> list[str]:
     radicular_id = sorted(i for i in n if i.startswith("pain/radicular/") and i.endswith("/estimate"))[0]
     radicular = n[radicular_id]["contributions"]
     chosen = [max(axial, key=axial.get), max(radicular, key=radicular.get)]
-    without = sorted(study for study, rows in data.rows_by_study.items() for r in rows
-                     if r.analysis == "study" and "has_data=False" in r.used)
+    prov = data.provenance  # the data package's studies (not the trials only a letter's scenario adds)
+    without = sorted(prov.loc[(prov["analysis"] == "study") & prov["used"].str.contains("has_data=False"), "study"])
     chosen.append(without[0])  # a trial without usable data still counts in the flow of trials
     return chosen
 

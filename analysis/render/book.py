@@ -193,6 +193,8 @@ def _outputs(work: Path, staging: Path, project_dir: Path, fmt: dict, book: dict
     if "pdf" in formats:
         typ_opts = fmt.get("typst") if isinstance(fmt.get("typst"), dict) else {}
         variables = {k: typ_opts[k] for k in ("papersize", "fontsize", "mainfont") if typ_opts.get(k)}
+        if single_page:  # a document of its own (a letter's answer): its title heads the first page, no title page
+            variables["compacttitle"] = "true"
         name = f"{Path(str(book.get('output-file') or 'book')).stem}.pdf"
         timestamp = pdf_timestamp(book.get("date"))
         key = {"format": "pdf", "book": inputs, "toc": _toc(typ_opts), "variables": variables,

@@ -104,8 +104,12 @@ $endif$
 #show heading: set par(justify: false)
 #set table.cell(breakable: false)
 #show heading.where(level: 1, outlined: true): it => {
+$if(compacttitle)$
+  v(1.2em)
+$else$
   pagebreak(weak: true)
   v(2.5em)
+$endif$
   set text(size: 1.6em)
   it
   v(1em)
@@ -120,8 +124,12 @@ $for(header-includes)$
 $header-includes$
 $endfor$
 
+$if(compacttitle)$
+#block(width: 100%)[
+$else$
 #page(numbering: none)[
   #v(1fr)
+$endif$
   #align(center)[
     #text(size: 26pt, weight: "bold")[$title$]
 $if(subtitle)$
@@ -144,7 +152,11 @@ $if(abstract)$
     $abstract$]
   ]]
 $endif$
+$if(compacttitle)$
+  #v(1.5em)
+$else$
   #v(2fr)
+$endif$
 ]
 $if(toc)$
 #page(numbering: none)[
