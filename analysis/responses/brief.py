@@ -19,7 +19,7 @@ from analysis.book import entry, has, num, results_dir
 from analysis.certainty.rule_paths import rule_id
 from analysis.errors import AnalysisError
 from analysis.figures.claims_summary import ClaimRow, claims_figure, identical
-from analysis.responses.facts import PAIN, RESPONDER, Estimate, ScenarioFacts
+from analysis.responses.facts import FEW_TRIALS, PAIN, RESPONDER, Estimate, ScenarioFacts
 from analysis.responses.paragraphs import POPULATION, scenario_id
 from analysis.responses.rule_words import judgement_sentence, rule_sentence, set_judgement_sentence
 from analysis.responses.show import (
@@ -91,8 +91,6 @@ def _interval(e: Estimate, f: ScenarioFacts, which: str) -> str:
     few = f", from {num(trials).markdown} trial{'' if n == 1 else 's'}" if n is not None and n <= FEW_TRIALS else ""
     return f"{est}{CM if e.outcome == PAIN else ''} (95% CI {lo} to {hi}{few})"
 
-
-FEW_TRIALS = 2  # an estimate under an analysis that rests on this many trials or fewer says so
 
 
 def _names(items: list[str]) -> str:

@@ -20,6 +20,7 @@ from analysis.results_io import read_json
 from analysis.scenarios.compare import CHANGED, ONLY_BASE, ONLY_SCENARIO, UNCHANGED
 
 PAIN, RESPONDER = "pain", "pain_responder"
+FEW_TRIALS = 2  # an estimate resting on this many trials or fewer says so (its count is copied and printed)
 FIELDS = {PAIN: ("estimate", "ci-low", "ci-high"), RESPONDER: ("or", "or-low", "or-high")}
 VALUE_COLUMN = {PAIN: "estimate", RESPONDER: "odds_ratio"}
 FUNCTION = "physical_function"  # the other critical outcome: its changes are mentioned, its estimates in the appendix

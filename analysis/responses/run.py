@@ -29,7 +29,7 @@ from analysis.errors import AnalysisError
 from analysis.pipeline.run import manifest, run_stages
 from analysis.project import ANSWER_RESULTS, SCENARIO_RESULTS
 from analysis.registry import load_numbers
-from analysis.responses.facts import facts_from_results
+from analysis.responses.facts import FEW_TRIALS, facts_from_results
 from analysis.responses.letter import load_letters
 from analysis.responses.paragraphs import scenario_id
 from analysis.results_io import read_json, write_json
@@ -149,17 +149,19 @@ def run_one(ctx, sc, out: Path, scenario_stages: tuple) -> Path:
 SCENARIO_NUMBERS = re.compile(r"^(pain|pain_responder)/[^/]+/[^/]+/vs-[^/]+/(estimate|ci-low|ci-high|or|or-low|or-high)$"
                               r"|^(pain|pain_responder)/[^/]+/[^/]+/n-trials$"
                               r"|^(dataset/trials-analysed|settings/pain-mid)$")
+TRIALS = "/n-trials"  # a procedure's trials: copied where few (the answer says "from 1 trial")
 RULE_NUMBERS = "rules/"  # a rule's numbers: copied where the scenario changed them (the answer says from what)
 
 
 def register(registry, sid: str, out: Path) -> list[str]:
     """Copy the scenario's numbers into the base registry as ``scenarios/<sid>/<id>``: every estimate of the pain
-    and responder networks (the paragraphs print some, the paired forest plots all) with their trials, the trials
-    analysed, the MID and the numbers of the rules it changed. The set depends on the scenario's results (and the
-    base rules) only, never on which the paragraphs choose to print."""
+    and responder networks (the paragraphs print some, the paired forest plots all), the trials analysed, the MID,
+    the trial counts of estimates resting on few trials and the numbers of the rules it changed. The set depends
+    on the scenario's results (and the base rules) only, never on which the paragraphs choose to print."""
     numbers = load_numbers(out / "numbers.json")
-    ids = sorted(i for i in numbers if SCENARIO_NUMBERS.match(i) or (
-        i.startswith(RULE_NUMBERS) and (i not in registry or registry[i].value != numbers[i]["value"])))
+    ids = sorted(i for i in numbers if (SCENARIO_NUMBERS.match(i) and (not i.endswith(TRIALS)
+                                                                        or numbers[i]["value"] <= FEW_TRIALS))
+                 or (i.startswith(RULE_NUMBERS) and (i not in registry or registry[i].value != numbers[i]["value"])))
     for id_ in ids:
         e = numbers[id_]
         registry.add(scenario_id(sid, id_), e["value"], unit=e["unit"], function=e["function"],
