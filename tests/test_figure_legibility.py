@@ -4,6 +4,7 @@ figure fits on one page with its caption."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from matplotlib.text import Text
 
 from analysis import show
@@ -51,3 +52,45 @@ def test_the_research_needed_counts_the_procedures_of_low_certainty_from_the_res
         rows = pain[pain["population"] == population]
         n = int(rows["certainty"].isin(["low", "very low"]).sum())
         assert f"{n} of {len(rows)} for {population}" in text, text
+
+
+def _cut_texts(fig) -> list[str]:
+    """The texts of ``fig`` (legends included) that reach beyond its edges, so that a saved file cuts them."""
+    fig.canvas.draw()
+    renderer, box = fig.canvas.get_renderer(), fig.bbox
+    undrawn = set()  # the labels of ticks outside an axis's limits, which matplotlib does not draw
+    for ax in fig.axes:
+        for axis, (lo, hi) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 <= tick.get_loc() <= hi + 1e-9:
+                    undrawn |= {id(tick.label1), id(tick.label2)}
+    cut = []
+    for t in fig.findobj(Text):
+        if t.get_visible() and t.get_text().strip() and id(t) not in undrawn:
+            b = t.get_window_extent(renderer)
+            if b.x0 < box.x0 - 1 or b.x1 > box.x1 + 1 or b.y0 < box.y0 - 1 or b.y1 > box.y1 + 1:
+                cut.append(t.get_text())
+    return cut
+
+
+@pytest.mark.parametrize("name", ["society-34", "pacific-spine", "example"])
+def test_no_text_of_a_committed_letters_response_figure_is_cut(rendered_project, name):
+    """Issue 15's text rules: figure legends (and every other label) are never cut at the figure's edge."""
+    from analysis.responses.brief import response_figure
+
+    with reading(rendered_project.path / "_results"):
+        fig = response_figure(name)
+    assert fig is not None and _cut_texts(fig) == []
+
+
+def test_no_text_of_a_paired_forest_plot_is_cut():
+    """Long procedure names and an odds-ratio axis (whose legend was once cut) stay inside the figure."""
+    from analysis.figures.scenario_forest import paired_forest
+
+    long = "dorsal root ganglion radiofrequency with epidural injection of local anaesthetic with steroids"
+    base = pd.DataFrame({"treatment": ["a", "b"], "or": [16.0, 1.2], "or_low": [1.66, 0.4], "or_high": [154.6, 3.1]})
+    scenario = pd.DataFrame({"treatment": ["a", "b"], "or": [4.94, 1.1], "or_low": [0.41, 0.5], "or_high": [59.9, 2.9]})
+    fig = paired_forest(base, scenario, {"a": long, "b": "sham"}, columns=("or", "or_low", "or_high"), log=True,
+                        xlabel="Odds ratio of at least 50% pain relief versus sham", title=f"{long}, radicular pain",
+                        scenario_label="adding the trial of Ghahreman and colleagues (2010)")
+    assert _cut_texts(fig) == []

@@ -519,6 +519,23 @@ def test_every_committed_letters_response_is_short_plain_and_linked(rendered_pro
     assert unlinked == [], unlinked
 
 
+@pytest.mark.parametrize("name", ["society-34", "pacific-spine", "example"])
+def test_every_committed_letters_response_keeps_issue_15s_text_rules(rendered_project, name):
+    """One term for the minimal important difference; no effect on pain beyond what the 10 cm scale allows; no
+    claim that says both that no recommendation changes and that one would."""
+    _, plain = _response_plain(rendered_project.path / "_results", name)
+    plain = re.sub(r"\s+", " ", plain)
+    assert "minimal important difference" in plain
+    assert not re.search(r"\bMID\b|minimally important|minimal clinically important|clinically important diff", plain)
+    values = [float(v.replace("\u2212", "-")) for v in re.findall(r"([\u2212-]?\d+\.\d+) cm", plain)]
+    values += [float(v.replace("\u2212", "-")) for lo, hi in re.findall(
+        r"cm \(95% CI ([\u2212-]?\d+\.\d+) to ([\u2212-]?\d+\.\d+)", plain) for v in (lo, hi)]
+    assert len(values) > 4 and max(abs(v) for v in values) <= 10  # a pain effect or bound beyond the scale
+    for claim in re.split(r"\n(?=\S[^.\n]{3,80}\. )", plain):
+        if "In none of these analyses does a recommendation change" in claim:
+            assert "would change from" not in claim, claim
+
+
 def test_a_response_figure_that_would_show_nothing_new_is_a_sentence():
     from analysis.figures.claims_summary import ClaimRow, identical
 

@@ -82,14 +82,17 @@ def paired_forest(base: pd.DataFrame | None, scenario: pd.DataFrame | None, labe
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=1, fontsize=8, frameon=False)
     ax.set_xlabel(textwrap.fill(xlabel, int((width - 2.5 - 1.6) / 0.065)), fontsize=8.5)
     ax.tick_params(axis="x", labelsize=8.5)
+    title = textwrap.fill(title, int((width - 0.3) / 0.075)) if title else title  # wrapped, never cut
     if title:
         fig.suptitle(title, fontsize=9.5, x=0.02, ha="left")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     legend_lines = 1 + legend_label.count("\n") + 1
     xlabel_lines = ax.get_xlabel().count("\n") + 1
-    fig.set_size_inches(width, fig.get_size_inches()[1] + 0.15 * (legend_lines + xlabel_lines - 3))
+    title_lines = title.count("\n") + 1 if title else 0
+    fig.set_size_inches(width, fig.get_size_inches()[1] + 0.15 * (legend_lines + xlabel_lines - 3)
+                        + 0.16 * max(title_lines - 1, 0))
     height = fig.get_size_inches()[1]
     fig.subplots_adjust(left=2.5 / width, right=1 - 1.6 / width, bottom=(0.45 + 0.15 * xlabel_lines) / height,
-                        top=1 - (0.3 + 0.15 * legend_lines + (0.25 if title else 0)) / height)
+                        top=1 - (0.3 + 0.15 * legend_lines + (0.1 + 0.16 * title_lines if title else 0)) / height)
     return fig
