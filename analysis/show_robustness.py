@@ -36,7 +36,7 @@ def robustness_table(population: str):
     recommendation (and to what); the study whose own estimate would need the smallest change; the
     smallest new trial at the MID; the effect a typical trial would have to show; single exclusions that
     change it. Every number is a registry entry."""
-    ref = manifest()["settings"]["reference"]
+    ref, names = manifest()["settings"]["reference"], treatment_names()
     s = _summary()
     s = s[s["population"] == population].sort_values("estimate")
     full = _full(s)
@@ -46,8 +46,14 @@ def robustness_table(population: str):
         md = Cell((num(f"{est}/estimate"), " (", num(f"{est}/ci-low"), " to ", num(f"{est}/ci-high"), ")"))
         shift = (Cell((num(f"{stem}/recommendation-down"), " \u2192 ", f"{r.recommendation_after} ({r.certainty_after})"))
                  if has(f"{stem}/recommendation-down") else "no plausible change")
-        study = (Cell((str(r.pivotal_study), ": ", num(f"{stem}/pivotal-study-change")))
-                 if has(f"{stem}/pivotal-study-change") else "none plausible")
+        if has(f"{stem}/pivotal-study-required"):  # its own result (first arm minus second) now -> needed
+            first, second = str(r.pivotal_contrast).split(" vs ")
+            contrast = "" if (first, second) == (r.code, ref) else \
+                f" ({names.get(first, first)} minus {names.get(second, second)})"  # the header's contrast otherwise
+            study = Cell((f"{r.pivotal_study}{contrast}: ", num(f"{stem}/pivotal-study-observed"), " \u2192 ",
+                          num(f"{stem}/pivotal-study-required")))
+        else:
+            study = "none plausible"
         if full:
             trial = (num(f"{stem}/trial-n-per-arm") if has(f"{stem}/trial-n-per-arm")
                      else Cell(("none up to ", num("robustness/max-n-per-arm"))))  # (a column only if one does)
@@ -58,7 +64,7 @@ def robustness_table(population: str):
             trial = typical = loo = "not run under a scenario"
         rows.append([f"{r.procedure} ({r.recommendation})", md, shift, study, trial, typical, loo])
     columns = ["Procedure (recommendation)", "Mean difference, cm (95% CI)",
-               "Shift that changes the recommendation, cm (to)", "Study: change of its estimate, cm",
+               "Shift that changes the recommendation, cm (to)", "Study: its own result now \u2192 needed, cm",
                "Smallest new trial at the MID, per arm", "Effect a typical trial must show, cm",
                "Single exclusions that change it"]
     right = [False, True, False, False, True, True, False]

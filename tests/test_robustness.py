@@ -220,3 +220,30 @@ def test_the_built_robustness_prints_only_effects_a_trial_could_show(rendered_pr
             assert bounds.contains(after), r.code
             checked += 1
     assert checked > 30
+
+
+@pytest.mark.parametrize("population", ["axial", "radicular"])
+def test_a_studys_threshold_shows_its_result_now_and_needed_with_its_comparison(rendered_project, population):
+    """The robustness table gives the pivotal study's own result and the result it would need (their difference
+    is the registered change), naming the study's comparison when it is not the procedure against sham, so that
+    the direction of the change can be read (issue 16: 'SYN-092: 1.97' could not be)."""
+    from analysis.book import reading
+    from analysis.show_robustness import robustness_table
+
+    results = rendered_project.path / "_results"
+    numbers = json.loads((results / "numbers.json").read_text())["numbers"]
+    summary = pd.read_csv(results / "robustness.csv", keep_default_na=False)
+    with reading(results):
+        table = robustness_table(population).frame()
+    cells = dict(zip(table.iloc[:, 0], table.iloc[:, 3]))
+    named = 0
+    for r in summary[(summary["population"] == population) & (summary["pivotal_study"] != "")].itertuples():
+        stem = f"robustness/{population}/{r.code}/pivotal-study"
+        now, needed, change = (numbers[f"{stem}-{k}"]["value"] for k in ("observed", "required", "change"))
+        assert needed == pytest.approx(now + change, abs=1e-12)
+        cell = next(c for p, c in cells.items() if p.startswith(r.procedure + " ("))
+        assert cell.startswith(r.pivotal_study) and numbers[f"{stem}-required"]["text"] in cell
+        if r.pivotal_contrast != f"{r.code} vs sham":
+            named += 1
+            assert " minus " in cell, cell
+    assert population == "axial" or named > 0  # radicular: studies without sham decide some thresholds

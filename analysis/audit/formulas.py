@@ -130,6 +130,12 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.robustness.analyse.robustness_analysis", "*"):
         "Counted from the robustness searches: each re-runs the network meta-analysis, certainty and "
         "recommendation with a trial removed (leave-one-out) or a hypothetical trial added.",
+    ("analysis.robustness.influence.study_thresholds", "pivotal-study-observed"):
+        "The study's own result for its contrast with the largest influence on the pooled estimate: its "
+        "treatment minus its comparator arm.",
+    ("analysis.robustness.influence.study_thresholds", "pivotal-study-required"):
+        "The result that contrast would need for the recommendation to change: its own result plus the change "
+        "below.",
     ("analysis.robustness.influence.study_thresholds", "pivotal-study-change"):
         "The change of this study's own estimate that would move the pooled estimate to the recommendation's "
         "threshold: the threshold shift divided by the study's influence on the pooled estimate (its weight in "

@@ -28,7 +28,8 @@ SUMMARY_COLUMNS = [
     "population", "procedure", "code", "estimate", "ci_low", "ci_high", "certainty", "classification",
     "recommendation", "classification_down", "classification_up", "certainty_down", "certainty_up",
     "recommendation_down", "recommendation_up", "recommendation_after", "certainty_after", "flip_estimate",
-    "pivotal_study", "pivotal_study_change", "studies_plausible", "trial_n_per_arm", "trial_effect",
+    "pivotal_study", "pivotal_study_change", "pivotal_contrast", "pivotal_study_observed", "studies_plausible",
+    "trial_n_per_arm", "trial_effect",
     "typical_n_per_arm", "typical_trial_effect", "loo_changes"]
 NOT_RUN = "not run"  # in robustness.csv: a search that was not run (a build under a scenario)
 NONE = "none"  # in robustness.csv: no plausible shift, study or trial changes it
@@ -67,6 +68,8 @@ class Robustness:
     typical_n_per_arm: int | None = None
     typical_trial_effect: float | None = None  # the effect a trial of typical size would have to show
     loo_changes: tuple[str, ...] = ()  # "study: change" for each single exclusion that changes it
+    pivotal_contrast: str | None = None  # the pivotal study's contrast, "treatment vs its comparator" (codes)
+    pivotal_study_observed: float | None = None  # that contrast's own result (treatment minus comparator, cm)
 
 
 def summary_frame(rows) -> pd.DataFrame:
@@ -79,9 +82,10 @@ def summary_frame(rows) -> pd.DataFrame:
     for r in rows:
         rec = {c: getattr(r, c) for c in SUMMARY_COLUMNS[:SUMMARY_COLUMNS.index("trial_n_per_arm")]}
         for c in ("classification_down", "classification_up", "certainty_down", "certainty_up",
-                  "recommendation_down", "recommendation_up", "flip_estimate", "pivotal_study_change"):
+                  "recommendation_down", "recommendation_up", "flip_estimate", "pivotal_study_change",
+                  "pivotal_study_observed"):
             rec[c] = value(rec[c])
-        for c in ("recommendation_after", "certainty_after", "pivotal_study"):
+        for c in ("recommendation_after", "certainty_after", "pivotal_study", "pivotal_contrast"):
             rec[c] = rec[c] or ""
         if r.searched:
             rec.update(trial_n_per_arm=value(r.trial_n_per_arm), trial_effect=r.trial_effect,
@@ -198,6 +202,8 @@ def robustness_analysis(ds, settings, networks: dict, assessments: dict, rules: 
                 flip_estimate=a.estimate + shift if flip else None,
                 pivotal_study=pivot["study"] if pivot is not None else None,
                 pivotal_study_change=float(pivot["change"]) if pivot is not None else None,
+                pivotal_contrast=pivot["contrast"] if pivot is not None else None,
+                pivotal_study_observed=float(pivot["observed"]) if pivot is not None else None,
                 studies_plausible=int(len(plausible)), searched=False))
     seconds["thresholds"] = time.perf_counter() - t0
     studies = pd.concat(study_rows, ignore_index=True) if study_rows else pd.DataFrame()

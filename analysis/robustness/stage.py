@@ -78,8 +78,11 @@ def register(ctx: BuildContext, res, nets: dict) -> None:
             reg.add(f"{stem}/flip-estimate", r.flip_estimate, unit="cm", decimals=2, **common)
         if r.pivotal_study is not None:
             # the study's own threshold depends on its influence, hence on every study of the network
-            reg.add(f"{stem}/pivotal-study-change", r.pivotal_study_change, unit="cm", decimals=2,
-                    **{**common, "function": "analysis.robustness.influence.study_thresholds"})
+            study = {**common, "function": "analysis.robustness.influence.study_thresholds"}
+            reg.add(f"{stem}/pivotal-study-change", r.pivotal_study_change, unit="cm", decimals=2, **study)
+            reg.add(f"{stem}/pivotal-study-observed", r.pivotal_study_observed, unit="cm", decimals=2, **study)
+            reg.add(f"{stem}/pivotal-study-required", r.pivotal_study_observed + r.pivotal_study_change, unit="cm",
+                    decimals=2, **study)
         if r.trial_n_per_arm is not None:
             reg.add(f"{stem}/trial-n-per-arm", r.trial_n_per_arm, unit="patients per arm", decimals=0, **common)
         if r.typical_trial_effect is not None:
