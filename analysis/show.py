@@ -237,9 +237,11 @@ def summary_of_findings(population: str):
     rows = []
     for r in ordered.itertuples():
         stem = f"pain/{population}/{r.code}/vs-{ref}"
+        absolute = Cell((num(f"{stem}/absolute"), "\u00a0vs\u00a0", baseline)) if baseline is not None else \
+            "not estimable"  # (a no-break space either side: the pair never breaks at 'vs')
         rows.append([r.procedure,
                      Cell((num(f"{stem}/estimate"), " (", num(f"{stem}/ci-low"), " to ", num(f"{stem}/ci-high"), ")")),
-                     Cell((num(f"{stem}/absolute"), "\u00a0vs\u00a0", baseline)) if baseline is not None else "not estimable",
+                     absolute,
                      Cell((CERTAINTY_MARKS.get(r.certainty, r.certainty),
                            NoteMarks(",".join(marks.get(f"pain/{population}/{r.code}", ()))))),
                      r.classification.capitalize()])

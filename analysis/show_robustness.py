@@ -104,8 +104,8 @@ def summary_markdown() -> str:
     every = entry("robustness/plausible-shifts")["value"] == entry("robustness/recommendations")["value"]
     lead = (f"All {n} recommendations would change" if every else
             f"Of the recommendations on {n} procedures, {num('robustness/plausible-shifts').markdown} would change")
-    parts = [f"{lead} if the pooled estimate moved to an effect a trial could show. Under the panel's values and preferences, a recommendation "
-             f"changes only when the estimate reaches an important benefit (the MID, {mid} cm) with at least "
+    parts = [f"{lead} if the pooled estimate moved to an effect a trial could show. Under the panel's values and "
+             f"preferences, a recommendation changes only when the estimate reaches an important benefit (the MID, {mid} cm) with at least "
              f"low certainty, so each threshold is the distance to that point, further where the certainty "
              f"there would be very low."]
     if _full(s):

@@ -64,6 +64,13 @@ class Explanation:
         return bool(self.entry.get("contributions"))
 
 
+def _read_provenance(path: Path) -> pd.DataFrame:
+    """A ``provenance.csv`` as written, text throughout, its line numbers as ints (0 where none)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame["source_row"] = frame["source_row"].map(lambda s: int(s) if s else 0)
+    return frame
+
+
 class AuditData:
     """The registry and provenance of one results directory."""
 
@@ -80,9 +87,7 @@ class AuditData:
         path = self.results_dir / "provenance.csv"
         if not path.exists():
             raise AnalysisError(f"no {path}; run `rapidrec build` again (older results lack provenance)")
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        frame["source_row"] = frame["source_row"].map(lambda s: int(s) if s else 0)
-        return frame
+        return _read_provenance(path)
 
     @cached_property
     def rows_by_study(self) -> dict[str, list[Row]]:
@@ -98,11 +103,9 @@ class AuditData:
             path = self.results_dir / ANSWER_RESULTS / SCENARIO_RESULTS / sid / "provenance.csv"
             if not path.is_file():
                 continue
-            for rec in pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records"):
-                if rec["study"] in base or added_by.setdefault(rec["study"], sid) != sid:
-                    continue
-                rec["source_row"] = int(rec["source_row"]) if rec["source_row"] else 0
-                out.setdefault(rec["study"], []).append(Row(**{k: rec[k] for k in Row.__dataclass_fields__}))
+            for rec in _read_provenance(path).to_dict("records"):
+                if rec["study"] not in base and added_by.setdefault(rec["study"], sid) == sid:
+                    out.setdefault(rec["study"], []).append(Row(**{k: rec[k] for k in Row.__dataclass_fields__}))
         return out
 
     @property

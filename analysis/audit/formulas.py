@@ -22,6 +22,13 @@ Q = ("Cochran's generalised Q of the common-effect network model (q: the weighte
      "degrees of freedom (q-df: independent contrasts minus treatments plus one) and its upper-tail chi-squared "
      "probability (q-p).")
 I2 = "I\u00b2 = (Q \u2212 df) / Q \u00d7 100%, and 0 when Q is below its degrees of freedom."
+
+
+def _heterogeneity(function: str) -> dict[tuple[str, str], str]:
+    """The heterogeneity entries of a network fit: Cochran's Q, its degrees of freedom and p-value, and I\u00b2."""
+    return {(function, "q"): Q, (function, "q-df"): Q, (function, "q-p"): Q, (function, "i2"): I2}
+
+
 SHIFTS = ("The shift of the pooled estimate that would raise or lower its certainty by one level (certainty-up, "
           "-down) or move its size against the MID one class (classification-up, -down).")
 
@@ -33,11 +40,7 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.models.network.fit_network", "ci-high"): LIMITS,
     ("analysis.models.network.fit_network", "tau2"): TAU + ".",
     ("analysis.models.network.fit_network", "tau"): TAU + ".",
-    ("analysis.models.network.fit_network", "q"): Q,
-    ("analysis.models.network.fit_network", "q-df"): Q,
-    ("analysis.models.network.fit_network", "q-p"): Q,
-    ("analysis.models.network.fit_network", "i2"):
-        I2,
+    **_heterogeneity("analysis.models.network.fit_network"),
     ("analysis.models.network.fit_network", "design-by-treatment-p"):
         "p-value of the design-by-treatment interaction test: the chi-squared difference between the consistency "
         "model and a model with a separate effect for every design.",
@@ -51,11 +54,7 @@ FORMULAS: dict[tuple[str, str], str] = {
     ("analysis.engine.fit_responder_network", "or-low"): OR_LIMITS,
     ("analysis.engine.fit_responder_network", "or-high"): OR_LIMITS,
     ("analysis.engine.fit_responder_network", "tau"): TAU + " (on the log odds scale).",
-    ("analysis.engine.fit_responder_network", "q"): Q,
-    ("analysis.engine.fit_responder_network", "q-df"): Q,
-    ("analysis.engine.fit_responder_network", "q-p"): Q,
-    ("analysis.engine.fit_responder_network", "i2"):
-        I2,
+    **_heterogeneity("analysis.engine.fit_responder_network"),
     ("analysis.engine.fit_responder_network", "design-by-treatment-p"):
         "p-value of the design-by-treatment interaction test of the responder network.",
     ("analysis.engine.fit_responder_network", "n-trials"): "For the whole responder network: the number of its trials.",
@@ -85,8 +84,8 @@ FORMULAS: dict[tuple[str, str], str] = {
         "The number of sham arms left out of the baseline because they report change from baseline.",
     ("analysis.pipeline.certainty.certainty", "baseline-patients"): "The patients of the sham arms that form the baseline.",
     ("analysis.pipeline.certainty.certainty", "absolute"):
-        "Pain with the procedure: the sham baseline as printed (as many decimals as the differences) plus the procedure's pooled mean "
-        "difference versus sham, so that the printed numbers add up.",
+        "Pain with the procedure: the sham baseline as printed (as many decimals as the differences) plus the "
+        "procedure's pooled mean difference versus sham, so that the printed numbers add up.",
     # the trials (analysis.characteristics, analysis.pipeline.dataset_summary)
     ("analysis.characteristics.characteristics", "trials"): "The number of analysed trials in this category (studies.csv).",
     ("analysis.characteristics.characteristics", "median"): "The median across analysed trials of each trial's value.",

@@ -35,7 +35,8 @@ class RulePathError(ValueError):
     """The path or the value does not fit the rules file; ``str()`` says what was expected."""
 
 
-def _is_number(v) -> bool:
+def is_number(v) -> bool:
+    """A finite int or float, not a bool (the kind of value a numeric rule holds)."""
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
@@ -65,8 +66,8 @@ def check_rule_value(rules: dict, path: str, value) -> None:
         raise RulePathError("a rule, not the source that cites where it comes from")
     if isinstance(old, dict):
         raise RulePathError(f"one value inside this section, e.g. {path}.{next(iter(old), 'name')}")
-    if old is None or _is_number(old):
-        if not _is_number(value) and not (old is None and value is None):
+    if old is None or is_number(old):
+        if not is_number(value) and not (old is None and value is None):
             raise RulePathError("a finite number" + (" (or null)" if old is None else ""))
     elif isinstance(old, bool):
         if not isinstance(value, bool):
@@ -75,10 +76,10 @@ def check_rule_value(rules: dict, path: str, value) -> None:
         if not isinstance(value, str) or not value.strip():
             raise RulePathError("text")
     elif isinstance(old, list):
-        numbers = bool(old) and all(_is_number(v) for v in old)
+        numbers = bool(old) and all(is_number(v) for v in old)
         if not isinstance(value, list) or not value:
             raise RulePathError("a non-empty list" + (" of numbers" if numbers else ""))
-        if numbers and not all(_is_number(v) for v in value):
+        if numbers and not all(is_number(v) for v in value):
             raise RulePathError("a list of finite numbers")
         if numbers and value != sorted(value):
             raise RulePathError("numbers in ascending order")
@@ -115,17 +116,15 @@ def with_rule(rules: dict, path: str, value) -> dict:
     return out
 
 
-def numeric_rules(rules: dict, path: str = "") -> list[tuple[str, float]]:
+def numeric_rules(rules, path: str = "") -> list[tuple[str, float]]:
     """(dotted path, value) of every number of the rules file, list items by their index (a ``source`` is
-    text, never a number)."""
+    text, never a number); ``rules`` may be any value of the file at ``path`` (a number: itself)."""
+    if is_number(rules):
+        return [(path, rules)]
     out: list[tuple[str, float]] = []
     items = rules.items() if isinstance(rules, dict) else enumerate(rules) if isinstance(rules, list) else ()
     for key, value in items:
-        here = f"{path}.{key}" if path else str(key)
-        if _is_number(value):
-            out.append((here, value))
-        elif isinstance(value, (dict, list)):
-            out += numeric_rules(value, here)
+        out += numeric_rules(value, f"{path}.{key}" if path else str(key))
     return out
 
 

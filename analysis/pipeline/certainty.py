@@ -56,8 +56,8 @@ def register_absolute(ctx: BuildContext) -> None:
                          analysis=net.key)
         for r in sub:
             shares = net.study_shares(r.code, ref)
-            ctx.registry.add(f"{net.key}/{r.code}/vs-{ref}/absolute", round(base.value, decimals) + r.estimate, unit=unit,
-                             function=FUNCTION, decimals=decimals, studies=net.studies, contributions=shares,
+            ctx.registry.add(f"{net.key}/{r.code}/vs-{ref}/absolute", round(base.value, decimals) + r.estimate,
+                             unit=unit, function=FUNCTION, decimals=decimals, studies=net.studies, contributions=shares,
                              analysis=net.key)
 
 

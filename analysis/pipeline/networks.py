@@ -16,10 +16,10 @@ from analysis.results_io import write_csv, write_json
 FIT = "analysis.models.network.fit_network"
 
 
-
 def estimate_decimals(unit: str) -> int:
     """Decimals of an outcome's printed effects: 2 on the 10 cm pain scale, 1 on a 0-100 scale."""
     return 2 if unit == "cm" else 1
+
 
 def write_network(ctx: BuildContext, net: NetworkResult) -> None:
     where = ctx.out / "network" / net.outcome / net.population
@@ -44,8 +44,8 @@ def write_network(ctx: BuildContext, net: NetworkResult) -> None:
             studies=ids, analysis=net.key)
     studies = ctx.ds.studies
     mixed = sorted(set(ids) & set(studies.loc[studies["population"] == "mixed", "id"].astype(str)))
-    reg.add(f"{net.key}/n-mixed-trials", len(mixed), unit="trials", function="analysis.pipeline.networks.write_network",
-            decimals=0, studies=mixed, analysis=net.key)
+    reg.add(f"{net.key}/n-mixed-trials", len(mixed), unit="trials",
+            function="analysis.pipeline.networks.write_network", decimals=0, studies=mixed, analysis=net.key)
     reg.add(f"{net.key}/tau2", net.fit.tau2, unit=f"{unit}^2", function=FIT, decimals=decimals, studies=ids,
             analysis=net.key)
     register_heterogeneity(reg, net.key, het, unit, decimals, ids, FIT)

@@ -92,7 +92,6 @@ def _interval(e: Estimate, f: ScenarioFacts, which: str) -> str:
     return f"{est}{CM if e.outcome == PAIN else ''} (95% CI {lo} to {hi}{few})"
 
 
-
 def _names(items: list[str]) -> str:
     """Up to two names in full; more are 'several procedures' (the appendix lists them)."""
     return " and ".join(items) if len(items) <= 2 else "several procedures"

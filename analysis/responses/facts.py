@@ -218,10 +218,7 @@ class ScenarioFacts:
                 ids += b.ids(self.reference)
         ids += ["settings/pain-mid", "dataset/trials-analysed"]
         for path, _, new in self.rule_changes:  # the numbers of a changed rule's new value
-            if isinstance(new, (int, float)) and not isinstance(new, bool):
-                ids.append(rule_id(path))
-            elif isinstance(new, (dict, list)):
-                ids += [rule_id(p) for p, _ in numeric_rules(new, path)]
+            ids += [rule_id(p) for p, _ in numeric_rules(new, path)]
         return sorted(dict.fromkeys(ids))
 
 

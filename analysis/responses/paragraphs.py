@@ -41,7 +41,8 @@ def _code(value) -> str:
     return "`" + text.replace("`", "'") + "`"
 
 
-def _join(items: list[str], last: str = "and") -> str:
+def join_words(items: list[str], last: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (empty items left out)."""
     items = [i for i in items if i]
     if len(items) <= 1:
         return "".join(items)
@@ -65,7 +66,7 @@ def _filter(where: dict) -> str:
             parts.append(f"{col}: {' or '.join(map(str, cond))}")
         else:
             parts.append(f"{col}: {cond}")
-    return _join([_code(p) for p in parts])
+    return join_words([_code(p) for p in parts])
 
 
 def _short_citation(study: dict) -> str:
@@ -81,8 +82,8 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=())
         if spec.get("where"):
             bits.append(f"removes the trials matching {_filter(spec['where'])}")
         if spec.get("ids"):
-            bits.append(f"removes the trials {_join([_code(i) for i in spec['ids']])}")
-        return _join(bits)
+            bits.append(f"removes the trials {join_words([_code(i) for i in spec['ids']])}")
+        return join_words(bits)
     if kind == "keep_studies":
         return f"keeps only the trials matching {_filter(spec.get('where'))}"
     if kind == "add_study":
@@ -93,7 +94,7 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=())
             into.append("the analyses of mean pain")
         if spec.get("responders"):
             into.append("the responder analyses")
-        where = f" to {_join(into)}" if into else ""
+        where = f" to {join_words(into)}" if into else ""
         return f"adds the trial {who} ({_code(study.get('id', '?'))}){where}"
     if kind == "correct_value":
         was = f" from {_code(spec['was'])}" if "was" in spec else ""
@@ -102,13 +103,13 @@ def operation_phrase(kind: str, spec: dict, sid: str, num: Num, rule_changes=())
         return f"corrects {_code(spec.get('column'))} of {who}{was} to {_code(spec.get('value'))}"
     if kind == "split_node":
         into = [md(str(p.get("category", p.get("code")))) for p in spec.get("into") or []]
-        return f"splits the node {_code(spec.get('node'))} into {_join(into)}"
+        return f"splits the node {_code(spec.get('node'))} into {join_words(into)}"
     if kind == "merge_nodes":
-        return f"merges the nodes {_join([_code(n) for n in spec.get('nodes') or []])} into {md(spec.get('category'))}"
+        return f"merges the nodes {join_words([_code(n) for n in spec.get('nodes') or []])} into {md(spec.get('category'))}"
     if kind == "timepoint_rule":
         rules = [f"{_code(spec[k])} weeks for {'injections' if k == 'injection' else 'ablation'}"
                  for k in ("injection", "ablation") if k in spec]
-        return f"changes the follow-up used (the latest not exceeding {_join(rules)})"
+        return f"changes the follow-up used (the latest not exceeding {join_words(rules)})"
     if kind == "rule":
         old = {path: was for path, was, _ in rule_changes}.get(spec.get("path"), "?")
         return (f"changes the rule {_code(spec.get('path'))} of the certainty assessment from {_code(old)} to "
@@ -135,7 +136,7 @@ def judged_despite_rules(f: ScenarioFacts) -> str:
         judged = sorted(e for e, d in f.panel_judged if d == domain)
         if judged:
             out += (f" A panel judgement, not the rule, decides {DOMAIN_WORDS[domain]} for "
-                    f"{_join([_code(e) for e in judged])} (data/judgements.csv): the changed rule does not reach "
+                    f"{join_words([_code(e) for e in judged])} (data/judgements.csv): the changed rule does not reach "
                     "those ratings unless the scenario also removes the judgement.")
     return out
 
@@ -144,7 +145,7 @@ def what_was_changed(f: ScenarioFacts, num: Num) -> str:
     already = {i: why for i, _, why in f.no_ops}
     ops = [operation_phrase(k, s, f.id, num, f.rule_changes) + (f" (no change: {already[i]})" if i in already else "")
            for i, (k, s) in enumerate(f.operations)]
-    text = f"The scenario {_code(f.id)} {_join(ops) or 'changes the analysis'}."
+    text = f"The scenario {_code(f.id)} {join_words(ops) or 'changes the analysis'}."
     text += judged_despite_rules(f)
     if f.trials_changed:
         text += (f" The analyses then rest on {num(scenario_id(f.id, 'dataset/trials-analysed')).markdown} trials "
@@ -190,7 +191,7 @@ def estimate_sentences(f: ScenarioFacts, num: Num) -> list[str]:
         if lost:
             label = "pain relief" if outcome == PAIN else "the responder analyses"
             out.append(f"Without evidence under the scenario ({label}): "
-                       + _join([f"{md(e.name)} ({_where(e.population)})" for e in lost]) + ".")
+                       + join_words([f"{md(e.name)} ({_where(e.population)})" for e in lost]) + ".")
     return out
 
 
@@ -198,14 +199,14 @@ def rating_sentences(f: ScenarioFacts) -> list[str]:
     out = []
     cert = f.changed_certainty()
     if cert:
-        out.append("The certainty of the evidence changes for " + _join(
+        out.append("The certainty of the evidence changes for " + join_words(
             [f"{md(r.name)} ({_where(r.population)}: from {r.base_certainty} to {r.scenario_certainty})" for r in cert])
             + ".")
     else:
         out.append("No certainty rating changes.")
     cls = f.changed_classification()
     if cls:
-        out.append("The size of the effect, judged against the minimal important difference, changes for " + _join(
+        out.append("The size of the effect, judged against the minimal important difference, changes for " + join_words(
             [f"{md(r.name)} ({_where(r.population)}: from {r.base_class} to {r.scenario_class})" for r in cls]) + ".")
     else:
         out.append("Every estimate keeps its classification against the minimal important difference.")
@@ -219,14 +220,14 @@ def recommendation_sentences(f: ScenarioFacts) -> list[str]:
     if changed or new_kinds:
         bits = [f"for {md(r.name)} ({_where(r.population)}), from a {r.base} to a {r.scenario}" for r in changed]
         bits += [f"for {md(r.name)} ({_where(r.population)}, new under the scenario), a {r.scenario}" for r in new_kinds]
-        out.append("**This changes the recommendations**: " + _join(bits) + ".")
+        out.append("**This changes the recommendations**: " + join_words(bits) + ".")
     elif f.recommendations:
         out.append("**No recommendation changes**: every recommendation keeps its direction and strength"
                    + (" (the procedures new under the scenario receive the same recommendations as before)"
                       if new else "") + ".")
     if lost:
         out.append("Without evidence under the scenario, no recommendation can be derived for "
-                   + _join([f"{md(r.name)} ({_where(r.population)})" for r in lost])
+                   + join_words([f"{md(r.name)} ({_where(r.population)})" for r in lost])
                    + "; the guideline's recommendation rests on the evidence the scenario sets aside.")
     return out
 

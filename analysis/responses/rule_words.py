@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import Callable
 
 from analysis.certainty.levels import DOMAIN_WORDS
+from analysis.certainty.rule_paths import is_number
+from analysis.responses.paragraphs import join_words
 
 SECTION_WORDS = {**DOMAIN_WORDS, "certainty": "the certainty rating", "classification": "the size of an effect",
                  "evidence_to_decision": "moving from evidence to a recommendation", "wording": "the wording"}
@@ -54,22 +56,14 @@ def _words(value) -> str:
     return VALUE_WORDS.get(text, text.replace("_", " "))
 
 
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
 def _value(path: str, value, which: str, number: Callable[[str, str], str]) -> str:
     """A rule's value in words, its numbers linked."""
     if value is None:
         return "none (left to the panel)"
-    if _is_number(value):
+    if is_number(value):
         return number(path, which)
     if isinstance(value, list) and value:
-        return _join([_value(f"{path}.{i}", v, which, number) for i, v in enumerate(value)])
+        return join_words([_value(f"{path}.{i}", v, which, number) for i, v in enumerate(value)])
     if isinstance(value, list):
         return "none"
     return _words(value)
@@ -85,9 +79,9 @@ def rule_sentence(path: str, old, new, number: Callable[[str, str], str]) -> str
         gone, came = [x for x in old if x not in new], [x for x in new if x not in old]
         said = []
         if gone:
-            said.append(f"{_join([_words(x) for x in gone])} no longer {'counts' if len(gone) == 1 else 'count'}")
+            said.append(f"{join_words([_words(x) for x in gone])} no longer {'counts' if len(gone) == 1 else 'count'}")
         if came:
-            said.append(f"{_join([_words(x) for x in came])} now {'counts' if len(came) == 1 else 'count'}")
+            said.append(f"{join_words([_words(x) for x in came])} now {'counts' if len(came) == 1 else 'count'}")
         return f"{head} ({KEY_WORDS.get(key, _words(key))}): {'; '.join(said) or 'the same, reordered'}."
     what = KEY_WORDS.get(key, _words(key))
     return (f"{head}: {what}, from {_value(path, old, 'base', number)} to "
@@ -106,4 +100,4 @@ def judgement_sentence(domain: str, estimates: list[str]) -> str:
     """Where panel judgements decide the domain whose rule changed (``estimates``: the procedures and
     populations they decide, in words): the judgement, not the rule, drives those ratings."""
     return (f"A panel judgement, not the rule, still decides {DOMAIN_WORDS.get(domain, _words(domain))} for "
-            f"{_join(estimates)}.")
+            f"{join_words(estimates)}.")
