@@ -103,3 +103,17 @@ def test_every_rating_down_has_a_footnote_naming_its_domain(base, population):
             assert marks and f"^{','.join(marks)}^" in certainty_cell.markdown
             checked += 1
     assert checked >= 5  # the published tables rate most procedures down
+
+
+def test_the_mixed_trials_count_is_the_networks_trials_of_mixed_population(base):
+    """The evidence chapter's sentence on trials of axial and radicular pain together: recomputed from the data
+    package, they are analysed where data/guideline.yaml says (radicular) and nowhere else."""
+    studies = base.ds.studies
+    mixed = set(studies.loc[studies["population"] == "mixed", "id"].astype(str))
+    for population in ("axial", "radicular"):
+        expected = sorted(mixed & set(base.ds.analysis_arms("pain", population)["study"].astype(str)))
+        entry = base.registry[f"pain/{population}/n-mixed-trials"]
+        assert entry.value == len(expected) and list(entry.studies) == expected
+    assert base.registry["pain/axial/n-mixed-trials"].value == 0
+    assert base.registry["pain/radicular/n-mixed-trials"].value == len(mixed & set(
+        studies.loc[studies["has_data"].astype(bool), "id"].astype(str))) > 0

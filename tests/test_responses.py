@@ -536,6 +536,27 @@ def test_every_committed_letters_response_keeps_issue_15s_text_rules(rendered_pr
             assert "would change from" not in claim, claim
 
 
+def test_an_estimate_resting_on_few_trials_says_how_many_from_the_scenarios_count(rendered_project):
+    """'from 2 trials' after an interval is the scenario's registered trial count for that procedure (at most
+    FEW_TRIALS); the cervical-only analysis's harm of joint-targeted steroid injection is one of them."""
+    import json
+
+    from analysis.book import reading
+    from analysis.responses.brief import response_markdown
+    from analysis.responses.facts import FEW_TRIALS
+
+    results = rendered_project.path / "_results"
+    numbers = json.loads((results / "numbers.json").read_text())["numbers"]
+    with reading(results):
+        markdown = response_markdown("society-34")
+    counts = re.findall(r", from \[(\d+)\]\(#audit-(scenarios:[^)]*:n-trials)\)\{\.rr-num\} trials?\)", markdown)
+    assert counts
+    for text, anchor in counts:
+        entry = numbers[anchor.replace(":", "/")]
+        assert entry["text"] == text and entry["value"] <= FEW_TRIALS
+    assert ("scenarios:cervical-only:pain:axial:joint-steroid:n-trials" in markdown)
+
+
 def test_a_response_figure_that_would_show_nothing_new_is_a_sentence():
     from analysis.figures.claims_summary import ClaimRow, identical
 
